@@ -1,0 +1,15 @@
+/* process.terminal: a pty from the container's devpts; the master goes to --console-socket
+ * (SCM_RIGHTS), the peer becomes stdio and /dev/console (bound from the fd, not a path). */
+#ifndef OCRUN_CONSOLE_H
+#define OCRUN_CONSOLE_H
+#include "oci/config.h"
+#include "runtime/error.h"
+
+/* Runs in init after pivot_root. socket_fd: connected console socket. */
+int oc_console_setup(int socket_fd, const struct oc_process *p, struct oc_err *e);
+/* Send fd over a unix socket with SCM_RIGHTS (name is sent as data). */
+int oc_send_fd(int sock, int fd, const char *name, struct oc_err *e);
+/* Receive an fd sent with oc_send_fd. */
+int oc_recv_fd(int sock, struct oc_err *e);
+
+#endif

@@ -1,0 +1,23 @@
+/* The container's filesystem view, built inside its new mount namespace by the init process.
+ * Every path under the rootfs is resolved by fd (openat2 RESOLVE_IN_ROOT), never by string. */
+#ifndef OCRUN_ROOTFS_H
+#define OCRUN_ROOTFS_H
+#include <stdbool.h>
+
+#include "oci/config.h"
+#include "runtime/error.h"
+
+/* Reject what cannot work before anything is created (unknown mount type, bad option, relative
+ * destination, bad propagation, missing rootfs). rootfs is the absolute rootfs path. */
+int oc_rootfs_validate(const struct oc_config *c, const char *rootfs, struct oc_err *e);
+/* Before pivot_root: rootfs propagation, bind the rootfs onto itself, every config mount,
+ * default devices, /dev symlinks, /dev/pts/ptmx, linux.devices. */
+int oc_rootfs_prepare(const struct oc_config *c, const char *rootfs, struct oc_err *e);
+/* pivot_root into rootfs (or MS_MOVE + chroot when no_pivot), detach the old root, chdir("/"). */
+int oc_rootfs_pivot(const char *rootfs, bool no_pivot, struct oc_err *e);
+/* After pivot_root: maskedPaths (over a verified /dev/null), readonlyPaths, root.readonly. */
+int oc_rootfs_finalize(const struct oc_config *c, struct oc_err *e);
+/* Write linux.sysctl through the container's /proc/sys (verified procfs). */
+int oc_sysctl_apply(const struct oc_config *c, struct oc_err *e);
+
+#endif

@@ -1,0 +1,39 @@
+#include "runtime/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static int fail_ret(int errnum) { return errnum > 0 ? -errnum : -1; }
+
+int oc_fail(struct oc_err *e, int errnum, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+  va_end(ap);
+  e->errnum = errnum;
+  return fail_ret(errnum);
+}
+
+int oc_fail_errno(struct oc_err *e, const char *fmt, ...) {
+  int saved = errno;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+  va_end(ap);
+  if (n >= 0 && (size_t)n < sizeof e->msg)
+    snprintf(e->msg + n, sizeof e->msg - (size_t)n, ": %s", strerror(saved));
+  e->errnum = saved;
+  return fail_ret(saved);
+}
+
+int oc_wrap(struct oc_err *e, int ret, const char *fmt, ...) {
+  char prefix[512], old[sizeof e->msg];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(prefix, sizeof prefix, fmt, ap);
+  va_end(ap);
+  memcpy(old, e->msg, sizeof old);
+  snprintf(e->msg, sizeof e->msg, "%s: %s", prefix, old);
+  return ret;
+}

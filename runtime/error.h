@@ -1,0 +1,21 @@
+/* One error convention for all of ocrun: the failing call fills a struct oc_err
+ * (errno + a message naming the object) and returns a negative int. */
+#ifndef OCRUN_ERROR_H
+#define OCRUN_ERROR_H
+#include <errno.h>
+#include <stdbool.h>
+
+struct oc_err {
+  int errnum;      /* errno of the failure, 0 if not a syscall error */
+  char msg[1024];  /* one line, names the object (path, cgroup file, config key) */
+};
+
+/* Fill *e with a formatted message and errnum; returns -1 (or -errnum if errnum > 0). */
+int oc_fail(struct oc_err *e, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Same, taking errno; the message gets ": strerror(errno)" appended. */
+int oc_fail_errno(struct oc_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prefix an existing message with context ("ctx: old msg"), keep errnum; returns the same value. */
+int oc_wrap(struct oc_err *e, int ret, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,24 @@
+/* linux.seccomp with libseccomp: compiled in the runtime (so a bad profile fails before anything
+ * exists), loaded by the container process as the last step before execve. */
+#ifndef OCRUN_SECCOMP_H
+#define OCRUN_SECCOMP_H
+#include "oci/config.h"
+#include "runtime/error.h"
+
+struct oc_seccomp_filter;
+/* Validate and build the filter (actions, arches, flags, arg comparisons, defaultErrnoRet). */
+int oc_seccomp_compile(const struct oc_seccomp *s, struct oc_seccomp_filter **out, struct oc_err *e);
+/* Load it. With SCMP_ACT_NOTIFY rules, *notify_fd receives the listener fd (else -1). */
+int oc_seccomp_load(struct oc_seccomp_filter *f, int *notify_fd, struct oc_err *e);
+bool oc_seccomp_uses_notify(const struct oc_seccomp_filter *f);
+/* Send the listener fd and the container state (seccomp state JSON, as runc) to listenerPath. */
+int oc_seccomp_send_listener(const struct oc_seccomp *s, int notify_fd, const char *state_json,
+                             pid_t pid, struct oc_err *e);
+void oc_seccomp_free(struct oc_seccomp_filter *f);
+/* For `features`: the names ocrun knows. NULL-terminated. */
+extern const char *const oc_seccomp_action_names[];
+extern const char *const oc_seccomp_op_names[];
+extern const char *const oc_seccomp_flag_names[];
+extern const char *const oc_seccomp_arch_names[];
+
+#endif
