@@ -34,6 +34,16 @@ int oc_wrap(struct oc_err *e, int ret, const char *fmt, ...) {
   vsnprintf(prefix, sizeof prefix, fmt, ap);
   va_end(ap);
   memcpy(old, e->msg, sizeof old);
-  snprintf(e->msg, sizeof e->msg, "%s: %s", prefix, old);
+  size_t n = strlen(prefix);
+  memcpy(e->msg, prefix, n);
+  /* Prefix, ": ", then as much of the old message as fits. */
+  if (n + 2 < sizeof e->msg) {
+    memcpy(e->msg + n, ": ", 2);
+    size_t room = sizeof e->msg - n - 3, olen = strlen(old);
+    memcpy(e->msg + n + 2, old, olen < room ? olen : room);
+    e->msg[n + 2 + (olen < room ? olen : room)] = '\0';
+  } else {
+    e->msg[n] = '\0';
+  }
   return ret;
 }

@@ -20,5 +20,7 @@ extern const char *const oc_seccomp_action_names[];
 extern const char *const oc_seccomp_op_names[];
 extern const char *const oc_seccomp_flag_names[];
 extern const char *const oc_seccomp_arch_names[];
+/* For `features` (supportedFlags): the running kernel accepts this SECCOMP_FILTER_FLAG_* name. */
+bool oc_seccomp_flag_supported(const char *name);
 
 #endif

@@ -1,0 +1,75 @@
+#include "runtime/args.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct oc_opt *find_long(const struct oc_opt *opts, const char *name, size_t len) {
+  for (; opts->name; opts++)
+    if (strlen(opts->name) == len && strncmp(opts->name, name, len) == 0) return opts;
+  return NULL;
+}
+
+static const struct oc_opt *find_short(const struct oc_opt *opts, char c) {
+  for (; opts->name; opts++)
+    if (opts->short_name == c) return opts;
+  return NULL;
+}
+
+int oc_parse_opts(int argc, char **argv, const struct oc_opt *opts, bool *help,
+                  oc_opt_repeat_fn on_value, void *ctx, struct oc_err *e) {
+  int i = 1;
+  while (i < argc) {
+    const char *a = argv[i];
+    if (strcmp(a, "--") == 0) return i + 1;
+    if (a[0] != '-' || a[1] == '\0') return i;
+    if (help && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+      *help = true;
+      i++;
+      continue;
+    }
+    const struct oc_opt *o;
+    const char *inline_val = NULL;
+    if (a[1] == '-') {
+      const char *name = a + 2, *eq = strchr(name, '=');
+      o = find_long(opts, name, eq ? (size_t)(eq - name) : strlen(name));
+      if (eq) inline_val = eq + 1;
+    } else {
+      o = a[2] == '\0' ? find_short(opts, a[1]) : NULL;
+      if (!o) o = find_long(opts, a + 1, strlen(a + 1)); /* runc also takes -name */
+    }
+    if (!o) return oc_fail(e, EINVAL, "flag provided but not defined: %s", a);
+    i++;
+    if (o->value) {
+      const char *v = inline_val;
+      if (!v) {
+        if (i >= argc) return oc_fail(e, EINVAL, "flag needs an argument: %s", a);
+        v = argv[i++];
+      }
+      *o->value = v;
+      if (on_value) on_value(o->name, v, ctx);
+    } else {
+      if (inline_val) {
+        if (strcmp(inline_val, "true") == 0)
+          *o->flag = true;
+        else if (strcmp(inline_val, "false") == 0)
+          *o->flag = false;
+        else
+          return oc_fail(e, EINVAL, "invalid boolean value \"%s\" for %s", inline_val, a);
+      } else {
+        *o->flag = true;
+      }
+    }
+  }
+  return i;
+}
+
+int oc_parse_long(const char *s, long min, long max, long *out) {
+  if (!s || !*s) return -1;
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || *end || v < min || v > max) return -1;
+  *out = v;
+  return 0;
+}

@@ -1,0 +1,104 @@
+/* `create` and `run` (create + start + wait + delete). */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/args.h"
+#include "runtime/container.h"
+#include "runtime/log.h"
+
+struct create_cli {
+  struct oc_create_opts o;
+  const char *preserve;
+  bool detach, keep, help;
+};
+
+static int parse(int argc, char **argv, struct create_cli *cli, bool is_run, struct oc_err *e) {
+  bool no_subreaper = false;
+  const struct oc_opt opts[] = {
+      {"bundle", 'b', &cli->o.bundle, NULL},
+      {"pid-file", 0, &cli->o.pid_file, NULL},
+      {"console-socket", 0, &cli->o.console_socket, NULL},
+      {"no-pivot", 0, NULL, &cli->o.no_pivot},
+      {"no-new-keyring", 0, NULL, &cli->o.no_new_keyring},
+      {"preserve-fds", 0, &cli->preserve, NULL},
+      {"no-subreaper", 0, NULL, &no_subreaper},
+      {"detach", 'd', NULL, &cli->detach},
+      {"keep", 0, NULL, &cli->keep},
+      {NULL, 0, NULL, NULL},
+  };
+  int i = oc_parse_opts(argc, argv, opts, &cli->help, NULL, NULL, e);
+  if (i < 0 || cli->help) return i;
+  if (!is_run && (cli->detach || cli->keep))
+    return oc_fail(e, EINVAL, "flag provided but not defined: --%s", cli->detach ? "detach" : "keep");
+  long n = 0;
+  if (cli->preserve && oc_parse_long(cli->preserve, 0, 1 << 20, &n) < 0)
+    return oc_fail(e, EINVAL, "invalid --preserve-fds value \"%s\"", cli->preserve);
+  cli->o.preserve_fds = (int)n;
+  if (i >= argc) return oc_fail(e, EINVAL, "%s: container id required", argv[0]);
+  if (i + 1 < argc) return oc_fail(e, EINVAL, "%s: unexpected argument \"%s\"", argv[0], argv[i + 1]);
+  cli->o.id = argv[i];
+  return i;
+}
+
+static void usage(const char *cmd) {
+  printf("Usage: ocrun %s [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot]\n"
+         "       [--no-new-keyring] [--preserve-fds N]%s ID\n",
+         cmd, strcmp(cmd, "run") == 0 ? " [--detach] [--keep]" : "");
+}
+
+int cmd_create(struct oc_globals *g, int argc, char **argv) {
+  struct create_cli cli = {0};
+  struct oc_err e = {0};
+  if (parse(argc, argv, &cli, false, &e) < 0) return oc_log_fail(&e);
+  if (cli.help) {
+    usage("create");
+    return 0;
+  }
+  pid_t pid;
+  if (oc_container_create(g, &cli.o, &pid, &e) < 0) return oc_log_fail(&e);
+  return 0;
+}
+
+static volatile sig_atomic_t child_pid;
+
+static void forward_signal(int sig) {
+  if (child_pid > 0) kill(child_pid, sig);
+}
+
+static int wait_exit_code(pid_t pid) {
+  static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+  child_pid = pid;
+  struct sigaction sa = {.sa_handler = forward_signal, .sa_flags = SA_RESTART};
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) sigaction(forwarded[i], &sa, NULL);
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return 255;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);
+}
+
+int cmd_run(struct oc_globals *g, int argc, char **argv) {
+  struct create_cli cli = {0};
+  struct oc_err e = {0};
+  if (parse(argc, argv, &cli, true, &e) < 0) return oc_log_fail(&e);
+  if (cli.help) {
+    usage("run");
+    return 0;
+  }
+  pid_t pid;
+  if (oc_container_create(g, &cli.o, &pid, &e) < 0) return oc_log_fail(&e);
+  if (oc_container_start(g, cli.o.id, &e) < 0) {
+    struct oc_err de;
+    oc_log_error("%s", e.msg);
+    if (!cli.keep) oc_container_delete(g, cli.o.id, true, &de);
+    return 1;
+  }
+  if (cli.detach) return 0;
+  int code = wait_exit_code(pid);
+  if (!cli.keep && oc_container_delete(g, cli.o.id, true, &e) < 0) oc_log_warn("%s", e.msg);
+  return code;
+}

@@ -1,0 +1,170 @@
+/* `exec [flags] ID [COMMAND ARGS...]`: flags are merged over the container's own process. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime/args.h"
+#include "runtime/exec.h"
+#include "runtime/fsutil.h"
+#include "runtime/log.h"
+#include "runtime/state.h"
+
+struct repeated { struct oc_strv env, caps, gids; };
+
+static void push(struct oc_strv *v, const char *s) {
+  char **nv = realloc(v->v, (v->n + 2) * sizeof *nv);
+  if (!nv) return;
+  v->v = nv;
+  v->v[v->n++] = (char *)s;
+  v->v[v->n] = NULL;
+}
+
+static void on_value(const char *name, const char *value, void *ctx) {
+  struct repeated *r = ctx;
+  if (strcmp(name, "env") == 0) push(&r->env, value);
+  else if (strcmp(name, "cap") == 0) push(&r->caps, value);
+  else if (strcmp(name, "additional-gids") == 0) push(&r->gids, value);
+}
+
+/* KEY=VALUE replaces an existing KEY, else is appended. */
+static void set_env(struct oc_strv *env, const char *kv) {
+  size_t klen = strcspn(kv, "=");
+  for (size_t i = 0; i < env->n; i++)
+    if (strncmp(env->v[i], kv, klen) == 0 && env->v[i][klen] == '=') {
+      env->v[i] = (char *)kv;
+      return;
+    }
+  push(env, kv);
+}
+
+static int parse_user(const char *spec, struct oc_user *u, struct oc_err *e) {
+  long uid, gid;
+  char buf[64];
+  snprintf(buf, sizeof buf, "%s", spec);
+  char *colon = strchr(buf, ':');
+  if (colon) *colon = '\0';
+  if (oc_parse_long(buf, 0, 4294967294L, &uid) < 0 || (colon && oc_parse_long(colon + 1, 0, 4294967294L, &gid) < 0))
+    return oc_fail(e, EINVAL, "invalid --user \"%s\": expected UID[:GID] as numbers", spec);
+  u->uid = (uint32_t)uid;
+  if (colon) u->gid = (uint32_t)gid;
+  return 0;
+}
+
+static int apply_flags(struct oc_process *p, const struct repeated *r, const char *cwd, const char *user,
+                       bool tty, bool nnp, struct oc_err *e) {
+  if (cwd) p->cwd = (char *)cwd;
+  if (tty) p->terminal = true;
+  if (nnp) p->no_new_privileges = true;
+  if (user && parse_user(user, &p->user, e) < 0) return -1;
+  if (r->gids.n) {
+    p->user.additional_gids = calloc(r->gids.n, sizeof(uint32_t));
+    p->user.n_additional_gids = r->gids.n;
+    for (size_t i = 0; i < r->gids.n; i++) {
+      long gid;
+      if (!p->user.additional_gids || oc_parse_long(r->gids.v[i], 0, 4294967294L, &gid) < 0)
+        return oc_fail(e, EINVAL, "invalid --additional-gids \"%s\"", r->gids.v[i]);
+      p->user.additional_gids[i] = (uint32_t)gid;
+    }
+  }
+  if (r->env.n) {
+    struct oc_strv env = {0};
+    for (size_t i = 0; i < p->env.n; i++) push(&env, p->env.v[i]);
+    for (size_t i = 0; i < r->env.n; i++) set_env(&env, r->env.v[i]);
+    p->env = env;
+  }
+  for (size_t i = 0; i < r->caps.n; i++) {
+    int cap = oc_cap_from_name(r->caps.v[i]);
+    if (cap < 0) return oc_fail(e, EINVAL, "unknown capability \"%s\"", r->caps.v[i]);
+    /* Never the inheritable set (CVE-2022-29162). */
+    uint64_t bit = 1ULL << cap;
+    p->caps.set = true;
+    p->caps.bounding |= bit;
+    p->caps.effective |= bit;
+    p->caps.permitted |= bit;
+  }
+  return 0;
+}
+
+int cmd_exec(struct oc_globals *g, int argc, char **argv) {
+  struct oc_err e = {0};
+  const char *process_file = NULL, *pid_file = NULL, *console = NULL, *cwd = NULL, *user = NULL,
+             *preserve = NULL, *ignored = NULL;
+  bool help = false, detach = false, tty = false, nnp = false, ignore_paused = false;
+  struct repeated rep = {0};
+  const struct oc_opt opts[] = {
+      {"process", 'p', &process_file, NULL}, {"pid-file", 0, &pid_file, NULL},
+      {"console-socket", 0, &console, NULL}, {"cwd", 0, &cwd, NULL},
+      {"user", 'u', &user, NULL},           {"env", 'e', &ignored, NULL},
+      {"cap", 'c', &ignored, NULL},         {"additional-gids", 'g', &ignored, NULL},
+      {"preserve-fds", 0, &preserve, NULL}, {"detach", 'd', NULL, &detach},
+      {"tty", 't', NULL, &tty},             {"no-new-privs", 0, NULL, &nnp},
+      {"ignore-paused", 0, NULL, &ignore_paused}, {"apparmor", 0, &ignored, NULL},
+      {"process-label", 0, &ignored, NULL}, {"cgroup", 0, &ignored, NULL},
+      {NULL, 0, NULL, NULL},
+  };
+  int i = oc_parse_opts(argc, argv, opts, &help, on_value, &rep, &e);
+  if (i < 0) return oc_log_fail(&e);
+  if (help) {
+    printf("Usage: ocrun exec [--process FILE] [--detach] [--pid-file F] [--console-socket S] [--tty]\n"
+           "       [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--no-new-privs]\n"
+           "       [--preserve-fds N] ID [COMMAND [ARGS...]]\n");
+    return 0;
+  }
+  if (i >= argc) {
+    oc_log_error("exec: container id required");
+    return 1;
+  }
+  const char *id = argv[i];
+  long preserve_fds = 0;
+  if (preserve && oc_parse_long(preserve, 0, 1 << 20, &preserve_fds) < 0) {
+    oc_log_error("invalid --preserve-fds value \"%s\"", preserve);
+    return 1;
+  }
+  struct oc_config *c = NULL;
+  if (oc_state_config(g->root, id, &c, &e) < 0) {
+    struct oc_state *s = NULL;
+    if (oc_state_load(g->root, id, &s, &e) < 0) return oc_log_fail(&e);
+    oc_state_free(s);
+    return oc_log_fail(&e);
+  }
+  struct oc_process from_file = {0}, *p = &c->process;
+  if (process_file) {
+    char *text = NULL;
+    size_t len;
+    if (oc_read_fileat(-100 /* AT_FDCWD */, process_file, &text, &len, 4 << 20, &e) < 0 ||
+        oc_process_parse(text, len, &from_file, &e) < 0) {
+      free(text);
+      oc_config_free(c);
+      return oc_log_fail(&e);
+    }
+    free(text);
+    p = &from_file;
+  } else {
+    p->terminal = false;
+    if (i + 1 >= argc) {
+      oc_config_free(c);
+      oc_log_error("exec: command required (or --process FILE)");
+      return 1;
+    }
+  }
+  /* Flags and argv are borrowed into p: restore the parsed struct before it is freed. */
+  struct oc_process saved = *p;
+  if (!process_file) {
+    p->args.v = argv + i + 1;
+    p->args.n = (size_t)(argc - i - 1);
+  }
+  int r = apply_flags(p, &rep, cwd, user, tty, nnp, &e);
+  struct oc_exec_opts o = {.id = id, .process = p, .pid_file = pid_file, .console_socket = console,
+                           .detach = detach, .ignore_paused = ignore_paused, .preserve_fds = (int)preserve_fds};
+  int code = 0;
+  if (r == 0) r = oc_container_exec(g, &o, c, &code, &e);
+  if (p->env.v != saved.env.v) free(p->env.v);
+  if (p->user.additional_gids != saved.user.additional_gids) free(p->user.additional_gids);
+  *p = saved;
+  if (process_file) oc_process_release(&from_file);
+  oc_config_free(c);
+  free(rep.env.v);
+  free(rep.caps.v);
+  free(rep.gids.v);
+  return r < 0 ? oc_log_fail(&e) : code;
+}

@@ -1,0 +1,26 @@
+/* The lifecycle operations behind create, start, run and delete. */
+#ifndef OCRUN_CONTAINER_H
+#define OCRUN_CONTAINER_H
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "runtime/error.h"
+#include "runtime/globals.h"
+
+struct oc_create_opts {
+  const char *id;
+  const char *bundle;          /* NULL: the current directory */
+  const char *pid_file;
+  const char *console_socket;
+  bool no_pivot, no_new_keyring;
+  int preserve_fds;
+};
+
+/* Create the container and return once its init waits for `start`; *pid is its host pid. */
+int oc_container_create(const struct oc_globals *g, const struct oc_create_opts *o, pid_t *pid,
+                        struct oc_err *e);
+int oc_container_start(const struct oc_globals *g, const char *id, struct oc_err *e);
+/* force: kill what runs first; a missing container is then not an error. */
+int oc_container_delete(const struct oc_globals *g, const char *id, bool force, struct oc_err *e);
+
+#endif

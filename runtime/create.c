@@ -1,0 +1,259 @@
+/* `create`: validate everything, then state dir → cgroup → clone the init → wait until it is
+ * ready for `start`. Any failure removes what was made. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup.h"
+#include "namespaces/console.h"
+#include "namespaces/ns.h"
+#include "namespaces/rootfs.h"
+#include "runtime/cleanup.h"
+#include "runtime/container.h"
+#include "runtime/fsutil.h"
+#include "runtime/hooks.h"
+#include "runtime/init.h"
+#include "runtime/log.h"
+#include "runtime/seccomp.h"
+#include "runtime/state.h"
+#include "runtime/sync.h"
+
+struct create_job {
+  const struct oc_globals *g;
+  const struct oc_create_opts *o;
+  char bundle[PATH_MAX], rootfs[PATH_MAX], state_dir[PATH_MAX];
+  char *config_text;
+  size_t config_len;
+  struct oc_config *c;
+  struct oc_seccomp_filter *seccomp;
+  struct oc_cgroup *cg;
+  struct oc_state st;
+  bool state_dir_made;
+  pid_t pid;
+  int pidfd, sync_fd, start_fd, state_dir_fd, console_fd;
+  int ns_fds[OC_NS_COUNT];
+};
+
+static int validate(struct create_job *j, struct oc_err *e) {
+  const struct oc_config *c = j->c;
+  if (!c->has_process || c->process.args.n == 0) return oc_fail(e, EINVAL, "process.args must not be empty");
+  if (!oc_config_ns(c, OC_NS_MOUNT)) return oc_fail(e, EINVAL, "linux.namespaces: a mount namespace is required");
+  const struct oc_namespace *uts = oc_config_ns(c, OC_NS_UTS);
+  if ((c->hostname || c->domainname) && (!uts || uts->path))
+    return oc_fail(e, EINVAL, "unable to set hostname or domainname without a private UTS namespace");
+  const struct oc_namespace *user = oc_config_ns(c, OC_NS_USER);
+  if (user && !user->path && (!c->uid_mappings.n || !c->gid_mappings.n))
+    return oc_fail(e, EINVAL, "linux.uidMappings and linux.gidMappings are required with a new user namespace");
+  if (user && user->path && (oc_ns_clone_flags(c) & ~(uint64_t)CLONE_NEWUSER))
+    return oc_fail(e, ENOTSUP, "linux.namespaces: new namespaces inside a joined user namespace are not supported yet");
+  if (c->process.terminal && !j->o->console_socket)
+    return oc_fail(e, EINVAL, "cannot allocate tty if ocrun will detach without setting console socket");
+  if (!c->process.terminal && j->o->console_socket)
+    return oc_fail(e, EINVAL, "cannot use console socket if ocrun will not detach or allocate tty");
+  if (c->process.cwd && c->process.cwd[0] != '/')
+    return oc_fail(e, EINVAL, "process.cwd: must be an absolute path, got \"%s\"", c->process.cwd);
+  if (oc_rootfs_validate(c, j->rootfs, e) < 0) return -1;
+  if (c->seccomp.set && oc_seccomp_compile(&c->seccomp, &j->seccomp, e) < 0) return -1;
+  return 0;
+}
+
+static int load_bundle(struct create_job *j, struct oc_err *e) {
+  const char *b = j->o->bundle ? j->o->bundle : ".";
+  if (!realpath(b, j->bundle)) return oc_fail_errno(e, "bundle %s", b);
+  char path[PATH_MAX + 16];
+  snprintf(path, sizeof path, "%s/config.json", j->bundle);
+  int r = oc_read_fileat(AT_FDCWD, path, &j->config_text, &j->config_len, 16 << 20, e);
+  if (r == -ENOENT) return oc_fail(e, ENOENT, "JSON specification file config.json not found in %s", j->bundle);
+  if (r < 0) return r;
+  if (oc_config_parse(j->config_text, j->config_len, &j->c, e) < 0) return oc_wrap(e, -1, "%s", path);
+  const char *root = j->c->root.path ? j->c->root.path : "rootfs";
+  char joined[PATH_MAX * 2];
+  snprintf(joined, sizeof joined, "%s/%s", root[0] == '/' ? "" : j->bundle, root);
+  if (!realpath(joined, j->rootfs)) return oc_fail_errno(e, "rootfs (%s) does not exist", joined);
+  struct stat sb;
+  if (stat(j->rootfs, &sb) < 0 || !S_ISDIR(sb.st_mode))
+    return oc_fail(e, ENOTDIR, "rootfs (%s) is not a directory", j->rootfs);
+  return 0;
+}
+
+static int make_state_dir(struct create_job *j, struct oc_err *e) {
+  if (oc_mkdir_p(j->g->root, 0700, e) < 0) return -1;
+  if (oc_state_dir(j->g->root, j->o->id, j->state_dir, sizeof j->state_dir, e) < 0) return -1;
+  if (mkdir(j->state_dir, 0700) < 0) {
+    if (errno == EEXIST) return oc_fail(e, EEXIST, "container with id exists: %s", j->o->id);
+    return oc_fail_errno(e, "mkdir %s", j->state_dir);
+  }
+  j->state_dir_made = true;
+  if (oc_write_file_atomic(j->state_dir, "config.json", j->config_text, j->config_len, 0600, e) < 0) return -1;
+  j->state_dir_fd = open(j->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (j->state_dir_fd < 0) return oc_fail_errno(e, "open %s", j->state_dir);
+  return 0;
+}
+
+/* The start socket lives in the state dir; binding through /proc/self/fd keeps sun_path short
+ * whatever the length of --root. */
+static int make_start_socket(struct create_job *j, struct oc_err *e) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/start.sock", j->state_dir_fd);
+  j->start_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (j->start_fd < 0) return oc_fail_errno(e, "socket");
+  if (bind(j->start_fd, (struct sockaddr *)&sa, sizeof sa) < 0) return oc_fail_errno(e, "bind %s/start.sock", j->state_dir);
+  if (listen(j->start_fd, 1) < 0) return oc_fail_errno(e, "listen %s/start.sock", j->state_dir);
+  return 0;
+}
+
+static int connect_console(struct create_job *j, struct oc_err *e) {
+  if (!j->o->console_socket) return 0;
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  if (strlen(j->o->console_socket) >= sizeof sa.sun_path)
+    return oc_fail(e, ENAMETOOLONG, "console socket path too long: %s", j->o->console_socket);
+  strcpy(sa.sun_path, j->o->console_socket);
+  j->console_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (j->console_fd < 0) return oc_fail_errno(e, "socket");
+  if (connect(j->console_fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+    return oc_fail_errno(e, "connect to console socket %s", j->o->console_socket);
+  return 0;
+}
+
+static void rfc3339_now(char *buf, size_t len) {
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+}
+
+/* pid and time namespaces apply to children: join them around the clone only. */
+static int clone_init(struct create_job *j, struct oc_err *e) {
+  int saved[2] = {-1, -1};
+  static const enum oc_ns_type around[2] = {OC_NS_PID, OC_NS_TIME};
+  for (int i = 0; i < 2; i++) {
+    int fd = j->ns_fds[around[i]];
+    if (fd < 0) continue;
+    saved[i] = open(i == 0 ? "/proc/self/ns/pid" : "/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+    if (saved[i] < 0 || setns(fd, oc_ns_clone_flag(around[i])) < 0)
+      return oc_fail_errno(e, "join %s namespace", oc_ns_type_name(around[i]));
+  }
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return oc_fail_errno(e, "socketpair");
+  bool into = false;
+  pid_t pid = oc_clone3(oc_ns_clone_flags(j->c), oc_cg_clone_fd(j->cg), &j->pidfd, &into, e);
+  if (pid == 0) {
+    close(sv[0]);
+    struct oc_init_ctx x = {.c = j->c, .rootfs = j->rootfs, .id = j->o->id, .sync_fd = sv[1],
+                            .start_fd = j->start_fd, .state_dir_fd = j->state_dir_fd,
+                            .console_fd = j->console_fd, .seccomp = j->seccomp,
+                            .no_pivot = j->o->no_pivot, .no_new_keyring = j->o->no_new_keyring,
+                            .preserve_fds = j->o->preserve_fds};
+    memcpy(x.ns_fds, j->ns_fds, sizeof x.ns_fds);
+    oc_init_run(&x);
+  }
+  close(sv[1]);
+  j->sync_fd = sv[0];
+  for (int i = 0; i < 2; i++)
+    if (saved[i] >= 0) {
+      setns(saved[i], oc_ns_clone_flag(around[i]));
+      close(saved[i]);
+    }
+  if (pid < 0) return -1;
+  j->pid = pid;
+  if (oc_config_ns(j->c, OC_NS_USER) && !oc_config_ns(j->c, OC_NS_USER)->path &&
+      oc_ns_write_id_maps(pid, j->c, e) < 0)
+    return -1;
+  return oc_cg_enter(j->cg, pid, into, e);
+}
+
+static int run_runtime_hooks(struct create_job *j, const char *state_json, struct oc_err *e) {
+  if (oc_hooks_run(j->c, OC_HOOK_PRESTART, state_json, e) < 0) return -1;
+  if (oc_hooks_run(j->c, OC_HOOK_CREATE_RUNTIME, state_json, e) < 0) return -1;
+  if (oc_sync_send(j->sync_fd, OC_SYNC_HOOKS_DONE, 0, NULL, 0) < 0) return oc_fail_errno(e, "sync with init");
+  return 0;
+}
+
+static int forward_seccomp_listener(struct create_job *j, const char *state_json, struct oc_err *e) {
+  if (oc_sync_expect(j->sync_fd, OC_SYNC_SECCOMP_FD, NULL, NULL, 0, e) < 0) return -1;
+  _cleanup_fd_ int fd = oc_recv_fd(j->sync_fd, e);
+  if (fd < 0) return -1;
+  return oc_seccomp_send_listener(&j->c->seccomp, fd, state_json, j->pid, e);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct oc_err *e) {
+  char buf[32];
+  int n = snprintf(buf, sizeof buf, "%d", pid); /* no newline: containerd parses it strictly */
+  return oc_write_path_atomic(path, buf, (size_t)n, 0644, e);
+}
+
+static int create_steps(struct create_job *j, struct oc_err *e) {
+  if (oc_id_validate(j->o->id, e) < 0) return -1;
+  if (load_bundle(j, e) < 0 || validate(j, e) < 0) return -1;
+  if (make_state_dir(j, e) < 0) return -1;
+  _cleanup_free_ char *cg_path = NULL;
+  if (oc_cg_resolve_path(j->c->cgroups_path, j->o->id, j->g->systemd_cgroup, &cg_path, e) < 0) return -1;
+  if (oc_cg_create(cg_path, j->c->has_resources ? &j->c->resources : NULL, &j->cg, e) < 0) return -1;
+  if (oc_ns_open_joined(j->c, j->ns_fds, e) < 0) return -1;
+  if (connect_console(j, e) < 0 || make_start_socket(j, e) < 0) return -1;
+  if (clone_init(j, e) < 0) return -1;
+
+  char created[64];
+  rfc3339_now(created, sizeof created);
+  j->st = (struct oc_state){.id = (char *)j->o->id, .pid = j->pid,
+                            .start_time = oc_proc_start_time(j->pid), .bundle = j->bundle,
+                            .rootfs = j->rootfs, .created = created, .cgroup_path = cg_path,
+                            .owner = getuid() == 0 ? "root" : "", .oci_version = j->c->oci_version,
+                            .systemd_cgroup = j->g->systemd_cgroup, .annotations = j->c->annotations};
+  if (oc_state_save(j->g->root, &j->st, e) < 0) return -1;
+  _cleanup_free_ char *state_json = oc_state_json(&j->st, OC_CREATING);
+  if (!state_json) return oc_fail(e, ENOMEM, "state JSON: out of memory");
+  if (oc_sync_send(j->sync_fd, OC_SYNC_GO, 0, state_json, strlen(state_json)) < 0)
+    return oc_fail_errno(e, "sync with init");
+  if (oc_hooks_any(j->c, OC_HOOK_PRESTART) || oc_hooks_any(j->c, OC_HOOK_CREATE_RUNTIME)) {
+    if (oc_sync_expect(j->sync_fd, OC_SYNC_HOOKS, NULL, NULL, 0, e) < 0) return -1;
+    if (run_runtime_hooks(j, state_json, e) < 0) return -1;
+  }
+  if (j->seccomp && oc_seccomp_uses_notify(j->seccomp) && forward_seccomp_listener(j, state_json, e) < 0)
+    return -1;
+  if (oc_sync_expect(j->sync_fd, OC_SYNC_READY, NULL, NULL, 0, e) < 0) return -1;
+  if (j->o->pid_file && write_pid_file(j->o->pid_file, j->pid, e) < 0) return -1;
+  return 0;
+}
+
+static void undo(struct create_job *j) {
+  struct oc_err e2;
+  if (j->pid > 0) {
+    kill(j->pid, SIGKILL);
+    while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {}
+  }
+  if (j->cg && oc_cg_destroy(j->cg, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
+  if (j->state_dir_made && oc_remove_tree(j->state_dir, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
+}
+
+int oc_container_create(const struct oc_globals *g, const struct oc_create_opts *o, pid_t *pid,
+                        struct oc_err *e) {
+  struct create_job j = {.g = g, .o = o, .pidfd = -1, .sync_fd = -1, .start_fd = -1,
+                         .state_dir_fd = -1, .console_fd = -1};
+  for (int t = 0; t < OC_NS_COUNT; t++) j.ns_fds[t] = -1;
+  int r = create_steps(&j, e);
+  if (r < 0) undo(&j);
+  else *pid = j.pid;
+  int fds[] = {j.pidfd, j.sync_fd, j.start_fd, j.state_dir_fd, j.console_fd};
+  for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+    if (fds[i] >= 0) close(fds[i]);
+  oc_ns_close(j.ns_fds);
+  if (j.cg) oc_cg_free(j.cg);
+  if (j.seccomp) oc_seccomp_free(j.seccomp);
+  oc_config_free(j.c);
+  free(j.config_text);
+  return r < 0 ? -1 : 0;
+}

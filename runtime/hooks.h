@@ -1,0 +1,14 @@
+/* OCI hooks: each one runs with the container state JSON on stdin, its args, env and timeout. */
+#ifndef OCRUN_HOOKS_H
+#define OCRUN_HOOKS_H
+#include "oci/config.h"
+#include "runtime/error.h"
+
+/* Run every hook of one kind in order; the first failure stops and is returned. */
+int oc_hooks_run(const struct oc_config *c, enum oc_hook_kind kind, const char *state_json,
+                 struct oc_err *e);
+static inline bool oc_hooks_any(const struct oc_config *c, enum oc_hook_kind kind) {
+  return c->hooks[kind].n > 0;
+}
+
+#endif

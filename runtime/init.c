@@ -1,0 +1,135 @@
+/* The container's init: namespaces → rootfs → hooks → pivot_root → process attributes → READY,
+ * then wait for `start` on the start socket and execve the user program. */
+#define _GNU_SOURCE
+#include "runtime/init.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "namespaces/console.h"
+#include "namespaces/ns.h"
+#include "namespaces/rootfs.h"
+#include "runtime/hooks.h"
+#include "runtime/process_exec.h"
+#include "runtime/process_setup.h"
+#include "runtime/sync.h"
+
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+
+static bool has_ns(const struct oc_config *c, enum oc_ns_type t) { return oc_config_ns(c, t) != NULL; }
+
+static int become_ns_root(const struct oc_config *c, struct oc_err *e) {
+  if (!has_ns(c, OC_NS_USER)) return 0;
+  /* Inside a fresh user namespace we are the overflow uid until we switch to a mapped id. */
+  if (setresgid(0, 0, 0) < 0 && errno != EINVAL) return oc_fail_errno(e, "setresgid(0) in user namespace");
+  if (setresuid(0, 0, 0) < 0 && errno != EINVAL) return oc_fail_errno(e, "setresuid(0) in user namespace");
+  return 0;
+}
+
+static int set_names(const struct oc_config *c, struct oc_err *e) {
+  if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
+    return oc_fail_errno(e, "sethostname \"%s\"", c->hostname);
+  if (c->domainname && setdomainname(c->domainname, strlen(c->domainname)) < 0)
+    return oc_fail_errno(e, "setdomainname \"%s\"", c->domainname);
+  return 0;
+}
+
+/* Everything up to READY; errors go back to the runtime, which cleans up. */
+static int prepare(struct oc_init_ctx *x, char *state_json, char **exe, struct oc_err *e) {
+  const struct oc_config *c = x->c;
+  if (oc_ns_join(x->ns_fds, (1u << OC_NS_PID) | (1u << OC_NS_TIME), e) < 0) return -1;
+  oc_ns_close(x->ns_fds);
+  if (become_ns_root(c, e) < 0) return -1;
+  /* Unshared only now, so the namespace's root is the container's cgroup even where the runtime
+   * had to move us there after clone (no CLONE_INTO_CGROUP on v1/hybrid hosts). */
+  const struct oc_namespace *cgns = oc_config_ns(c, OC_NS_CGROUP);
+  if (cgns && !cgns->path && unshare(CLONE_NEWCGROUP) < 0)
+    return oc_fail_errno(e, "unshare cgroup namespace");
+  const struct oc_namespace *tns = oc_config_ns(c, OC_NS_TIME);
+  if (tns && !tns->path && oc_ns_new_time(c, e) < 0) return -1;
+  if (setsid() < 0) return oc_fail_errno(e, "setsid");
+
+  if (oc_rootfs_prepare(c, x->rootfs, e) < 0) return -1;
+  if (oc_hooks_any(c, OC_HOOK_PRESTART) || oc_hooks_any(c, OC_HOOK_CREATE_RUNTIME)) {
+    if (oc_sync_send(x->sync_fd, OC_SYNC_HOOKS, 0, NULL, 0) < 0)
+      return oc_fail_errno(e, "sync with runtime");
+    if (oc_sync_expect(x->sync_fd, OC_SYNC_HOOKS_DONE, NULL, NULL, 0, e) < 0) return -1;
+  }
+  if (oc_hooks_run(c, OC_HOOK_CREATE_CONTAINER, state_json, e) < 0) return -1;
+  if (oc_rootfs_pivot(x->rootfs, x->no_pivot, e) < 0) return -1;
+  if (oc_rootfs_finalize(c, e) < 0) return -1;
+  if (oc_sysctl_apply(c, e) < 0) return -1;
+  if (set_names(c, e) < 0) return -1;
+  if (x->console_fd >= 0) {
+    if (oc_console_setup(x->console_fd, &c->process, e) < 0) return -1;
+    close(x->console_fd);
+    x->console_fd = -1;
+  }
+  if (!x->no_new_keyring) {
+    char name[300];
+    snprintf(name, sizeof name, "_ses.%s", x->id);
+    /* Best effort, as runc: some kernels or seccomp setups refuse keyrings. */
+    syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
+  }
+  if (oc_process_apply_attrs(c, &c->process, e) < 0) return -1;
+  if (oc_process_chdir(&c->process, e) < 0) return -1;
+  if (oc_process_find_executable(&c->process, exe, e) < 0) return -1;
+  if (x->seccomp && oc_seccomp_uses_notify(x->seccomp)) {
+    /* The listener fd must reach the agent through the runtime before `create` returns. */
+    int nfd = -1;
+    if (c->process.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+      return oc_fail_errno(e, "prctl(PR_SET_NO_NEW_PRIVS)");
+    if (oc_seccomp_load(x->seccomp, &nfd, e) < 0) return -1;
+    if (oc_sync_send(x->sync_fd, OC_SYNC_SECCOMP_FD, 0, NULL, 0) < 0 ||
+        oc_send_fd(x->sync_fd, nfd, "seccomp", e) < 0)
+      return oc_fail(e, EPIPE, "send seccomp listener fd to runtime");
+    close(nfd);
+    x->seccomp = NULL;
+  }
+  return 0;
+}
+
+/* Block until `start` connects; returns the connection (for error reports) or -1. */
+static int wait_for_start(struct oc_init_ctx *x) {
+  int conn;
+  do conn = accept4(x->start_fd, NULL, NULL, SOCK_CLOEXEC);
+  while (conn < 0 && errno == EINTR);
+  if (conn < 0) return -1;
+  char b;
+  if (read(conn, &b, 1) != 1 || b != 'S') return -1;
+  /* Removing the socket is what turns "created" into "running" for every reader. */
+  unlinkat(x->state_dir_fd, "start.sock", 0);
+  close(x->start_fd);
+  close(x->state_dir_fd);
+  return conn;
+}
+
+void oc_init_run(struct oc_init_ctx *x) {
+  struct oc_err e = {0};
+  static char state_json[65536];
+  char *exe = NULL;
+  if (oc_sync_expect(x->sync_fd, OC_SYNC_GO, NULL, state_json, sizeof state_json, &e) < 0) _exit(1);
+  if (prepare(x, state_json, &exe, &e) < 0) {
+    oc_sync_send_error(x->sync_fd, &e);
+    _exit(1);
+  }
+  if (oc_sync_send(x->sync_fd, OC_SYNC_READY, 0, NULL, 0) < 0) _exit(1);
+  close(x->sync_fd);
+
+  int conn = wait_for_start(x);
+  if (conn < 0) _exit(1);
+  if (oc_hooks_run(x->c, OC_HOOK_START_CONTAINER, state_json, &e) < 0 ||
+      oc_process_exec(&x->c->process, exe, x->seccomp, x->preserve_fds, conn, &e) < 0) {
+    if (write(conn, e.msg, strlen(e.msg)) < 0) { /* start sees EOF and the exit */ }
+    _exit(127);
+  }
+  _exit(127);
+}

@@ -1,0 +1,96 @@
+/* ocrun: global flags, then one command. */
+#include <stdio.h>
+#include <string.h>
+#include <seccomp.h>
+#include <yajl/yajl_version.h>
+
+#include "runtime/args.h"
+#include "runtime/globals.h"
+#include "runtime/log.h"
+
+#define OC_SPEC_VERSION "1.3.0"
+
+struct oc_command { const char *name; oc_cmd_fn fn; const char *summary; };
+
+static const struct oc_command commands[] = {
+    {"create", cmd_create, "create a container"},
+    {"start", cmd_start, "execute the user process of a created container"},
+    {"run", cmd_run, "create and start a container"},
+    {"state", cmd_state, "output the state of a container"},
+    {"kill", cmd_kill, "send a signal to the container's init process"},
+    {"delete", cmd_delete, "delete a container and everything it holds"},
+    {"list", cmd_list, "list the containers under --root"},
+    {"spec", cmd_spec, "write a default config.json"},
+    {"features", cmd_features, "show what this build of ocrun supports"},
+    {"exec", cmd_exec, "run a new process inside a container"},
+    {"ps", cmd_ps, "list the processes of a container"},
+    {"pause", cmd_pause, "freeze every process of a container"},
+    {"resume", cmd_resume, "thaw a paused container"},
+    {"update", cmd_update, "change the resource limits of a container"},
+    {"events", cmd_events, "show resource statistics and OOM events"},
+    {NULL, NULL, NULL},
+};
+
+static void print_version(void) {
+  const struct scmp_version *sv = seccomp_version();
+  printf("ocrun version %s\ncommit: %s\nspec: %s\ngo: none (C)\nlibseccomp: %u.%u.%u\nyajl: %d.%d.%d\n",
+         OCRUN_VERSION, OCRUN_COMMIT, OC_SPEC_VERSION, sv->major, sv->minor, sv->micro,
+         YAJL_MAJOR, YAJL_MINOR, YAJL_MICRO);
+}
+
+static void print_help(void) {
+  printf("Usage: ocrun [global options] COMMAND [options] [arguments]\n\n"
+         "ocrun is an OCI container runtime with VM-style, overcommit-aware resource isolation.\n\n"
+         "Commands:\n");
+  for (const struct oc_command *c = commands; c->name; c++) printf("  %-10s %s\n", c->name, c->summary);
+  printf("\nGlobal options:\n"
+         "  --root DIR            state directory (default /run/ocrun)\n"
+         "  --log FILE            log file (errors also go to stderr)\n"
+         "  --log-format FORMAT   text or json\n"
+         "  --debug               debug logging\n"
+         "  --systemd-cgroup      cgroupsPath is in systemd's slice:prefix:name form\n"
+         "  --version, -v         print the version\n"
+         "  --help, -h            this help; COMMAND --help for a command\n");
+}
+
+int main(int argc, char **argv) {
+  struct oc_globals g = {.root = "/run/ocrun"};
+  const char *log_format = NULL;
+  bool version = false, help = false;
+  const struct oc_opt opts[] = {
+      {"root", 0, &g.root, NULL},
+      {"log", 0, &g.log_path, NULL},
+      {"log-format", 0, &log_format, NULL},
+      {"debug", 0, NULL, &g.debug},
+      {"systemd-cgroup", 0, NULL, &g.systemd_cgroup},
+      {"version", 'v', NULL, &version},
+      {"criu", 0, &(const char *){NULL}, NULL}, /* accepted for runc compatibility */
+      {"rootless", 0, &(const char *){NULL}, NULL},
+      {NULL, 0, NULL, NULL},
+  };
+  struct oc_err e = {0};
+  int first = oc_parse_opts(argc, argv, opts, &help, NULL, NULL, &e);
+  if (log_format && strcmp(log_format, "json") == 0) g.log_json = true;
+  oc_log_init(&g);
+  if (first < 0) return oc_log_fail(&e);
+  if (log_format && strcmp(log_format, "json") != 0 && strcmp(log_format, "text") != 0) {
+    oc_log_error("invalid log format \"%s\": must be text or json", log_format);
+    return 1;
+  }
+  if (version) {
+    print_version();
+    return 0;
+  }
+  if (first >= argc) {
+    print_help();
+    return help ? 0 : 1;
+  }
+  for (const struct oc_command *c = commands; c->name; c++)
+    if (strcmp(c->name, argv[first]) == 0) return c->fn(&g, argc - first, argv + first);
+  if (strcmp(argv[first], "help") == 0) {
+    print_help();
+    return 0;
+  }
+  oc_log_error("unknown command \"%s\"; see ocrun --help", argv[first]);
+  return 1;
+}

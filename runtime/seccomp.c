@@ -1,0 +1,521 @@
+/* linux.seccomp. The runtime checks the profile and has libseccomp compile it to a BPF program
+ * (so a bad profile fails before anything exists); the container process then only hands that
+ * program to seccomp(2). Loading it ourselves rather than with seccomp_load() keeps libseccomp
+ * and malloc out of the container process, makes the load a single syscall, and gives us the
+ * filter flags libseccomp 2.5 does not know (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV). */
+#define _GNU_SOURCE
+#include "runtime/seccomp.h"
+
+#include <fcntl.h>
+#include <libgen.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "runtime/cleanup.h"
+#include "runtime/log.h"
+
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+/* The version written into the container process state when the state JSON has none. */
+#define OC_SECCOMP_STATE_VERSION "1.3.0"
+
+struct oc_seccomp_filter {
+  struct sock_filter *insns;
+  unsigned short len;
+  unsigned int load_flags; /* seccomp(2) flags, NEW_LISTENER included when notify */
+  bool notify;
+};
+
+const char *const oc_seccomp_action_names[] = {
+    [OC_SCMP_KILL] = "SCMP_ACT_KILL",
+    [OC_SCMP_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
+    [OC_SCMP_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
+    [OC_SCMP_TRAP] = "SCMP_ACT_TRAP",
+    [OC_SCMP_ERRNO] = "SCMP_ACT_ERRNO",
+    [OC_SCMP_TRACE] = "SCMP_ACT_TRACE",
+    [OC_SCMP_ALLOW] = "SCMP_ACT_ALLOW",
+    [OC_SCMP_LOG] = "SCMP_ACT_LOG",
+    [OC_SCMP_NOTIFY] = "SCMP_ACT_NOTIFY",
+    [OC_SCMP_NOTIFY + 1] = NULL,
+};
+
+const char *const oc_seccomp_op_names[] = {
+    [OC_SCMP_NE] = "SCMP_CMP_NE",
+    [OC_SCMP_LT] = "SCMP_CMP_LT",
+    [OC_SCMP_LE] = "SCMP_CMP_LE",
+    [OC_SCMP_EQ] = "SCMP_CMP_EQ",
+    [OC_SCMP_GE] = "SCMP_CMP_GE",
+    [OC_SCMP_GT] = "SCMP_CMP_GT",
+    [OC_SCMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+    [OC_SCMP_MASKED_EQ + 1] = NULL,
+};
+
+static const enum scmp_compare scmp_ops[] = {
+    [OC_SCMP_NE] = SCMP_CMP_NE, [OC_SCMP_LT] = SCMP_CMP_LT, [OC_SCMP_LE] = SCMP_CMP_LE,
+    [OC_SCMP_EQ] = SCMP_CMP_EQ, [OC_SCMP_GE] = SCMP_CMP_GE, [OC_SCMP_GT] = SCMP_CMP_GT,
+    [OC_SCMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
+};
+
+static const struct {
+  const char *name;
+  unsigned int flag;
+} flag_defs[] = {
+    {"SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC},
+    {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
+    {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
+    {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
+};
+
+const char *const oc_seccomp_flag_names[] = {
+    "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL,
+};
+
+/* Architectures: those of libseccomp 2.5, plus newer ones when the installed libseccomp has them. */
+#ifdef SCMP_ARCH_LOONGARCH64
+#define ARCH_LOONGARCH64(X) X(LOONGARCH64)
+#else
+#define ARCH_LOONGARCH64(X)
+#endif
+#ifdef SCMP_ARCH_M68K
+#define ARCH_M68K(X) X(M68K)
+#else
+#define ARCH_M68K(X)
+#endif
+#ifdef SCMP_ARCH_SH
+#define ARCH_SH(X) X(SH) X(SHEB)
+#else
+#define ARCH_SH(X)
+#endif
+#define OC_ARCHES(X)                                                                        \
+  X(X86) X(X86_64) X(X32) X(ARM) X(AARCH64) X(MIPS) X(MIPS64) X(MIPS64N32) X(MIPSEL)        \
+  X(MIPSEL64) X(MIPSEL64N32) X(PPC) X(PPC64) X(PPC64LE) X(S390) X(S390X) X(PARISC)           \
+  X(PARISC64) X(RISCV64) ARCH_LOONGARCH64(X) ARCH_M68K(X) ARCH_SH(X)
+
+#define ARCH_NAME(a) "SCMP_ARCH_" #a,
+const char *const oc_seccomp_arch_names[] = {OC_ARCHES(ARCH_NAME) NULL};
+#define ARCH_TOKEN(a) SCMP_ARCH_##a,
+static const uint32_t arch_tokens[] = {OC_ARCHES(ARCH_TOKEN)};
+
+static bool arch_token(const char *name, uint32_t *token) {
+  for (size_t i = 0; oc_seccomp_arch_names[i]; i++)
+    if (strcmp(oc_seccomp_arch_names[i], name) == 0) {
+      *token = arch_tokens[i];
+      return true;
+    }
+  return false;
+}
+
+/* The kernel checks the flags before it reads the program: EFAULT on a NULL program means the
+ * flags are known (the probe libseccomp uses too). */
+static bool kernel_takes_flags(unsigned int flags) {
+  return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, NULL) < 0 && errno == EFAULT;
+}
+
+static unsigned int flag_probe_bits(unsigned int flag) {
+  /* The kernel accepts WAIT_KILLABLE_RECV only together with NEW_LISTENER. */
+  if (flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) flag |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  return flag;
+}
+
+bool oc_seccomp_flag_supported(const char *name) {
+  for (size_t i = 0; i < sizeof flag_defs / sizeof flag_defs[0]; i++)
+    if (strcmp(flag_defs[i].name, name) == 0) return kernel_takes_flags(flag_probe_bits(flag_defs[i].flag));
+  return false;
+}
+
+static bool valid_action(enum oc_seccomp_action a) {
+  return (unsigned)a <= OC_SCMP_NOTIFY;
+}
+
+/* The libseccomp action for an OCI action and errnoRet; `key` names the item for errors. */
+static int scmp_action(enum oc_seccomp_action a, oc_u64 errno_ret, const char *key,
+                       const char *errno_key, uint32_t *out, struct oc_err *e) {
+  if (!valid_action(a)) return oc_fail(e, EINVAL, "%s: unknown action %d", key, (int)a);
+  if (errno_ret.set && a != OC_SCMP_ERRNO && a != OC_SCMP_TRACE)
+    return oc_fail(e, EINVAL, "%s: not supported with %s (only SCMP_ACT_ERRNO and SCMP_ACT_TRACE)",
+                   errno_key, oc_seccomp_action_names[a]);
+  if (errno_ret.set && errno_ret.v > SECCOMP_RET_DATA)
+    return oc_fail(e, ERANGE, "%s: %llu is out of range (0-%u)", errno_key,
+                   (unsigned long long)errno_ret.v, SECCOMP_RET_DATA);
+  uint16_t data = errno_ret.set ? (uint16_t)errno_ret.v : EPERM;
+  switch (a) {
+  case OC_SCMP_KILL: *out = SCMP_ACT_KILL; break;
+  case OC_SCMP_KILL_PROCESS: *out = SCMP_ACT_KILL_PROCESS; break;
+  case OC_SCMP_KILL_THREAD: *out = SCMP_ACT_KILL_THREAD; break;
+  case OC_SCMP_TRAP: *out = SCMP_ACT_TRAP; break;
+  case OC_SCMP_ERRNO: *out = SCMP_ACT_ERRNO(data); break;
+  case OC_SCMP_TRACE: *out = SCMP_ACT_TRACE(data); break;
+  case OC_SCMP_ALLOW: *out = SCMP_ACT_ALLOW; break;
+  case OC_SCMP_LOG: *out = SCMP_ACT_LOG; break;
+  case OC_SCMP_NOTIFY: *out = SCMP_ACT_NOTIFY; break;
+  }
+  return 0;
+}
+
+static void ctx_releasep(scmp_filter_ctx *ctx) {
+  if (*ctx) seccomp_release(*ctx);
+}
+
+static int parse_flags(const struct oc_seccomp *s, unsigned int *flags, struct oc_err *e) {
+  *flags = 0;
+  for (size_t i = 0; i < s->flags.n; i++) {
+    const char *name = s->flags.v[i];
+    size_t k = 0;
+    while (k < sizeof flag_defs / sizeof flag_defs[0] && strcmp(flag_defs[k].name, name) != 0) k++;
+    if (k == sizeof flag_defs / sizeof flag_defs[0])
+      return oc_fail(e, EINVAL, "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, name);
+    if (!kernel_takes_flags(flag_probe_bits(flag_defs[k].flag)))
+      return oc_fail(e, EOPNOTSUPP, "linux.seccomp.flags[%zu]: %s is not supported by this kernel",
+                     i, name);
+    *flags |= flag_defs[k].flag;
+  }
+  return 0;
+}
+
+static int add_arches(scmp_filter_ctx ctx, const struct oc_seccomp *s, struct oc_err *e) {
+  for (size_t i = 0; i < s->architectures.n; i++) {
+    const char *name = s->architectures.v[i];
+    uint32_t token;
+    if (!arch_token(name, &token))
+      return oc_fail(e, EINVAL, "linux.seccomp.architectures: unknown architecture \"%s\"", name);
+    if (seccomp_arch_exist(ctx, token) == 0) continue; /* the native one, or listed twice */
+    int rc = seccomp_arch_add(ctx, token);
+    if (rc < 0 && rc != -EEXIST)
+      return oc_fail(e, -rc, "linux.seccomp.architectures: adding %s: %s", name, strerror(-rc));
+  }
+  return 0;
+}
+
+/* Conditions of one syscalls[] entry. libseccomp cannot AND two conditions on the same argument,
+ * so such an entry becomes one rule per condition, as runc does (*split). */
+static int build_conds(const struct oc_seccomp_rule *r, size_t i, struct scmp_arg_cmp **out,
+                       bool *split, struct oc_err *e) {
+  unsigned seen = 0;
+  *out = NULL;
+  *split = false;
+  if (r->n_args == 0) return 0;
+  struct scmp_arg_cmp *c = calloc(r->n_args, sizeof *c);
+  if (!c) return oc_fail(e, ENOMEM, "linux.seccomp.syscalls[%zu]: out of memory", i);
+  for (size_t k = 0; k < r->n_args; k++) {
+    const struct oc_seccomp_arg *a = &r->args[k];
+    if (a->index > 5) {
+      free(c);
+      return oc_fail(e, EINVAL, "linux.seccomp.syscalls[%zu].args[%zu]: index %u out of range (0-5)",
+                     i, k, a->index);
+    }
+    if ((unsigned)a->op > OC_SCMP_MASKED_EQ) {
+      free(c);
+      return oc_fail(e, EINVAL, "linux.seccomp.syscalls[%zu].args[%zu]: unknown operator %d", i, k,
+                     (int)a->op);
+    }
+    if (seen & (1u << a->index)) *split = true;
+    seen |= 1u << a->index;
+    /* MASKED_EQ: (arg & value) == valueTwo; the others ignore valueTwo. */
+    c[k] = (struct scmp_arg_cmp){.arg = a->index, .op = scmp_ops[a->op], .datum_a = a->value,
+                                 .datum_b = a->value_two};
+  }
+  *out = c;
+  return 0;
+}
+
+static int add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, const struct scmp_arg_cmp *conds,
+                    size_t n, bool split) {
+  if (!split) return seccomp_rule_add_array(ctx, act, nr, (unsigned)n, n ? conds : NULL);
+  for (size_t k = 0; k < n; k++) {
+    int rc = seccomp_rule_add_array(ctx, act, nr, 1, &conds[k]);
+    if (rc < 0) return rc;
+  }
+  return 0;
+}
+
+/* Our sync channel and runc's both need these after the filter is in place: a notification
+ * nobody can answer yet would hang the container process. */
+static bool notify_forbidden(const char *name) {
+  return strcmp(name, "write") == 0 || strcmp(name, "sendmsg") == 0;
+}
+
+static int add_rules(scmp_filter_ctx ctx, const struct oc_seccomp *s, uint32_t def, bool *notify,
+                     struct oc_err *e) {
+  char key[64], errno_key[80];
+  for (size_t i = 0; i < s->n_syscalls; i++) {
+    const struct oc_seccomp_rule *r = &s->syscalls[i];
+    snprintf(key, sizeof key, "linux.seccomp.syscalls[%zu]", i);
+    snprintf(errno_key, sizeof errno_key, "%s.errnoRet", key);
+    uint32_t act;
+    int rc = scmp_action(r->action, r->errno_ret, key, errno_key, &act, e);
+    if (rc < 0) return rc;
+    if (act == def) continue; /* libseccomp refuses rules that repeat the default action */
+    if (r->action == OC_SCMP_NOTIFY)
+      for (size_t k = 0; k < r->names.n; k++)
+        if (notify_forbidden(r->names.v[k]))
+          return oc_fail(e, EINVAL, "%s: SCMP_ACT_NOTIFY cannot be used for the %s syscall", key,
+                         r->names.v[k]);
+    _cleanup_free_ struct scmp_arg_cmp *conds = NULL;
+    bool split;
+    rc = build_conds(r, i, &conds, &split, e);
+    if (rc < 0) return rc;
+    for (size_t k = 0; k < r->names.n; k++) {
+      const char *name = r->names.v[k];
+      int nr = seccomp_syscall_resolve_name(name);
+      if (nr == __NR_SCMP_ERROR) {
+        /* Profiles list syscalls of newer kernels: skip them, as runc does. */
+        oc_log_debug("%s: unknown syscall \"%s\", skipped", key, name);
+        continue;
+      }
+      rc = add_rule(ctx, act, nr, conds, r->n_args, split);
+      if (rc < 0)
+        return oc_fail(e, -rc, "%s: adding a rule for syscall \"%s\": %s", key, name, strerror(-rc));
+      if (r->action == OC_SCMP_NOTIFY) *notify = true;
+    }
+  }
+  return 0;
+}
+
+static int export_bpf(scmp_filter_ctx ctx, struct oc_seccomp_filter *f, struct oc_err *e) {
+  _cleanup_fd_ int fd = memfd_create("ocrun-seccomp", MFD_CLOEXEC);
+  if (fd < 0) return oc_fail_errno(e, "linux.seccomp: memfd_create");
+  int rc = seccomp_export_bpf(ctx, fd);
+  if (rc < 0) return oc_fail(e, -rc, "linux.seccomp: generating the BPF program: %s", strerror(-rc));
+  struct stat st;
+  if (fstat(fd, &st) < 0) return oc_fail_errno(e, "linux.seccomp: fstat of the BPF program");
+  size_t size = (size_t)st.st_size, n = size / sizeof(struct sock_filter);
+  if (n == 0 || size % sizeof(struct sock_filter))
+    return oc_fail(e, EPROTO, "linux.seccomp: libseccomp produced a malformed program (%zu bytes)", size);
+  if (n > BPF_MAXINSNS)
+    return oc_fail(e, E2BIG, "linux.seccomp: the filter needs %zu BPF instructions, the kernel takes %d",
+                   n, BPF_MAXINSNS);
+  f->insns = malloc(size);
+  if (!f->insns) return oc_fail(e, ENOMEM, "linux.seccomp: out of memory");
+  for (size_t off = 0; off < size;) {
+    ssize_t got = pread(fd, (char *)f->insns + off, size - off, (off_t)off);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return oc_fail_errno(e, "linux.seccomp: reading the BPF program");
+    if (got == 0) return oc_fail(e, EIO, "linux.seccomp: short BPF program");
+    off += (size_t)got;
+  }
+  f->len = (unsigned short)n;
+  return 0;
+}
+
+static int set_attrs(scmp_filter_ctx ctx, struct oc_err *e) {
+  /* The runtime sets no_new_privs itself when process.noNewPrivileges asks for it. */
+  int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 5)
+  if (rc == 0) rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
+#endif
+  if (rc < 0) return oc_fail(e, -rc, "linux.seccomp: setting filter attributes: %s", strerror(-rc));
+  return 0;
+}
+
+int oc_seccomp_compile(const struct oc_seccomp *s, struct oc_seccomp_filter **out, struct oc_err *e) {
+  *out = NULL;
+  if (!s->set) return 0;
+  uint32_t def;
+  int rc = scmp_action(s->default_action, s->default_errno_ret, "linux.seccomp.defaultAction",
+                       "linux.seccomp.defaultErrnoRet", &def, e);
+  if (rc < 0) return rc;
+  if (s->default_action == OC_SCMP_NOTIFY)
+    return oc_fail(e, EINVAL, "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
+  unsigned int flags;
+  rc = parse_flags(s, &flags, e);
+  if (rc < 0) return rc;
+
+  __attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx = seccomp_init(def);
+  if (!ctx)
+    return oc_fail(e, EOPNOTSUPP, "linux.seccomp.defaultAction: %s is not supported by the kernel",
+                   oc_seccomp_action_names[s->default_action]);
+  rc = set_attrs(ctx, e);
+  if (rc == 0) rc = add_arches(ctx, s, e);
+  bool notify = false;
+  if (rc == 0) rc = add_rules(ctx, s, def, &notify, e);
+  if (rc < 0) return rc;
+  if (notify && (!s->listener_path || !*s->listener_path))
+    return oc_fail(e, EINVAL, "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
+
+  if (notify) {
+    flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    /* TSYNC and a listener both want the return value: the kernel needs TSYNC_ESRCH (5.7+). */
+    if (flags & SECCOMP_FILTER_FLAG_TSYNC) {
+      flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+      if (!kernel_takes_flags(flags))
+        return oc_fail(e, EOPNOTSUPP,
+                       "linux.seccomp.flags: SECCOMP_FILTER_FLAG_TSYNC cannot be combined with "
+                       "SCMP_ACT_NOTIFY on this kernel");
+    }
+  } else if (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) {
+    oc_log_debug("linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ignored: no SCMP_ACT_NOTIFY rule");
+    flags &= ~(unsigned int)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+  }
+
+  struct oc_seccomp_filter *f = calloc(1, sizeof *f);
+  if (!f) return oc_fail(e, ENOMEM, "linux.seccomp: out of memory");
+  rc = export_bpf(ctx, f, e);
+  if (rc < 0) {
+    oc_seccomp_free(f);
+    return rc;
+  }
+  f->load_flags = flags;
+  f->notify = notify;
+  *out = f;
+  return 0;
+}
+
+int oc_seccomp_load(struct oc_seccomp_filter *f, int *notify_fd, struct oc_err *e) {
+  if (notify_fd) *notify_fd = -1;
+  if (!f) return 0;
+  struct sock_fprog prog = {.len = f->len, .filter = f->insns};
+  long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->load_flags, &prog);
+  if (r < 0 && errno == EACCES)
+    return oc_fail_errno(e, "seccomp: loading the filter needs no_new_privs or CAP_SYS_ADMIN");
+  if (r < 0) return oc_fail_errno(e, "seccomp: loading the filter");
+  if (f->notify) {
+    /* The listener fd is close-on-exec (the kernel opens it so). */
+    if (notify_fd) *notify_fd = (int)r;
+    else close((int)r);
+  } else if (r > 0) {
+    /* TSYNC without a listener: r is a thread that could not be synchronized. */
+    return oc_fail(e, ESRCH, "seccomp: thread %ld could not be synchronized (TSYNC)", r);
+  }
+  return 0;
+}
+
+bool oc_seccomp_uses_notify(const struct oc_seccomp_filter *f) {
+  return f && f->notify;
+}
+
+void oc_seccomp_free(struct oc_seccomp_filter *f) {
+  if (!f) return;
+  free(f->insns);
+  free(f);
+}
+
+/* ---- seccomp agent: the container process state over listenerPath ---- */
+
+static void yajl_gen_freep(yajl_gen *g) {
+  if (*g) yajl_gen_free(*g);
+}
+static void yajl_tree_freep(yajl_val *v) {
+  if (*v) yajl_tree_free(*v);
+}
+
+/* {"ociVersion":..,"fds":["seccompFd"],"pid":..,"metadata":..,"state":<state_json>} */
+static int build_process_state(const struct oc_seccomp *s, const char *state_json, pid_t pid,
+                               char **out, struct oc_err *e) {
+  char err[256];
+  __attribute__((cleanup(yajl_tree_freep))) yajl_val st = yajl_tree_parse(state_json, err, sizeof err);
+  if (!st || !YAJL_IS_OBJECT(st))
+    return oc_fail(e, EINVAL, "seccomp listener: the container state is not a JSON object");
+  const char *ver_path[] = {"ociVersion", NULL};
+  const char *ver = YAJL_GET_STRING(yajl_tree_get(st, ver_path, yajl_t_string));
+  if (!ver) ver = OC_SECCOMP_STATE_VERSION;
+
+  __attribute__((cleanup(yajl_gen_freep))) yajl_gen g = yajl_gen_alloc(NULL);
+  if (!g) return oc_fail(e, ENOMEM, "seccomp listener: out of memory");
+#define STR(x) (const unsigned char *)(x), strlen(x)
+  yajl_gen_status gs = yajl_gen_map_open(g);
+  if (gs == yajl_gen_status_ok) gs = yajl_gen_string(g, STR("ociVersion"));
+  if (gs == yajl_gen_status_ok) gs = yajl_gen_string(g, STR(ver));
+  if (gs == yajl_gen_status_ok) gs = yajl_gen_string(g, STR("fds"));
+  if (gs == yajl_gen_status_ok) gs = yajl_gen_array_open(g);
+  if (gs == yajl_gen_status_ok) gs = yajl_gen_string(g, STR("seccompFd"));
+  if (gs == yajl_gen_status_ok) gs = yajl_gen_array_close(g);
+  if (gs == yajl_gen_status_ok) gs = yajl_gen_string(g, STR("pid"));
+  if (gs == yajl_gen_status_ok) gs = yajl_gen_integer(g, pid);
+  if (gs == yajl_gen_status_ok && s->listener_metadata && *s->listener_metadata) {
+    gs = yajl_gen_string(g, STR("metadata"));
+    if (gs == yajl_gen_status_ok) gs = yajl_gen_string(g, STR(s->listener_metadata));
+  }
+#undef STR
+  if (gs != yajl_gen_status_ok)
+    return oc_fail(e, EINVAL, "linux.seccomp.listenerMetadata: cannot be encoded as JSON (not UTF-8?)");
+  /* The map is left open: the state object is appended as it is. */
+  const unsigned char *head;
+  size_t head_len;
+  yajl_gen_get_buf(g, &head, &head_len);
+  if (asprintf(out, "%.*s,\"state\":%s}", (int)head_len, (const char *)head, state_json) < 0) {
+    *out = NULL;
+    return oc_fail(e, ENOMEM, "seccomp listener: out of memory");
+  }
+  return 0;
+}
+
+/* connect(2) to a unix socket path; paths longer than sun_path go through /proc/self/fd. */
+static int connect_unix(const char *path, struct oc_err *e) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  _cleanup_fd_ int dirfd = -1;
+  if (strlen(path) < sizeof sa.sun_path) {
+    memcpy(sa.sun_path, path, strlen(path) + 1);
+  } else {
+    _cleanup_free_ char *d = strdup(path), *b = strdup(path);
+    if (!d || !b) return oc_fail(e, ENOMEM, "linux.seccomp.listenerPath: out of memory");
+    dirfd = open(dirname(d), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0) return oc_fail_errno(e, "linux.seccomp.listenerPath: open directory of %s", path);
+    int n = snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/%s", dirfd, basename(b));
+    if (n < 0 || (size_t)n >= sizeof sa.sun_path)
+      return oc_fail(e, ENAMETOOLONG, "linux.seccomp.listenerPath: %s: socket name too long", path);
+  }
+  _cleanup_fd_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return oc_fail_errno(e, "linux.seccomp.listenerPath: socket");
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+    return oc_fail_errno(e, "linux.seccomp.listenerPath: connect to %s", path);
+  return oc_steal_fd(&fd);
+}
+
+int oc_seccomp_send_listener(const struct oc_seccomp *s, int notify_fd, const char *state_json,
+                             pid_t pid, struct oc_err *e) {
+  if (!s->listener_path || !*s->listener_path)
+    return oc_fail(e, EINVAL, "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
+  if (notify_fd < 0) return oc_fail(e, EBADF, "seccomp listener: no listener fd to send");
+  if (!state_json) return oc_fail(e, EINVAL, "seccomp listener: no container state");
+  _cleanup_free_ char *msg = NULL;
+  int rc = build_process_state(s, state_json, pid, &msg, e);
+  if (rc < 0) return rc;
+  _cleanup_fd_ int fd = connect_unix(s->listener_path, e);
+  if (fd < 0) return fd;
+
+  /* The fd rides on the first sendmsg only; the rest of a long state follows without it. */
+  size_t len = strlen(msg), off = 0;
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } ctl;
+  memset(&ctl, 0, sizeof ctl);
+  bool fd_sent = false;
+  while (off < len) {
+    struct iovec iov = {msg + off, len - off};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+    if (!fd_sent) {
+      mh.msg_control = ctl.buf;
+      mh.msg_controllen = sizeof ctl.buf;
+      struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+      cm->cmsg_level = SOL_SOCKET;
+      cm->cmsg_type = SCM_RIGHTS;
+      cm->cmsg_len = CMSG_LEN(sizeof(int));
+      memcpy(CMSG_DATA(cm), &notify_fd, sizeof(int));
+    }
+    ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return oc_fail_errno(e, "linux.seccomp.listenerPath: send to %s", s->listener_path);
+    fd_sent = true;
+    off += (size_t)n;
+  }
+  return 0;
+}

@@ -1,0 +1,202 @@
+/* The state dir of a container: <root>/<id>/state.json + config.json + start.sock (while created). */
+#include "runtime/state.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "cgroups/cgroup.h"
+#include "runtime/cleanup.h"
+#include "runtime/fsutil.h"
+
+#define GEN_STR(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
+
+const char *oc_status_name(enum oc_status s) {
+  static const char *const names[] = {"creating", "created", "running", "paused", "stopped"};
+  return names[s];
+}
+
+int oc_id_validate(const char *id, struct oc_err *e) {
+  if (!id || !*id) return oc_fail(e, EINVAL, "container id cannot be empty");
+  if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0 || strlen(id) > 1024)
+    return oc_fail(e, EINVAL, "invalid container id format: %s", id);
+  for (const char *p = id; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+          *p == '_' || *p == '.' || *p == '-'))
+      return oc_fail(e, EINVAL, "invalid container id format: %s", id);
+  return 0;
+}
+
+int oc_state_dir(const char *root, const char *id, char *buf, size_t len, struct oc_err *e) {
+  int n = snprintf(buf, len, "%s/%s", root, id);
+  if (n < 0 || (size_t)n >= len) return oc_fail(e, ENAMETOOLONG, "state dir path too long: %s/%s", root, id);
+  return 0;
+}
+
+unsigned long long oc_proc_start_time(pid_t pid) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", pid);
+  _cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  if (n <= 0) return 0;
+  buf[n] = '\0';
+  /* comm may hold spaces and parens: fields restart after the last ')'. */
+  char *p = strrchr(buf, ')');
+  if (!p || p[1] != ' ') return 0;
+  char state = p[2];
+  if (state == 'Z' || state == 'X') return 0;
+  p += 2;
+  for (int field = 3; field < 22; field++) {
+    p = strchr(p, ' ');
+    if (!p) return 0;
+    p++;
+  }
+  return strtoull(p, NULL, 10);
+}
+
+int oc_state_save(const char *root, const struct oc_state *s, struct oc_err *e) {
+  char dir[4096];
+  if (oc_state_dir(root, s->id, dir, sizeof dir, e) < 0) return -1;
+  yajl_gen g = yajl_gen_alloc(NULL);
+  if (!g) return oc_fail(e, ENOMEM, "state.json: out of memory");
+  yajl_gen_map_open(g);
+  GEN_STR(g, "id");
+  GEN_STR(g, s->id);
+  GEN_STR(g, "pid");
+  yajl_gen_integer(g, s->pid);
+  GEN_STR(g, "start_time");
+  yajl_gen_integer(g, (long long)s->start_time);
+  const char *strs[][2] = {{"bundle", s->bundle}, {"rootfs", s->rootfs}, {"created", s->created},
+                           {"cgroup_path", s->cgroup_path}, {"owner", s->owner},
+                           {"ociVersion", s->oci_version}};
+  for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+    if (!strs[i][1]) continue;
+    GEN_STR(g, strs[i][0]);
+    GEN_STR(g, strs[i][1]);
+  }
+  GEN_STR(g, "systemd_cgroup");
+  yajl_gen_bool(g, s->systemd_cgroup);
+  GEN_STR(g, "annotations");
+  yajl_gen_map_open(g);
+  for (size_t i = 0; i < s->annotations.n; i++) {
+    GEN_STR(g, s->annotations.v[i].key);
+    GEN_STR(g, s->annotations.v[i].value);
+  }
+  yajl_gen_map_close(g);
+  yajl_gen_map_close(g);
+  const unsigned char *buf;
+  size_t len;
+  yajl_gen_get_buf(g, &buf, &len);
+  int r = oc_write_file_atomic(dir, "state.json", buf, len, 0600, e);
+  yajl_gen_free(g);
+  return r;
+}
+
+static char *dup_str(yajl_val root, const char *key) {
+  const char *path[] = {key, NULL};
+  yajl_val v = yajl_tree_get(root, path, yajl_t_string);
+  const char *str = v ? YAJL_GET_STRING(v) : NULL;
+  return str ? strdup(str) : NULL;
+}
+
+int oc_state_load(const char *root, const char *id, struct oc_state **out, struct oc_err *e) {
+  char dir[4096];
+  if (oc_id_validate(id, e) < 0) return -EINVAL;
+  if (oc_state_dir(root, id, dir, sizeof dir, e) < 0) return -1;
+  _cleanup_free_ char *text = NULL;
+  size_t len;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/state.json", dir);
+  int r = oc_read_fileat(AT_FDCWD, path, &text, &len, 1 << 20, e);
+  if (r < 0) {
+    if (r == -ENOENT || r == -ENOTDIR) return oc_fail(e, ENOENT, "container does not exist: %s", id);
+    return r;
+  }
+  char errbuf[256];
+  yajl_val tree = yajl_tree_parse(text, errbuf, sizeof errbuf);
+  if (!tree) return oc_fail(e, EINVAL, "%s/state.json: corrupt", dir);
+  struct oc_state *s = calloc(1, sizeof *s);
+  if (!s) {
+    yajl_tree_free(tree);
+    return oc_fail(e, ENOMEM, "out of memory");
+  }
+  s->id = strdup(id);
+  const char *pid_path[] = {"pid", NULL}, *st_path[] = {"start_time", NULL},
+             *sd_path[] = {"systemd_cgroup", NULL}, *an_path[] = {"annotations", NULL};
+  yajl_val v = yajl_tree_get(tree, pid_path, yajl_t_number);
+  s->pid = v ? (pid_t)YAJL_GET_INTEGER(v) : 0;
+  v = yajl_tree_get(tree, st_path, yajl_t_number);
+  s->start_time = v ? (unsigned long long)YAJL_GET_INTEGER(v) : 0;
+  s->systemd_cgroup = yajl_tree_get(tree, sd_path, yajl_t_true) != NULL;
+  s->bundle = dup_str(tree, "bundle");
+  s->rootfs = dup_str(tree, "rootfs");
+  s->created = dup_str(tree, "created");
+  s->cgroup_path = dup_str(tree, "cgroup_path");
+  s->owner = dup_str(tree, "owner");
+  s->oci_version = dup_str(tree, "ociVersion");
+  v = yajl_tree_get(tree, an_path, yajl_t_object);
+  if (v && YAJL_GET_OBJECT(v)->len) {
+    size_t n = YAJL_GET_OBJECT(v)->len;
+    s->annotations.v = calloc(n, sizeof *s->annotations.v);
+    for (size_t i = 0; s->annotations.v && i < n; i++) {
+      yajl_val val = YAJL_GET_OBJECT(v)->values[i];
+      const char *str = YAJL_GET_STRING(val);
+      if (!str) continue;
+      s->annotations.v[s->annotations.n].key = strdup(YAJL_GET_OBJECT(v)->keys[i]);
+      s->annotations.v[s->annotations.n++].value = strdup(str);
+    }
+  }
+  yajl_tree_free(tree);
+  *out = s;
+  return 0;
+}
+
+void oc_state_free(struct oc_state *s) {
+  if (!s) return;
+  free(s->id);
+  free(s->bundle);
+  free(s->rootfs);
+  free(s->created);
+  free(s->cgroup_path);
+  free(s->owner);
+  free(s->oci_version);
+  for (size_t i = 0; i < s->annotations.n; i++) {
+    free(s->annotations.v[i].key);
+    free(s->annotations.v[i].value);
+  }
+  free(s->annotations.v);
+  free(s);
+}
+
+enum oc_status oc_state_status(const char *root, const struct oc_state *s) {
+  if (s->pid <= 0) return OC_CREATING;
+  unsigned long long st = oc_proc_start_time(s->pid);
+  if (st == 0 || st != s->start_time) return OC_STOPPED;
+  char path[4200];
+  struct stat sb;
+  snprintf(path, sizeof path, "%s/%s/start.sock", root, s->id);
+  if (stat(path, &sb) == 0) return OC_CREATED;
+  if (s->cgroup_path) {
+    struct oc_cgroup *cg = NULL;
+    struct oc_err e;
+    if (oc_cg_open(s->cgroup_path, &cg, &e) == 0) {
+      bool frozen = oc_cg_is_frozen(cg);
+      oc_cg_free(cg);
+      if (frozen) return OC_PAUSED;
+    }
+  }
+  return OC_RUNNING;
+}
+
+int oc_state_config(const char *root, const char *id, struct oc_config **out, struct oc_err *e) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/%s/config.json", root, id);
+  return oc_config_load(path, out, e);
+}
