@@ -59,15 +59,17 @@ guest: static
 bench: ocrun
 	tests/bench/run.sh
 
-# Everything; prints one final line "N passed, N failed".
-check: ocrun $(UNIT_BINS) static
+# Everything; installs what the tests need first, prints one final line "N passed, N failed".
+check: deps
+	$(MAKE) ocrun static $(UNIT_BINS)
 	tests/run-all.sh
 
 # Debian packages needed to build and test.
 deps:
 	tests/lib/install-deps.sh
 
-demo: ocrun
+demo: deps
+	$(MAKE) ocrun
 	tests/lib/demo.sh
 
 install: ocrun

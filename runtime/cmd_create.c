@@ -2,12 +2,15 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime/args.h"
 #include "runtime/container.h"
 #include "runtime/log.h"
+#include "runtime/tty_proxy.h"
 
 struct create_cli {
   struct oc_create_opts o;
@@ -50,7 +53,7 @@ static void usage(const char *cmd) {
 }
 
 int cmd_create(struct oc_globals *g, int argc, char **argv) {
-  struct create_cli cli = {0};
+  struct create_cli cli = {.o.internal_console_fd = -1};
   struct oc_err e = {0};
   if (parse(argc, argv, &cli, false, &e) < 0) return oc_log_fail(&e);
   if (cli.help) {
@@ -82,15 +85,28 @@ static int wait_exit_code(pid_t pid) {
 }
 
 int cmd_run(struct oc_globals *g, int argc, char **argv) {
-  struct create_cli cli = {0};
+  struct create_cli cli = {.o.internal_console_fd = -1};
   struct oc_err e = {0};
   if (parse(argc, argv, &cli, true, &e) < 0) return oc_log_fail(&e);
   if (cli.help) {
     usage("run");
     return 0;
   }
+  int tty_sock[2] = {-1, -1};
+  if (!cli.detach && !cli.o.console_socket) {
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tty_sock) < 0) {
+      oc_log_error("socketpair: %m");
+      return 1;
+    }
+    cli.o.internal_console_fd = tty_sock[1];
+  }
   pid_t pid;
-  if (oc_container_create(g, &cli.o, &pid, &e) < 0) return oc_log_fail(&e);
+  int r = oc_container_create(g, &cli.o, &pid, &e);
+  if (tty_sock[1] >= 0) close(tty_sock[1]);
+  if (r < 0) return oc_log_fail(&e);
+  /* With a terminal, the init sent the pty master before it reported ready. */
+  struct pollfd pf = {.fd = tty_sock[0], .events = POLLIN};
+  bool proxy = tty_sock[0] >= 0 && poll(&pf, 1, 0) == 1 && (pf.revents & POLLIN);
   if (oc_container_start(g, cli.o.id, &e) < 0) {
     struct oc_err de;
     oc_log_error("%s", e.msg);
@@ -98,6 +114,8 @@ int cmd_run(struct oc_globals *g, int argc, char **argv) {
     return 1;
   }
   if (cli.detach) return 0;
+  if (proxy && oc_tty_proxy_run(tty_sock[0], &e) < 0) oc_log_warn("%s", e.msg);
+  if (tty_sock[0] >= 0) close(tty_sock[0]);
   int code = wait_exit_code(pid);
   if (!cli.keep && oc_container_delete(g, cli.o.id, true, &e) < 0) oc_log_warn("%s", e.msg);
   return code;

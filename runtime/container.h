@@ -14,6 +14,9 @@ struct oc_create_opts {
   const char *console_socket;
   bool no_pivot, no_new_keyring;
   int preserve_fds;
+  /* run in the foreground: a connected socket to use as console socket when the config asks for
+   * a terminal and no --console-socket was given (-1: none). */
+  int internal_console_fd;
 };
 
 /* Create the container and return once its init waits for `start`; *pid is its host pid. */

@@ -57,7 +57,7 @@ static int validate(struct create_job *j, struct oc_err *e) {
     return oc_fail(e, EINVAL, "linux.uidMappings and linux.gidMappings are required with a new user namespace");
   if (user && user->path && (oc_ns_clone_flags(c) & ~(uint64_t)CLONE_NEWUSER))
     return oc_fail(e, ENOTSUP, "linux.namespaces: new namespaces inside a joined user namespace are not supported yet");
-  if (c->process.terminal && !j->o->console_socket)
+  if (c->process.terminal && !j->o->console_socket && j->o->internal_console_fd < 0)
     return oc_fail(e, EINVAL, "cannot allocate tty if ocrun will detach without setting console socket");
   if (!c->process.terminal && j->o->console_socket)
     return oc_fail(e, EINVAL, "cannot use console socket if ocrun will not detach or allocate tty");
@@ -114,7 +114,11 @@ static int make_start_socket(struct create_job *j, struct oc_err *e) {
 }
 
 static int connect_console(struct create_job *j, struct oc_err *e) {
-  if (!j->o->console_socket) return 0;
+  if (!j->c->process.terminal) return 0;
+  if (!j->o->console_socket) {
+    j->console_fd = fcntl(j->o->internal_console_fd, F_DUPFD_CLOEXEC, 3);
+    return j->console_fd < 0 ? oc_fail_errno(e, "dup console socket") : 0;
+  }
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
   if (strlen(j->o->console_socket) >= sizeof sa.sun_path)
     return oc_fail(e, ENAMETOOLONG, "console socket path too long: %s", j->o->console_socket);

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -65,6 +66,9 @@ fail:
 /* The helper: joins the namespaces, clones the process as our sibling, reports its pid. */
 __attribute__((noreturn)) static void join_and_clone(struct exec_job *j) {
   struct oc_err e = {0};
+  /* The clone below runs ocrun's binary inside the container until execve: keep it out of reach
+   * of /proc/<pid>/exe (CVE-2019-5736). The flag is inherited by the clone. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (setns(j->pidfd, ns_flags(j->c)) < 0) {
     oc_fail_errno(&e, "join the namespaces of the container");
     oc_sync_send_error(j->sync_fd, &e);

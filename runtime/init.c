@@ -116,6 +116,9 @@ void oc_init_run(struct oc_init_ctx *x) {
   struct oc_err e = {0};
   static char state_json[65536];
   char *exe = NULL;
+  /* Until execve replaces it, this process is the ocrun binary: keep the container's processes
+   * from reaching it through /proc/<pid>/exe (CVE-2019-5736). */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (oc_sync_expect(x->sync_fd, OC_SYNC_GO, NULL, state_json, sizeof state_json, &e) < 0) _exit(1);
   if (prepare(x, state_json, &exe, &e) < 0) {
     oc_sync_send_error(x->sync_fd, &e);

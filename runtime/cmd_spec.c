@@ -1,0 +1,96 @@
+/* `ocrun spec [--bundle DIR] [--rootless]`: write a default config.json into a bundle. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "oci/spec.h"
+#include "runtime/cleanup.h"
+#include "runtime/globals.h"
+#include "runtime/log.h"
+
+static void usage(FILE *f) {
+  fputs("Usage: ocrun spec [--bundle DIR] [--rootless]\n"
+        "Create a default config.json in the bundle directory.\n"
+        "  -b, --bundle DIR  bundle directory (default: the current directory)\n"
+        "      --rootless    configuration for a container run by a non-root user\n"
+        "  -h, --help        show this help\n",
+        f);
+}
+
+static int write_all(int fd, const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, buf, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -1;
+    buf += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+static int write_spec(const char *bundle, bool rootless) {
+  struct oc_err e = {0};
+  _cleanup_free_ char *json = oc_spec_default_json(rootless, &e);
+  if (!json) return oc_log_fail(&e);
+  _cleanup_fd_ int dfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) {
+    oc_fail_errno(&e, "bundle %s", bundle);
+    return oc_log_fail(&e);
+  }
+  _cleanup_fd_ int fd =
+      openat(dfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0 && errno == EEXIST) {
+    oc_log_error("File config.json exists. Remove it first");
+    return 1;
+  }
+  if (fd < 0) {
+    oc_fail_errno(&e, "create %s/config.json", bundle);
+    return oc_log_fail(&e);
+  }
+  int r = write_all(fd, json, strlen(json));
+  if (r == 0) {
+    r = close(oc_steal_fd(&fd));
+  }
+  if (r < 0) {
+    oc_fail_errno(&e, "write %s/config.json", bundle);
+    unlinkat(dfd, "config.json", 0); /* best effort: do not leave half a file */
+    return oc_log_fail(&e);
+  }
+  return 0;
+}
+
+int cmd_spec(struct oc_globals *g, int argc, char **argv) {
+  (void)g;
+  const char *bundle = ".";
+  bool rootless = false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      usage(stdout);
+      return 0;
+    } else if (strcmp(a, "--rootless") == 0) {
+      rootless = true;
+    } else if (strcmp(a, "--bundle") == 0 || strcmp(a, "-b") == 0) {
+      if (++i == argc) {
+        oc_log_error("spec: option %s needs a directory", a);
+        return 1;
+      }
+      bundle = argv[i];
+    } else if (strncmp(a, "--bundle=", 9) == 0 || strncmp(a, "-b=", 3) == 0) {
+      bundle = strchr(a, '=') + 1;
+    } else if (a[0] == '-') {
+      oc_log_error("spec: unknown option %s", a);
+      return 1;
+    } else {
+      oc_log_error("spec: unexpected argument %s (spec takes no arguments)", a);
+      return 1;
+    }
+  }
+  if (!bundle[0]) {
+    oc_log_error("spec: --bundle must not be empty");
+    return 1;
+  }
+  return write_spec(bundle, rootless);
+}
