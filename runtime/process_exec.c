@@ -1,8 +1,12 @@
 #include "runtime/process_exec.h"
 
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "runtime/process_affinity.h"
 #include "runtime/process_setup.h"
 
 int oc_process_exec(const struct oc_process *p, const char *exe, struct oc_seccomp_filter *f,
@@ -13,8 +17,14 @@ int oc_process_exec(const struct oc_process *p, const char *exe, struct oc_secco
   if (early && oc_seccomp_load(f, NULL, e) < 0) return -1;
   if (oc_process_apply_creds(p, e) < 0) return -1;
   if (f && !early && oc_seccomp_load(f, NULL, e) < 0) return -1;
+  if (oc_process_apply_final_affinity(p, e) < 0) return -1;
   if (oc_close_fds(preserve_fds, keep_fd, e) < 0) return -1;
   static char *const empty_env[] = {NULL};
   execve(exe, p->args.v, p->env.n ? p->env.v : empty_env);
-  return oc_fail_errno(e, "exec: \"%s\"", p->args.v[0]);
+  /* Lower case, as Go prints it: podman maps "permission denied" to 126, "no such file" to 127. */
+  int err = errno;
+  char reason[128];
+  snprintf(reason, sizeof reason, "%s", strerror(err));
+  for (char *c = reason; *c; c++) *c = (char)tolower((unsigned char)*c);
+  return oc_fail(e, err, "exec: \"%s\": %s", p->args.v[0], reason);
 }

@@ -1,0 +1,48 @@
+# bash completion for ocrun
+_ocrun() {
+  local cur prev cmd i
+  cur=${COMP_WORDS[COMP_CWORD]}
+  prev=${COMP_WORDS[COMP_CWORD-1]}
+  local commands="create start run state kill delete list spec features exec ps pause resume update events capacity"
+  local globals="--root --log --log-format --debug --systemd-cgroup --policy --version --help"
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    case ${COMP_WORDS[i]} in
+      --root|--log|--log-format|--policy) ((i++)) ;;
+      -*) ;;
+      *) cmd=${COMP_WORDS[i]}; break ;;
+    esac
+  done
+  case $prev in
+    --bundle|-b|--root|--log|--policy|--process|-p|--pid-file|--console-socket|--resources|--cwd)
+      COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
+    --format|-f) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+  esac
+  if [[ -z $cmd ]]; then
+    COMPREPLY=($(compgen -W "$commands $globals" -- "$cur")); return
+  fi
+  local flags=""
+  case $cmd in
+    create) flags="--bundle --pid-file --console-socket --no-pivot --no-new-keyring --preserve-fds --vcpus --memory --cpu-cap --dry-run" ;;
+    run) flags="--bundle --pid-file --console-socket --no-pivot --no-new-keyring --preserve-fds --detach --keep --vcpus --memory --cpu-cap" ;;
+    kill) flags="--all" ;;
+    delete) flags="--force" ;;
+    list) flags="--quiet --format" ;;
+    spec) flags="--bundle --rootless --vcpus --memory --cpu-cap" ;;
+    exec) flags="--process --detach --pid-file --console-socket --tty --cwd --env --user --cap --no-new-privs --preserve-fds --additional-gids --ignore-paused" ;;
+    ps) flags="--format" ;;
+    update) flags="--resources --memory --memory-swap --memory-reservation --cpu-shares --cpu-quota --cpu-period --cpu-burst --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight" ;;
+    events) flags="--stats --interval" ;;
+    capacity) flags="--format --explain --policy-dump" ;;
+  esac
+  if [[ $cur == -* ]]; then
+    COMPREPLY=($(compgen -W "$flags --help" -- "$cur"))
+  else
+    local root=/run/ocrun
+    for ((i = 1; i < COMP_CWORD; i++)); do
+      [[ ${COMP_WORDS[i]} == --root ]] && root=${COMP_WORDS[i+1]}
+    done
+    COMPREPLY=($(compgen -W "$(ls "$root" 2>/dev/null)" -- "$cur"))
+  fi
+}
+complete -F _ocrun ocrun
