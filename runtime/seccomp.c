@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
@@ -190,17 +191,67 @@ static int parse_flags(const struct oc_seccomp *s, unsigned int *flags, struct o
   return 0;
 }
 
-static int add_arches(scmp_filter_ctx ctx, const struct oc_seccomp *s, struct oc_err *e) {
+static const char *native_arch_name(void) {
+  uint32_t native = seccomp_arch_native();
+  for (size_t i = 0; oc_seccomp_arch_names[i]; i++)
+    if (arch_tokens[i] == native) return oc_seccomp_arch_names[i];
+  return "the native architecture";
+}
+
+/* ---- checking the profile ---- */
+
+/* Everything the BPF program depends on, as one byte string: the compile cache's key. */
+struct keybuf {
+  unsigned char *p;
+  size_t len, cap;
+  bool oom;
+};
+
+static void kb_add(struct keybuf *k, const void *d, size_t n) {
+  if (k->oom) return;
+  if (k->len + n > k->cap) {
+    size_t cap = k->cap ? k->cap * 2 : 4096;
+    while (cap < k->len + n) cap *= 2;
+    unsigned char *p = realloc(k->p, cap);
+    if (!p) {
+      k->oom = true;
+      return;
+    }
+    k->p = p;
+    k->cap = cap;
+  }
+  memcpy(k->p + k->len, d, n);
+  k->len += n;
+}
+static void kb_u64(struct keybuf *k, uint64_t v) { kb_add(k, &v, sizeof v); }
+static void kb_str(struct keybuf *k, const char *s) {
+  kb_u64(k, strlen(s));
+  kb_add(k, s, strlen(s));
+}
+
+/* What the checks found, for building (or fetching) the program and for loading it. */
+struct plan {
+  uint32_t def;
+  unsigned int flags;
+  bool notify; /* some SCMP_ACT_NOTIFY rule names a syscall libseccomp knows */
+  uint32_t arches[64];
+  size_t n_arches;
+  struct keybuf key;
+};
+static void plan_release(struct plan *p) { free(p->key.p); }
+
+static int check_arches(const struct oc_seccomp *s, struct plan *p, struct oc_err *e) {
   for (size_t i = 0; i < s->architectures.n; i++) {
     const char *name = s->architectures.v[i];
     uint32_t token;
     if (!arch_token(name, &token))
       return oc_fail(e, EINVAL, "linux.seccomp.architectures: unknown architecture \"%s\"", name);
-    if (seccomp_arch_exist(ctx, token) == 0) continue; /* the native one, or listed twice */
-    int rc = seccomp_arch_add(ctx, token);
-    if (rc < 0 && rc != -EEXIST)
-      return oc_fail(e, -rc, "linux.seccomp.architectures: adding %s: %s", name, strerror(-rc));
+    bool dup = false;
+    for (size_t k = 0; k < p->n_arches; k++) dup |= p->arches[k] == token;
+    if (!dup && p->n_arches < sizeof p->arches / sizeof p->arches[0]) p->arches[p->n_arches++] = token;
   }
+  kb_u64(&p->key, p->n_arches);
+  kb_add(&p->key, p->arches, p->n_arches * sizeof p->arches[0]);
   return 0;
 }
 
@@ -236,6 +287,121 @@ static int build_conds(const struct oc_seccomp_rule *r, size_t i, struct scmp_ar
   return 0;
 }
 
+/* Our sync channel and runc's both need these after the filter is in place: a notification
+ * nobody can answer yet would hang the container process. */
+static bool notify_forbidden(const char *name) {
+  return strcmp(name, "write") == 0 || strcmp(name, "sendmsg") == 0;
+}
+
+/* The action of syscalls[i]; *skip when it repeats the default (libseccomp refuses those). */
+static int rule_action(const struct oc_seccomp_rule *r, size_t i, uint32_t def, uint32_t *act,
+                       bool *skip, struct oc_err *e) {
+  char key[64], errno_key[80];
+  snprintf(key, sizeof key, "linux.seccomp.syscalls[%zu]", i);
+  snprintf(errno_key, sizeof errno_key, "%s.errnoRet", key);
+  int rc = scmp_action(r->action, r->errno_ret, key, errno_key, act, e);
+  *skip = rc == 0 && *act == def;
+  return rc;
+}
+
+static int check_rules(const struct oc_seccomp *s, struct plan *p, struct oc_err *e) {
+  for (size_t i = 0; i < s->n_syscalls; i++) {
+    const struct oc_seccomp_rule *r = &s->syscalls[i];
+    uint32_t act;
+    bool skip, split;
+    int rc = rule_action(r, i, p->def, &act, &skip, e);
+    if (rc < 0) return rc;
+    if (skip) continue;
+    if (r->action == OC_SCMP_NOTIFY)
+      for (size_t k = 0; k < r->names.n; k++)
+        if (notify_forbidden(r->names.v[k]))
+          return oc_fail(e, EINVAL,
+                         "linux.seccomp.syscalls[%zu]: SCMP_ACT_NOTIFY cannot be used for the %s syscall",
+                         i, r->names.v[k]);
+    _cleanup_free_ struct scmp_arg_cmp *conds = NULL;
+    rc = build_conds(r, i, &conds, &split, e);
+    if (rc < 0) return rc;
+    kb_u64(&p->key, act);
+    kb_u64(&p->key, r->n_args);
+    for (size_t k = 0; k < r->n_args; k++) {
+      kb_u64(&p->key, r->args[k].index);
+      kb_u64(&p->key, r->args[k].op);
+      kb_u64(&p->key, r->args[k].value);
+      kb_u64(&p->key, r->args[k].value_two);
+    }
+    kb_u64(&p->key, r->names.n);
+    for (size_t k = 0; k < r->names.n; k++) {
+      const char *name = r->names.v[k];
+      kb_str(&p->key, name);
+      if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR)
+        /* Profiles list syscalls of newer kernels: skip them, as runc does. */
+        oc_log_debug("linux.seccomp.syscalls[%zu]: unknown syscall \"%s\", skipped", i, name);
+      else if (r->action == OC_SCMP_NOTIFY)
+        p->notify = true;
+    }
+  }
+  return 0;
+}
+
+/* Every check that can fail, before any work: a profile that passes here compiles. */
+static int check_profile(const struct oc_seccomp *s, struct plan *p, struct oc_err *e) {
+  int rc = scmp_action(s->default_action, s->default_errno_ret, "linux.seccomp.defaultAction",
+                       "linux.seccomp.defaultErrnoRet", &p->def, e);
+  if (rc < 0) return rc;
+  if (s->default_action == OC_SCMP_NOTIFY)
+    return oc_fail(e, EINVAL, "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
+  rc = parse_flags(s, &p->flags, e);
+  if (rc < 0) return rc;
+  const struct scmp_version *v = seccomp_version();
+  kb_str(&p->key, "ocrun-seccomp-1");
+  kb_u64(&p->key, v ? (uint64_t)v->major << 32 | v->minor << 16 | v->micro : 0);
+  kb_u64(&p->key, seccomp_arch_native());
+  kb_u64(&p->key, p->def);
+  rc = check_arches(s, p, e);
+  if (rc == 0) rc = check_rules(s, p, e);
+  if (rc < 0) return rc;
+  if (p->key.oom) return oc_fail(e, ENOMEM, "linux.seccomp: out of memory");
+  if (p->notify && (!s->listener_path || !*s->listener_path))
+    return oc_fail(e, EINVAL, "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
+
+  if (p->notify) {
+    p->flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    /* TSYNC and a listener both want the return value: the kernel needs TSYNC_ESRCH (5.7+). */
+    if (p->flags & SECCOMP_FILTER_FLAG_TSYNC) {
+      p->flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+      if (!kernel_takes_flags(p->flags))
+        return oc_fail(e, EOPNOTSUPP,
+                       "linux.seccomp.flags: SECCOMP_FILTER_FLAG_TSYNC cannot be combined with "
+                       "SCMP_ACT_NOTIFY on this kernel");
+    }
+  } else if (p->flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) {
+    oc_log_debug("linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ignored: no SCMP_ACT_NOTIFY rule");
+    p->flags &= ~(unsigned int)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+  }
+  return 0;
+}
+
+/* ---- building the program with libseccomp ---- */
+
+static int add_arches(scmp_filter_ctx ctx, const struct oc_seccomp *s, const struct plan *p,
+                      struct oc_err *e) {
+  for (size_t i = 0; i < p->n_arches; i++) {
+    if (seccomp_arch_exist(ctx, p->arches[i]) == 0) continue; /* the native one */
+    int rc = seccomp_arch_add(ctx, p->arches[i]);
+    const char *name = "?";
+    for (size_t k = 0; k < s->architectures.n; k++) {
+      uint32_t t;
+      if (arch_token(s->architectures.v[k], &t) && t == p->arches[i]) name = s->architectures.v[k];
+    }
+    if (rc == -EDOM) /* one filter cannot mix byte orders */
+      return oc_fail(e, EINVAL, "linux.seccomp.architectures: %s has another byte order than %s",
+                     name, native_arch_name());
+    if (rc < 0 && rc != -EEXIST)
+      return oc_fail(e, -rc, "linux.seccomp.architectures: adding %s: %s", name, strerror(-rc));
+  }
+  return 0;
+}
+
 static int add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, const struct scmp_arg_cmp *conds,
                     size_t n, bool split) {
   if (!split) return seccomp_rule_add_array(ctx, act, nr, (unsigned)n, n ? conds : NULL);
@@ -246,45 +412,40 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, const struct scmp
   return 0;
 }
 
-/* Our sync channel and runc's both need these after the filter is in place: a notification
- * nobody can answer yet would hang the container process. */
-static bool notify_forbidden(const char *name) {
-  return strcmp(name, "write") == 0 || strcmp(name, "sendmsg") == 0;
-}
-
-static int add_rules(scmp_filter_ctx ctx, const struct oc_seccomp *s, uint32_t def, bool *notify,
+static int add_rules(scmp_filter_ctx ctx, const struct oc_seccomp *s, uint32_t def,
                      struct oc_err *e) {
-  char key[64], errno_key[80];
   for (size_t i = 0; i < s->n_syscalls; i++) {
     const struct oc_seccomp_rule *r = &s->syscalls[i];
-    snprintf(key, sizeof key, "linux.seccomp.syscalls[%zu]", i);
-    snprintf(errno_key, sizeof errno_key, "%s.errnoRet", key);
     uint32_t act;
-    int rc = scmp_action(r->action, r->errno_ret, key, errno_key, &act, e);
+    bool skip, split;
+    int rc = rule_action(r, i, def, &act, &skip, e);
     if (rc < 0) return rc;
-    if (act == def) continue; /* libseccomp refuses rules that repeat the default action */
-    if (r->action == OC_SCMP_NOTIFY)
-      for (size_t k = 0; k < r->names.n; k++)
-        if (notify_forbidden(r->names.v[k]))
-          return oc_fail(e, EINVAL, "%s: SCMP_ACT_NOTIFY cannot be used for the %s syscall", key,
-                         r->names.v[k]);
+    if (skip) continue;
     _cleanup_free_ struct scmp_arg_cmp *conds = NULL;
-    bool split;
     rc = build_conds(r, i, &conds, &split, e);
     if (rc < 0) return rc;
     for (size_t k = 0; k < r->names.n; k++) {
-      const char *name = r->names.v[k];
-      int nr = seccomp_syscall_resolve_name(name);
-      if (nr == __NR_SCMP_ERROR) {
-        /* Profiles list syscalls of newer kernels: skip them, as runc does. */
-        oc_log_debug("%s: unknown syscall \"%s\", skipped", key, name);
-        continue;
-      }
+      int nr = seccomp_syscall_resolve_name(r->names.v[k]);
+      if (nr == __NR_SCMP_ERROR) continue;
       rc = add_rule(ctx, act, nr, conds, r->n_args, split);
       if (rc < 0)
-        return oc_fail(e, -rc, "%s: adding a rule for syscall \"%s\": %s", key, name, strerror(-rc));
-      if (r->action == OC_SCMP_NOTIFY) *notify = true;
+        return oc_fail(e, -rc, "linux.seccomp.syscalls[%zu]: adding a rule for syscall \"%s\": %s", i,
+                       r->names.v[k], strerror(-rc));
     }
+  }
+  return 0;
+}
+
+static int read_full(int fd, void *buf, size_t size) {
+  for (size_t off = 0; off < size;) {
+    ssize_t got = pread(fd, (char *)buf + off, size - off, (off_t)off);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return -1;
+    if (got == 0) {
+      errno = EIO;
+      return -1;
+    }
+    off += (size_t)got;
   }
   return 0;
 }
@@ -304,13 +465,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct oc_seccomp_filter *f, struct o
                    n, BPF_MAXINSNS);
   f->insns = malloc(size);
   if (!f->insns) return oc_fail(e, ENOMEM, "linux.seccomp: out of memory");
-  for (size_t off = 0; off < size;) {
-    ssize_t got = pread(fd, (char *)f->insns + off, size - off, (off_t)off);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return oc_fail_errno(e, "linux.seccomp: reading the BPF program");
-    if (got == 0) return oc_fail(e, EIO, "linux.seccomp: short BPF program");
-    off += (size_t)got;
-  }
+  if (read_full(fd, f->insns, size) < 0) return oc_fail_errno(e, "linux.seccomp: reading the BPF program");
   f->len = (unsigned short)n;
   return 0;
 }
@@ -325,57 +480,133 @@ static int set_attrs(scmp_filter_ctx ctx, struct oc_err *e) {
   return 0;
 }
 
-int oc_seccomp_compile(const struct oc_seccomp *s, struct oc_seccomp_filter **out, struct oc_err *e) {
-  *out = NULL;
-  if (!s->set) return 0;
-  uint32_t def;
-  int rc = scmp_action(s->default_action, s->default_errno_ret, "linux.seccomp.defaultAction",
-                       "linux.seccomp.defaultErrnoRet", &def, e);
-  if (rc < 0) return rc;
-  if (s->default_action == OC_SCMP_NOTIFY)
-    return oc_fail(e, EINVAL, "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
-  unsigned int flags;
-  rc = parse_flags(s, &flags, e);
-  if (rc < 0) return rc;
-
-  __attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx = seccomp_init(def);
+static int build_bpf(const struct oc_seccomp *s, const struct plan *p, struct oc_seccomp_filter *f,
+                     struct oc_err *e) {
+  __attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx = seccomp_init(p->def);
   if (!ctx)
     return oc_fail(e, EOPNOTSUPP, "linux.seccomp.defaultAction: %s is not supported by the kernel",
                    oc_seccomp_action_names[s->default_action]);
-  rc = set_attrs(ctx, e);
-  if (rc == 0) rc = add_arches(ctx, s, e);
-  bool notify = false;
-  if (rc == 0) rc = add_rules(ctx, s, def, &notify, e);
-  if (rc < 0) return rc;
-  if (notify && (!s->listener_path || !*s->listener_path))
-    return oc_fail(e, EINVAL, "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
+  int rc = set_attrs(ctx, e);
+  if (rc == 0) rc = add_arches(ctx, s, p, e);
+  if (rc == 0) rc = add_rules(ctx, s, p->def, e);
+  if (rc == 0) rc = export_bpf(ctx, f, e);
+  return rc;
+}
 
-  if (notify) {
-    flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
-    /* TSYNC and a listener both want the return value: the kernel needs TSYNC_ESRCH (5.7+). */
-    if (flags & SECCOMP_FILTER_FLAG_TSYNC) {
-      flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
-      if (!kernel_takes_flags(flags))
-        return oc_fail(e, EOPNOTSUPP,
-                       "linux.seccomp.flags: SECCOMP_FILTER_FLAG_TSYNC cannot be combined with "
-                       "SCMP_ACT_NOTIFY on this kernel");
-    }
-  } else if (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) {
-    oc_log_debug("linux.seccomp.flags: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV ignored: no SCMP_ACT_NOTIFY rule");
-    flags &= ~(unsigned int)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+/* ---- compile cache: <dir>/<fnv1a of the key>.bpf = magic, key length, key, count, program.
+ * The whole key is compared, so a hash collision is only a miss. Only files owned by us and
+ * writable by nobody else are trusted. ---- */
+
+#define CACHE_MAGIC "OCSCBPF1"
+#define CACHE_MAX_FILES 256
+
+static uint64_t fnv1a(const unsigned char *p, size_t n) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+static int cache_path(const char *dir, const struct keybuf *key, char *buf, size_t len) {
+  int n = snprintf(buf, len, "%s/%016llx.bpf", dir, (unsigned long long)fnv1a(key->p, key->len));
+  return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static bool cache_load(const char *dir, const struct keybuf *key, struct oc_seccomp_filter *f) {
+  char path[PATH_MAX];
+  if (cache_path(dir, key, path, sizeof path) < 0) return false;
+  _cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  struct stat st;
+  size_t head = 8 + 8 + key->len + 8;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022) ||
+      (size_t)st.st_size <= head || (size_t)st.st_size > head + BPF_MAXINSNS * sizeof(struct sock_filter))
+    return false;
+  size_t size = (size_t)st.st_size;
+  _cleanup_free_ unsigned char *buf = malloc(size);
+  if (!buf || read_full(fd, buf, size) < 0) return false;
+  uint64_t klen, n;
+  memcpy(&klen, buf + 8, 8);
+  memcpy(&n, buf + 16 + key->len, 8);
+  if (memcmp(buf, CACHE_MAGIC, 8) != 0 || klen != key->len || memcmp(buf + 16, key->p, key->len) != 0 ||
+      n == 0 || size != head + n * sizeof(struct sock_filter))
+    return false;
+  f->insns = malloc(n * sizeof(struct sock_filter));
+  if (!f->insns) return false;
+  memcpy(f->insns, buf + head, n * sizeof(struct sock_filter));
+  f->len = (unsigned short)n;
+  return true;
+}
+
+static int write_full(int fd, const void *buf, size_t size) {
+  for (size_t off = 0; off < size;) {
+    ssize_t n = write(fd, (const char *)buf + off, size - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -1;
+    off += (size_t)n;
   }
+  return 0;
+}
 
+static size_t count_entries(const char *dir) {
+  _cleanup_dir_ DIR *d = opendir(dir);
+  size_t n = 0;
+  if (!d) return 0;
+  while (readdir(d)) n++;
+  return n;
+}
+
+/* Best effort: a cache that cannot be written only costs time. */
+static void cache_store(const char *dir, const struct keybuf *key, const struct oc_seccomp_filter *f) {
+  char path[PATH_MAX], tmp[PATH_MAX + 32];
+  if (cache_path(dir, key, path, sizeof path) < 0) return;
+  if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+    oc_log_debug("seccomp cache: mkdir %s: %m", dir);
+    return;
+  }
+  if (count_entries(dir) > CACHE_MAX_FILES + 2) {
+    oc_log_debug("seccomp cache: %s is full, not adding", dir);
+    return;
+  }
+  snprintf(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid());
+  _cleanup_fd_ int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    oc_log_debug("seccomp cache: create %s: %m", tmp);
+    return;
+  }
+  uint64_t klen = key->len, n = f->len;
+  if (write_full(fd, CACHE_MAGIC, 8) < 0 || write_full(fd, &klen, 8) < 0 ||
+      write_full(fd, key->p, key->len) < 0 || write_full(fd, &n, 8) < 0 ||
+      write_full(fd, f->insns, n * sizeof(struct sock_filter)) < 0 || rename(tmp, path) < 0) {
+    oc_log_debug("seccomp cache: write %s: %m", path);
+    unlink(tmp);
+  }
+}
+
+int oc_seccomp_compile_cached(const struct oc_seccomp *s, const char *cache_dir,
+                              struct oc_seccomp_filter **out, struct oc_err *e) {
+  *out = NULL;
+  if (!s->set) return 0;
+  __attribute__((cleanup(plan_release))) struct plan p = {0};
+  int rc = check_profile(s, &p, e);
+  if (rc < 0) return rc;
   struct oc_seccomp_filter *f = calloc(1, sizeof *f);
   if (!f) return oc_fail(e, ENOMEM, "linux.seccomp: out of memory");
-  rc = export_bpf(ctx, f, e);
-  if (rc < 0) {
-    oc_seccomp_free(f);
-    return rc;
+  if (!cache_dir || !cache_load(cache_dir, &p.key, f)) {
+    rc = build_bpf(s, &p, f, e);
+    if (rc < 0) {
+      oc_seccomp_free(f);
+      return rc;
+    }
+    if (cache_dir) cache_store(cache_dir, &p.key, f);
   }
-  f->load_flags = flags;
-  f->notify = notify;
+  f->load_flags = p.flags;
+  f->notify = p.notify;
   *out = f;
   return 0;
+}
+
+int oc_seccomp_compile(const struct oc_seccomp *s, struct oc_seccomp_filter **out, struct oc_err *e) {
+  return oc_seccomp_compile_cached(s, NULL, out, e);
 }
 
 int oc_seccomp_load(struct oc_seccomp_filter *f, int *notify_fd, struct oc_err *e) {

@@ -1,0 +1,170 @@
+/* The linux object of config.json. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "oci/config_json.h"
+#include "oci/names.h"
+
+static int parse_namespaces(yajl_val a, const char *path, struct oc_config *c, struct oc_err *e) {
+  for (size_t i = 0; i < a->u.array.len; i++) {
+    yajl_val o = a->u.array.values[i];
+    char ip[OC_JPATH_MAX], *type = NULL;
+    oc_jpath_index(ip, path, "namespaces", i);
+    if (oc_jv_object(o, ip, NULL, e) < 0 ||
+        oc_j_req(oc_j_str(o, ip, "type", &type, e), ip, "type", e) < 0)
+      return -1;
+    int t = oc_ns_type_from_name(type);
+    int r = t < 0 ? oc_j_fail(e, ip, "type", "unknown namespace type \"%.64s\"", type) : 0;
+    if (r == 0 && oc_config_ns(c, (enum oc_ns_type)t))
+      r = oc_j_fail(e, path, "namespaces", "duplicate namespace type \"%s\"", type);
+    free(type);
+    if (r < 0) return -1;
+    struct oc_namespace *ns = &c->namespaces[c->n_namespaces++];
+    ns->type = (enum oc_ns_type)t;
+    if (oc_j_str(o, ip, "path", &ns->path, e) < 0) return -1;
+  }
+  return 0;
+}
+
+static int parse_time_offsets(yajl_val o, const char *path, struct oc_config *c,
+                              struct oc_err *e) {
+  for (size_t i = 0; i < o->u.object.len; i++) {
+    const char *key = o->u.object.keys[i];
+    yajl_val v = o->u.object.values[i];
+    char ip[OC_JPATH_MAX];
+    int clock;
+    if (strcmp(key, "monotonic") == 0)
+      clock = CLOCK_MONOTONIC;
+    else if (strcmp(key, "boottime") == 0)
+      clock = CLOCK_BOOTTIME;
+    else
+      return oc_j_fail(e, path, NULL, "unknown clock \"%.64s\" (monotonic or boottime)", key);
+    for (size_t j = 0; j < c->n_time_offsets; j++)
+      if (c->time_offsets[j].clock == clock)
+        return oc_j_fail(e, path, key, "duplicate clock");
+    struct oc_time_offset *t = &c->time_offsets[c->n_time_offsets++];
+    t->clock = clock;
+    oc_jpath(ip, path, key);
+    uint64_t ns = 0;
+    if (oc_jv_object(v, ip, NULL, e) < 0 ||
+        oc_j_sint(v, ip, "secs", INT64_MIN, INT64_MAX, &t->secs, e) < 0 ||
+        oc_j_uint(v, ip, "nanosecs", 999999999, &ns, e) < 0)
+      return -1;
+    t->nanosecs = (uint32_t)ns;
+  }
+  return 0;
+}
+
+static int parse_devices(yajl_val a, const char *path, struct oc_config *c, struct oc_err *e) {
+  c->devices = oc_j_calloc(a->u.array.len, sizeof *c->devices, e);
+  if (!c->devices) return -1;
+  c->n_devices = a->u.array.len;
+  for (size_t i = 0; i < a->u.array.len; i++) {
+    yajl_val o = a->u.array.values[i];
+    struct oc_device *d = &c->devices[i];
+    char ip[OC_JPATH_MAX], *type = NULL;
+    oc_jpath_index(ip, path, "devices", i);
+    if (oc_jv_object(o, ip, NULL, e) < 0 ||
+        oc_j_req(oc_j_str(o, ip, "type", &type, e), ip, "type", e) < 0)
+      return -1;
+    bool ok = strlen(type) == 1 && strchr("cbup", type[0]);
+    d->type = type[0];
+    int r = ok ? 0 : oc_j_fail(e, ip, "type", "must be c, b, u or p, not \"%.16s\"", type);
+    free(type);
+    if (r < 0 || oc_j_req(oc_j_str(o, ip, "path", &d->path, e), ip, "path", e) < 0) return -1;
+    int rmaj = oc_j_sint(o, ip, "major", 0, UINT32_MAX, &d->major, e);
+    int rmin = rmaj < 0 ? -1 : oc_j_sint(o, ip, "minor", 0, UINT32_MAX, &d->minor, e);
+    if (rmin < 0) return -1;
+    if (d->type != 'p' &&
+        (oc_j_req(rmaj, ip, "major", e) < 0 || oc_j_req(rmin, ip, "minor", e) < 0))
+      return -1;
+    if (oc_j_ou64(o, ip, "fileMode", UINT32_MAX, &d->file_mode, e) < 0 ||
+        oc_j_ou64(o, ip, "uid", UINT32_MAX, &d->uid, e) < 0 ||
+        oc_j_ou64(o, ip, "gid", UINT32_MAX, &d->gid, e) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+static int parse_personality(yajl_val o, const char *path, struct oc_config *c,
+                             struct oc_err *e) {
+  char *domain = NULL;
+  struct oc_strv flags = {0};
+  int r = oc_j_req(oc_j_str(o, path, "domain", &domain, e), path, "domain", e);
+  if (r == 0) {
+    int d = oc_personality_domain_from_name(domain);
+    if (d < 0)
+      r = oc_j_fail(e, path, "domain", "unknown domain \"%.64s\" (LINUX or LINUX32)", domain);
+    c->personality_domain = (oc_i64){.set = true, .v = d};
+  }
+  int fr = r < 0 ? 0 : oc_j_strv(o, path, "flags", &flags, e);
+  if (fr < 0) r = -1;
+  if (fr > 0) {
+    c->personality_flags.set = true;
+    for (size_t i = 0; r == 0 && i < flags.n; i++) {
+      int64_t f = oc_personality_flag_from_name(flags.v[i]);
+      if (f < 0)
+        r = oc_j_fail(e, path, "flags", "unknown flag \"%.64s\"", flags.v[i]);
+      else
+        c->personality_flags.v |= (uint64_t)f;
+    }
+  }
+  free(domain);
+  oc_strv_release(&flags);
+  return r < 0 ? -1 : 0;
+}
+
+static int check_propagation(const char *p, const char *path, struct oc_err *e) {
+  static const char *const ok[] = {"shared",  "slave",  "private",  "unbindable",
+                                   "rshared", "rslave", "rprivate", "runbindable"};
+  if (!p || !p[0]) return 0;
+  for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+    if (strcmp(p, ok[i]) == 0) return 0;
+  return oc_j_fail(e, path, "rootfsPropagation", "unknown propagation \"%.64s\"", p);
+}
+
+int oc_linux_from_tree(yajl_val v, const char *path, struct oc_config *c, struct oc_err *e) {
+  char sub[OC_JPATH_MAX];
+  yajl_val o;
+  if (oc_jv_object(v, path, NULL, e) < 0) return -1;
+
+  if (oc_j_array(v, path, "namespaces", &o, e) < 0 || (o && parse_namespaces(o, path, c, e) < 0) ||
+      oc_j_id_maps(v, path, "uidMappings", &c->uid_mappings, e) < 0 ||
+      oc_j_id_maps(v, path, "gidMappings", &c->gid_mappings, e) < 0)
+    return -1;
+
+  if (oc_j_object(v, path, "timeOffsets", &o, e) < 0) return -1;
+  oc_jpath(sub, path, "timeOffsets");
+  if (o && parse_time_offsets(o, sub, c, e) < 0) return -1;
+
+  if (oc_j_array(v, path, "devices", &o, e) < 0 || (o && parse_devices(o, path, c, e) < 0) ||
+      oc_j_str(v, path, "cgroupsPath", &c->cgroups_path, e) < 0)
+    return -1;
+
+  if (oc_j_object(v, path, "resources", &o, e) < 0) return -1;
+  oc_jpath(sub, path, "resources");
+  c->has_resources = o != NULL;
+  if (o && oc_resources_from_tree(o, sub, &c->resources, e) < 0) return -1;
+
+  if (oc_j_str(v, path, "rootfsPropagation", &c->rootfs_propagation, e) < 0 ||
+      check_propagation(c->rootfs_propagation, path, e) < 0 ||
+      oc_j_strv(v, path, "maskedPaths", &c->masked_paths, e) < 0 ||
+      oc_j_strv(v, path, "readonlyPaths", &c->readonly_paths, e) < 0 ||
+      oc_j_str(v, path, "mountLabel", &c->mount_label, e) < 0 ||
+      oc_j_kvv(v, path, "sysctl", &c->sysctl, e) < 0)
+    return -1;
+
+  if (oc_j_object(v, path, "seccomp", &o, e) < 0) return -1;
+  oc_jpath(sub, path, "seccomp");
+  if (o && oc_seccomp_from_tree(o, sub, &c->seccomp, e) < 0) return -1;
+
+  if (oc_j_object(v, path, "personality", &o, e) < 0) return -1;
+  oc_jpath(sub, path, "personality");
+  if (o && parse_personality(o, sub, c, e) < 0) return -1;
+
+  if (oc_j_object(v, path, "intelRdt", &o, e) < 0) return -1;
+  oc_jpath(sub, path, "intelRdt");
+  if (o && oc_j_str(o, sub, "closID", &c->intel_rdt.clos_id, e) < 0) return -1;
+  return 0;
+}
