@@ -64,7 +64,9 @@ static int validate(struct create_job *j, struct oc_err *e) {
   if (c->process.cwd && c->process.cwd[0] != '/')
     return oc_fail(e, EINVAL, "process.cwd: must be an absolute path, got \"%s\"", c->process.cwd);
   if (oc_rootfs_validate(c, j->rootfs, e) < 0) return -1;
-  if (c->seccomp.set && oc_seccomp_compile(&c->seccomp, &j->seccomp, e) < 0) return -1;
+  char cache[PATH_MAX];
+  snprintf(cache, sizeof cache, "%s/" OC_SECCOMP_CACHE_DIR, j->g->root);
+  if (c->seccomp.set && oc_seccomp_compile_cached(&c->seccomp, cache, &j->seccomp, e) < 0) return -1;
   return 0;
 }
 

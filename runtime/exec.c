@@ -188,7 +188,9 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
     oc_fail(e, EINVAL, "exec: process args must not be empty");
     goto out;
   }
-  if (c->seccomp.set && oc_seccomp_compile(&c->seccomp, &j.seccomp, e) < 0) goto out;
+  char cache[4200];
+  snprintf(cache, sizeof cache, "%s/" OC_SECCOMP_CACHE_DIR, g->root);
+  if (c->seccomp.set && oc_seccomp_compile_cached(&c->seccomp, cache, &j.seccomp, e) < 0) goto out;
   j.pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
   if (j.pidfd < 0 || oc_proc_start_time(s->pid) != s->start_time) {
     oc_fail(e, ESRCH, "container not running");

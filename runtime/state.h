@@ -7,6 +7,9 @@
 #include "oci/config.h"
 #include "runtime/error.h"
 
+/* Compiled seccomp programs under --root; '+' keeps the name out of the container id space. */
+#define OC_SECCOMP_CACHE_DIR "seccomp+cache"
+
 struct oc_state {
   char *id;
   pid_t pid;                      /* init pid on the host, 0 if never started */
