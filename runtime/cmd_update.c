@@ -1,0 +1,219 @@
+/* `update`: change the resource limits of a running (or created, or paused) container.
+ * --resources FILE|- takes a LinuxResources JSON object and then every other flag is ignored,
+ * as in runc; otherwise runc's single-value flags build one. Unset values stay as they are. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup.h"
+#include "runtime/args.h"
+#include "runtime/cleanup.h"
+#include "runtime/log.h"
+#include "runtime/state.h"
+
+/* Sizes like runc (docker's RAMInBytes): "512", "64k", "1.5g", "2GiB", "100 MB"; 1024 based. */
+static int parse_size(const char *s, int64_t *out) {
+  if (strcmp(s, "-1") == 0) {
+    *out = -1;
+    return 0;
+  }
+  const char *p = s;
+  uint64_t whole = 0, frac = 0, frac_div = 1;
+  if (*p < '0' || *p > '9') return -1;
+  for (; *p >= '0' && *p <= '9'; p++) {
+    if (whole > (UINT64_MAX - 9) / 10) return -1;
+    whole = whole * 10 + (uint64_t)(*p - '0');
+  }
+  if (*p == '.') {
+    p++;
+    if (*p < '0' || *p > '9') return -1;
+    for (; *p >= '0' && *p <= '9'; p++)
+      if (frac_div < 1000000000000ull) {
+        frac = frac * 10 + (uint64_t)(*p - '0');
+        frac_div *= 10;
+      }
+  }
+  if (*p == ' ') p++;
+  uint64_t mult = 1;
+  const char *units = "kmgtp";
+  const char *u = *p ? strchr(units, *p | 0x20) : NULL;
+  if (u) {
+    for (const char *q = units; q <= u; q++) mult *= 1024;
+    p++;
+    if (*p == 'i' || *p == 'I') p++;
+  }
+  if (*p == 'b' || *p == 'B') p++;
+  if (*p) return -1;
+  if (whole > (uint64_t)INT64_MAX / mult) return -1;
+  uint64_t v = whole * mult + (frac * mult) / frac_div;
+  if (v > (uint64_t)INT64_MAX) return -1;
+  *out = (int64_t)v;
+  return 0;
+}
+
+static int parse_i64(const char *s, int64_t *out) {
+  char *end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (errno || end == s || *end) return -1;
+  *out = v;
+  return 0;
+}
+
+static int parse_u64(const char *s, uint64_t *out) {
+  char *end;
+  errno = 0;
+  if (*s == '-') return -1;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || end == s || *end) return -1;
+  *out = v;
+  return 0;
+}
+
+static char *read_all(const char *path, size_t *len, struct oc_err *e) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+  if (!f) {
+    oc_fail_errno(e, "open %s", path);
+    return NULL;
+  }
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    if (cap - n < 2) {
+      char *nb = cap < (16u << 20) ? realloc(buf, cap * 2) : NULL;
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    size_t k = fread(buf + n, 1, cap - n - 1, f);
+    n += k;
+    if (k == 0) break;
+  }
+  bool err = ferror(f);
+  if (f != stdin) fclose(f);
+  if (!buf || err) {
+    free(buf);
+    oc_fail(e, buf ? EIO : ENOMEM, "read %s: %s", strcmp(path, "-") == 0 ? "stdin" : path,
+            buf ? "I/O error" : "too large or out of memory");
+    return NULL;
+  }
+  buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+struct update_flags {
+  const char *resources, *memory, *swap, *reservation, *shares, *share, *quota, *period, *burst,
+      *cpus, *mems, *pids, *blkio, *rt_period, *rt_runtime, *idle, *kmem, *kmem_tcp, *l3, *mba;
+};
+
+static int flags_to_resources(const struct update_flags *f, struct oc_resources *r, struct oc_err *e) {
+  struct { const char *name, *val; oc_i64 *dst; } sizes[] = {
+    {"memory", f->memory, &r->memory.limit},
+    {"memory-swap", f->swap, &r->memory.swap},
+    {"memory-reservation", f->reservation, &r->memory.reservation},
+  };
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+    if (!sizes[i].val) continue;
+    if (parse_size(sizes[i].val, &sizes[i].dst->v) < 0)
+      return oc_fail(e, EINVAL, "invalid value for --%s: \"%s\"", sizes[i].name, sizes[i].val);
+    sizes[i].dst->set = true;
+  }
+  struct { const char *name, *val; oc_u64 *dst; } u64s[] = {
+    {"cpu-shares", f->shares ? f->shares : f->share, &r->cpu.shares},
+    {"cpu-period", f->period, &r->cpu.period},
+    {"cpu-burst", f->burst, &r->cpu.burst},
+    {"cpu-rt-period", f->rt_period, &r->cpu.realtime_period},
+    {"blkio-weight", f->blkio, &r->block_io.weight},
+  };
+  for (size_t i = 0; i < sizeof u64s / sizeof u64s[0]; i++) {
+    if (!u64s[i].val) continue;
+    if (parse_u64(u64s[i].val, &u64s[i].dst->v) < 0)
+      return oc_fail(e, EINVAL, "invalid value for --%s: \"%s\"", u64s[i].name, u64s[i].val);
+    u64s[i].dst->set = true;
+  }
+  struct { const char *name, *val; oc_i64 *dst; } i64s[] = {
+    {"cpu-quota", f->quota, &r->cpu.quota},
+    {"cpu-rt-runtime", f->rt_runtime, &r->cpu.realtime_runtime},
+    {"cpu-idle", f->idle, &r->cpu.idle},
+    {"pids-limit", f->pids, &r->pids.limit},
+  };
+  for (size_t i = 0; i < sizeof i64s / sizeof i64s[0]; i++) {
+    if (!i64s[i].val) continue;
+    if (parse_i64(i64s[i].val, &i64s[i].dst->v) < 0)
+      return oc_fail(e, EINVAL, "invalid value for --%s: \"%s\"", i64s[i].name, i64s[i].val);
+    i64s[i].dst->set = true;
+  }
+  if (r->block_io.weight.set && r->block_io.weight.v && (r->block_io.weight.v < 10 || r->block_io.weight.v > 1000))
+    return oc_fail(e, EINVAL, "invalid value for --blkio-weight: %" PRIu64 " (10..1000)", r->block_io.weight.v);
+  /* like runc: unlimited memory without a swap value means unlimited swap too */
+  if (r->memory.limit.set && r->memory.limit.v == -1 && !r->memory.swap.set) r->memory.swap = (oc_i64){true, -1};
+  if ((f->cpus && !(r->cpu.cpus = strdup(f->cpus))) || (f->mems && !(r->cpu.mems = strdup(f->mems))))
+    return oc_fail(e, ENOMEM, "out of memory");
+  if (f->kmem || f->kmem_tcp) oc_log_warn("--kernel-memory and --kernel-memory-tcp are obsolete and ignored");
+  if (f->l3 || f->mba) return oc_fail(e, ENOTSUP, "Intel RDT (--l3-cache-schema, --mem-bw-schema) is not supported");
+  return 0;
+}
+
+int cmd_update(struct oc_globals *g, int argc, char **argv) {
+  struct oc_err e = {0};
+  bool help = false;
+  struct update_flags f = {0};
+  const struct oc_opt opts[] = {
+    {"resources", 'r', &f.resources, NULL},      {"memory", 0, &f.memory, NULL},
+    {"memory-swap", 0, &f.swap, NULL},           {"memory-reservation", 0, &f.reservation, NULL},
+    {"cpu-shares", 0, &f.shares, NULL},          {"cpu-share", 0, &f.share, NULL},
+    {"cpu-quota", 0, &f.quota, NULL},            {"cpu-period", 0, &f.period, NULL},
+    {"cpu-burst", 0, &f.burst, NULL},            {"cpuset-cpus", 0, &f.cpus, NULL},
+    {"cpuset-mems", 0, &f.mems, NULL},           {"pids-limit", 0, &f.pids, NULL},
+    {"blkio-weight", 0, &f.blkio, NULL},         {"cpu-rt-period", 0, &f.rt_period, NULL},
+    {"cpu-rt-runtime", 0, &f.rt_runtime, NULL},  {"cpu-idle", 0, &f.idle, NULL},
+    {"kernel-memory", 0, &f.kmem, NULL},         {"kernel-memory-tcp", 0, &f.kmem_tcp, NULL},
+    {"l3-cache-schema", 0, &f.l3, NULL},         {"mem-bw-schema", 0, &f.mba, NULL},
+    {NULL, 0, NULL, NULL}};
+  int i = oc_parse_opts(argc, argv, opts, &help, NULL, NULL, &e);
+  if (i < 0) return oc_log_fail(&e);
+  if (help) {
+    printf("Usage: ocrun update [--resources FILE|-] [--memory N] [--memory-swap N] [--memory-reservation N]\n"
+           "       [--cpu-shares N] [--cpu-quota N] [--cpu-period N] [--cpu-burst N] [--cpuset-cpus S]\n"
+           "       [--cpuset-mems S] [--pids-limit N] [--blkio-weight N] ID\n");
+    return 0;
+  }
+  if (argc - i != 1) {
+    oc_log_error("update: %s", argc - i < 1 ? "container id required" : "exactly one container id expected");
+    return 1;
+  }
+  struct oc_resources r = {0};
+  int ret;
+  if (f.resources) {
+    size_t len = 0;
+    _cleanup_free_ char *json = read_all(f.resources, &len, &e);
+    ret = json ? oc_resources_parse(json, len, &r, &e) : -1;
+    if (ret < 0 && json) oc_wrap(&e, ret, "--resources %s", f.resources);
+  } else {
+    ret = flags_to_resources(&f, &r, &e);
+  }
+  struct oc_state *s = NULL;
+  if (ret == 0) ret = oc_state_load(g->root, argv[i], &s, &e);
+  if (ret == 0) {
+    enum oc_status st = oc_state_status(g->root, s);
+    if (st == OC_STOPPED)
+      ret = oc_fail(&e, EINVAL, "container %s is stopped: cannot update its resources", s->id);
+    else if (!s->cgroup_path)
+      ret = oc_fail(&e, ENOENT, "container %s has no cgroup", s->id);
+  }
+  struct oc_cgroup *cg = NULL;
+  if (ret == 0) ret = oc_cg_open(s->cgroup_path, &cg, &e);
+  if (ret == 0) ret = oc_cg_update(cg, &r, &e);
+  oc_cg_free(cg);
+  oc_state_free(s);
+  oc_resources_release(&r);
+  return ret < 0 ? oc_log_fail(&e) : 0;
+}
