@@ -19,5 +19,14 @@ int oc_rootfs_pivot(const char *rootfs, bool no_pivot, struct oc_err *e);
 int oc_rootfs_finalize(const struct oc_config *c, struct oc_err *e);
 /* Write linux.sysctl through the container's /proc/sys (verified procfs). */
 int oc_sysctl_apply(const struct oc_config *c, struct oc_err *e);
+/* In the runtime, before cloning the init: open the bind mount sources as detached trees when the
+ * init could not (a user namespace: host paths it may not reach, host filesystems it may not
+ * idmap). The clone inherits them and oc_rootfs_prepare uses them; call oc_rootfs_close_sources()
+ * in the runtime once the init is cloned (and on error). */
+int oc_rootfs_open_sources(const struct oc_config *c, struct oc_err *e);
+void oc_rootfs_close_sources(void);
+
+/* For `features`: the i-th mount option ocrun understands, NULL past the end. */
+const char *oc_mount_option_name(size_t i);
 
 #endif

@@ -32,7 +32,7 @@
 struct create_job {
   const struct oc_globals *g;
   const struct oc_create_opts *o;
-  char bundle[PATH_MAX], rootfs[PATH_MAX], state_dir[PATH_MAX];
+  char bundle[PATH_MAX], rootfs[PATH_MAX], state_dir[PATH_MAX], pid_file[PATH_MAX];
   char *config_text;
   size_t config_len;
   struct oc_config *c;
@@ -203,6 +203,15 @@ static int write_pid_file(const char *path, pid_t pid, struct oc_err *e) {
 
 static int create_steps(struct create_job *j, struct oc_err *e) {
   if (oc_id_validate(j->o->id, e) < 0) return -1;
+  /* A relative --pid-file is relative to the caller's cwd; create moves to the bundle later. */
+  if (j->o->pid_file && j->o->pid_file[0] != '/') {
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd)) return oc_fail_errno(e, "getcwd");
+    if (snprintf(j->pid_file, sizeof j->pid_file, "%s/%s", cwd, j->o->pid_file) >= (int)sizeof j->pid_file)
+      return oc_fail(e, ENAMETOOLONG, "--pid-file path too long: %s", j->o->pid_file);
+  } else if (j->o->pid_file) {
+    snprintf(j->pid_file, sizeof j->pid_file, "%s", j->o->pid_file);
+  }
   if (load_bundle(j, e) < 0 || validate(j, e) < 0) return -1;
   if (make_state_dir(j, e) < 0) return -1;
   _cleanup_free_ char *cg_path = NULL;
@@ -210,7 +219,13 @@ static int create_steps(struct create_job *j, struct oc_err *e) {
   if (oc_cg_create(cg_path, j->c->has_resources ? &j->c->resources : NULL, &j->cg, e) < 0) return -1;
   if (oc_ns_open_joined(j->c, j->ns_fds, e) < 0) return -1;
   if (connect_console(j, e) < 0 || make_start_socket(j, e) < 0) return -1;
-  if (clone_init(j, e) < 0) return -1;
+  /* Relative bind sources are relative to the bundle; the init inherits the cwd and the
+   * host-side source fds opened here. */
+  if (chdir(j->bundle) < 0) return oc_fail_errno(e, "chdir %s", j->bundle);
+  if (oc_rootfs_open_sources(j->c, e) < 0) return -1;
+  int r = clone_init(j, e);
+  oc_rootfs_close_sources();
+  if (r < 0) return -1;
 
   char created[64];
   rfc3339_now(created, sizeof created);
@@ -231,7 +246,7 @@ static int create_steps(struct create_job *j, struct oc_err *e) {
   if (j->seccomp && oc_seccomp_uses_notify(j->seccomp) && forward_seccomp_listener(j, state_json, e) < 0)
     return -1;
   if (oc_sync_expect(j->sync_fd, OC_SYNC_READY, NULL, NULL, 0, e) < 0) return -1;
-  if (j->o->pid_file && write_pid_file(j->o->pid_file, j->pid, e) < 0) return -1;
+  if (j->pid_file[0] && write_pid_file(j->pid_file, j->pid, e) < 0) return -1;
   return 0;
 }
 

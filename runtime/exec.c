@@ -52,7 +52,7 @@ __attribute__((noreturn)) static void exec_process(struct exec_job *j) {
     oc_fail_errno(&e, "setsid");
     goto fail;
   }
-  if (j->console_fd >= 0 && oc_console_setup(j->console_fd, p, &e) < 0) goto fail;
+  if (j->console_fd >= 0 && oc_console_setup_exec(j->console_fd, p, &e) < 0) goto fail;
   if (j->console_fd >= 0) close(j->console_fd);
   if (oc_process_apply_attrs(j->c, p, &e) < 0 || oc_process_chdir(p, &e) < 0 ||
       oc_process_find_executable(p, &exe, &e) < 0)
