@@ -1,8 +1,8 @@
 /* cgroupsPath -> the cgroup's path below the hierarchy root.
  *
- * Absolute paths stay; relative ones go under the cgroup ocrun runs in (the "0::" line of
- * /proc/self/cgroup on unified hosts, the name=systemd line on legacy/hybrid hosts, else the first
- * line); no path gives /ocrun/<id>. With --systemd-cgroup, "slice:prefix:name" becomes
+ * Absolute paths stay; relative ones go under the cgroup ocrun runs in (the name=systemd line of
+ * /proc/self/cgroup on legacy/hybrid hosts, else the first line), on unified hosts under the parent
+ * of its "0::" cgroup; no path gives /ocrun/<id>. With --systemd-cgroup, "slice:prefix:name" becomes
  * /<expanded slice>/<prefix>-<name>.scope the way systemd nests slices ("a-b.slice" lives in
  * "a.slice/a-b.slice"). ocrun does not talk to systemd: it creates those directories itself, so no
  * transient unit exists and systemd properties (Delegate=, device policy, OOM policy) are not set. */
@@ -68,7 +68,14 @@ static int own_cgroup(char *buf, size_t len, struct oc_err *e) {
                                                     : unified;
   if (!pick) return oc_fail(e, ENOENT, "%s: no cgroup line for this process", file);
   buf[0] = '\0';
-  return append_clean(buf, len, pick, e);
+  if (append_clean(buf, len, pick, e) < 0) return -1;
+  /* On v2 a cgroup holding processes (ours) cannot enable controllers for children: use its
+   * parent, as runc does; the container then sits beside ocrun's own cgroup. */
+  if (oc_cg_mode() == OC_CG_UNIFIED) {
+    char *slash = strrchr(buf, '/');
+    if (slash) *slash = '\0';
+  }
+  return 0;
 }
 
 /* "a-b-c.slice" -> "/a.slice/a-b.slice/a-b-c.slice"; "-.slice" -> "". */

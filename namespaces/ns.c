@@ -26,7 +26,8 @@ pid_t oc_clone3(uint64_t flags, int cgroup_fd, int *pidfd, bool *into_cgroup, st
   struct clone_args args = {0};
   args.flags = flags | (pidfd ? CLONE_PIDFD : 0);
   args.pidfd = (uint64_t)(uintptr_t)&pfd;
-  args.exit_signal = SIGCHLD;
+  /* With CLONE_PARENT the kernel wants exit_signal 0: the child inherits the caller's. */
+  args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
   if (cgroup_fd >= 0) {
     args.flags |= CLONE_INTO_CGROUP;
     args.cgroup = (uint64_t)cgroup_fd;
@@ -35,7 +36,7 @@ pid_t oc_clone3(uint64_t flags, int cgroup_fd, int *pidfd, bool *into_cgroup, st
   if (pid < 0 && (errno == ENOSYS || errno == E2BIG) ) {
     /* No clone3: a raw clone with no stack behaves like fork. */
     args.flags &= ~CLONE_INTO_CGROUP;
-    pid = syscall(SYS_clone, (unsigned long)(args.flags & ~CLONE_PIDFD) | SIGCHLD, NULL, NULL, NULL, 0);
+    pid = syscall(SYS_clone, (unsigned long)(args.flags & ~CLONE_PIDFD) | args.exit_signal, NULL, NULL, NULL, 0);
     if (pid > 0 && pidfd) pfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
   }
   if (pid < 0) return oc_fail_errno(e, "clone3 (flags 0x%llx)", (unsigned long long)args.flags);

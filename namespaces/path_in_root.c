@@ -59,7 +59,31 @@ int oc_open_in_root(int root_fd, const char *path, int flags, struct oc_err *e) 
   return fd;
 }
 
+static int mkpath_in_root(int root_fd, const char *path, bool file, int depth, struct oc_err *e);
+
+/* name (in parent, at prefix) is a symlink to nowhere: continue with its target, resolved inside
+ * the root as the kernel would with RESOLVE_IN_ROOT, followed by the rest of the path. */
+static int follow_dangling(int root_fd, int parent, const char *name, const char *prefix,
+                           const char *rest, bool file, int depth, struct oc_err *e) {
+  char target[PATH_MAX], joined[PATH_MAX * 2 + 2], clean[PATH_MAX];
+  ssize_t n = readlinkat(parent, name, target, sizeof target - 1);
+  if (n < 0) return oc_fail(e, ENOENT, "create %s in the container: it is a dangling symlink", prefix);
+  target[n] = '\0';
+  if (depth >= 40) return oc_fail(e, ELOOP, "create %s in the container: too many symlinks", prefix);
+  size_t dir_len = strlen(prefix) - strlen(name);
+  if (target[0] == '/')
+    snprintf(joined, sizeof joined, "%s%s", target, rest);
+  else
+    snprintf(joined, sizeof joined, "%.*s%s%s", (int)dir_len, prefix, target, rest);
+  if (oc_path_clean(joined, clean, sizeof clean, e) < 0) return -1;
+  return mkpath_in_root(root_fd, clean, file, depth + 1, e);
+}
+
 int oc_mkpath_in_root(int root_fd, const char *path, bool file, struct oc_err *e) {
+  return mkpath_in_root(root_fd, path, file, 0, e);
+}
+
+static int mkpath_in_root(int root_fd, const char *path, bool file, int depth, struct oc_err *e) {
   int fd = openat2_in_root(root_fd, path, O_PATH);
   if (fd >= 0) return fd;
   if (errno != ENOENT) return oc_fail_errno(e, "open %s in the container", path);
@@ -95,8 +119,7 @@ int oc_mkpath_in_root(int root_fd, const char *path, bool file, struct oc_err *e
         return oc_fail_errno(e, "mkdir %s in the container", prefix);
       }
       next = openat2_in_root(root_fd, prefix, O_PATH);
-      if (next < 0 && errno == ENOENT)
-        return oc_fail(e, ENOENT, "create %s in the container: it is a dangling symlink", prefix);
+      if (next < 0 && errno == ENOENT) return follow_dangling(root_fd, parent, name, prefix, p, file, depth, e);
       if (next < 0) return oc_fail_errno(e, "open %s in the container", prefix);
     }
     close(parent);

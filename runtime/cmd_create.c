@@ -10,6 +10,7 @@
 #include "runtime/args.h"
 #include "runtime/container.h"
 #include "runtime/log.h"
+#include "runtime/process_setup.h"
 #include "runtime/tty_proxy.h"
 
 struct create_cli {
@@ -40,6 +41,7 @@ static int parse(int argc, char **argv, struct create_cli *cli, bool is_run, str
   if (cli->preserve && oc_parse_long(cli->preserve, 0, 1 << 20, &n) < 0)
     return oc_fail(e, EINVAL, "invalid --preserve-fds value \"%s\"", cli->preserve);
   cli->o.preserve_fds = (int)n;
+  if (oc_close_inherited_fds(cli->o.preserve_fds, e) < 0) return -1;
   if (i >= argc) return oc_fail(e, EINVAL, "%s: container id required", argv[0]);
   if (i + 1 < argc) return oc_fail(e, EINVAL, "%s: unexpected argument \"%s\"", argv[0], argv[i + 1]);
   cli->o.id = argv[i];

@@ -7,6 +7,7 @@
 #include "runtime/exec.h"
 #include "runtime/fsutil.h"
 #include "runtime/log.h"
+#include "runtime/process_setup.h"
 #include "runtime/state.h"
 
 struct repeated { struct oc_strv env, caps, gids; };
@@ -120,6 +121,7 @@ int cmd_exec(struct oc_globals *g, int argc, char **argv) {
     oc_log_error("invalid --preserve-fds value \"%s\"", preserve);
     return 1;
   }
+  if (oc_close_inherited_fds((int)preserve_fds, &e) < 0) return oc_log_fail(&e);
   struct oc_config *c = NULL;
   if (oc_state_config(g->root, id, &c, &e) < 0) {
     struct oc_state *s = NULL;

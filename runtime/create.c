@@ -25,6 +25,7 @@
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/log.h"
+#include "runtime/sealed_exe.h"
 #include "runtime/seccomp.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
@@ -213,6 +214,10 @@ static int create_steps(struct create_job *j, struct oc_err *e) {
     snprintf(j->pid_file, sizeof j->pid_file, "%s", j->o->pid_file);
   }
   if (load_bundle(j, e) < 0 || validate(j, e) < 0) return -1;
+  /* Hooks inside the container run while the init is still ocrun: then run from a sealed copy. */
+  if ((oc_hooks_any(j->c, OC_HOOK_CREATE_CONTAINER) || oc_hooks_any(j->c, OC_HOOK_START_CONTAINER)) &&
+      oc_reexec_sealed(e) < 0)
+    return -1;
   if (make_state_dir(j, e) < 0) return -1;
   _cleanup_free_ char *cg_path = NULL;
   if (oc_cg_resolve_path(j->c->cgroups_path, j->o->id, j->g->systemd_cgroup, &cg_path, e) < 0) return -1;
@@ -235,10 +240,17 @@ static int create_steps(struct create_job *j, struct oc_err *e) {
                             .owner = getuid() == 0 ? "root" : "", .oci_version = j->c->oci_version,
                             .systemd_cgroup = j->g->systemd_cgroup, .annotations = j->c->annotations};
   if (oc_state_save(j->g->root, &j->st, e) < 0) return -1;
+  /* GO carries the state for the hooks the init runs: "creating" (createContainer), then
+   * "created" (startContainer), separated by a NUL. */
   _cleanup_free_ char *state_json = oc_state_json(&j->st, OC_CREATING);
-  if (!state_json) return oc_fail(e, ENOMEM, "state JSON: out of memory");
-  if (oc_sync_send(j->sync_fd, OC_SYNC_GO, 0, state_json, strlen(state_json)) < 0)
-    return oc_fail_errno(e, "sync with init");
+  _cleanup_free_ char *created_json = oc_state_json(&j->st, OC_CREATED);
+  if (!state_json || !created_json) return oc_fail(e, ENOMEM, "state JSON: out of memory");
+  size_t l1 = strlen(state_json), l2 = strlen(created_json);
+  _cleanup_free_ char *go = malloc(l1 + l2 + 2);
+  if (!go) return oc_fail(e, ENOMEM, "state JSON: out of memory");
+  memcpy(go, state_json, l1 + 1);
+  memcpy(go + l1 + 1, created_json, l2 + 1);
+  if (oc_sync_send(j->sync_fd, OC_SYNC_GO, 0, go, l1 + l2 + 2) < 0) return oc_fail_errno(e, "sync with init");
   if (oc_hooks_any(j->c, OC_HOOK_PRESTART) || oc_hooks_any(j->c, OC_HOOK_CREATE_RUNTIME)) {
     if (oc_sync_expect(j->sync_fd, OC_SYNC_HOOKS, NULL, NULL, 0, e) < 0) return -1;
     if (run_runtime_hooks(j, state_json, e) < 0) return -1;

@@ -41,3 +41,8 @@ int oc_close_fds(int preserve_fds, int keep, struct oc_err *e) {
   if ((r = close_span((unsigned)keep + 1, ~0U, e)) < 0) return r;
   return set_cloexec(keep, true, e);
 }
+
+int oc_close_inherited_fds(int preserve_fds, struct oc_err *e) {
+  if (preserve_fds < 0) return oc_fail(e, EINVAL, "--preserve-fds %d: must not be negative", preserve_fds);
+  return close_span(3u + (unsigned)preserve_fds, ~0U, e);
+}

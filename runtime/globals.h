@@ -15,7 +15,7 @@ struct oc_globals {
 typedef int (*oc_cmd_fn)(struct oc_globals *g, int argc, char **argv);
 #define OC_COMMANDS(X)                                                                    \
   X(create) X(start) X(run) X(state) X(kill) X(delete) X(list) X(spec) X(features) X(exec) \
-  X(ps) X(pause) X(resume) X(update) X(events)
+  X(ps) X(pause) X(resume) X(update) X(events) X(capacity)
 #define OC_DECLARE_CMD(name) int cmd_##name(struct oc_globals *g, int argc, char **argv);
 OC_COMMANDS(OC_DECLARE_CMD)
 #undef OC_DECLARE_CMD

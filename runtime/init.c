@@ -114,7 +114,7 @@ static int wait_for_start(struct oc_init_ctx *x) {
 
 void oc_init_run(struct oc_init_ctx *x) {
   struct oc_err e = {0};
-  static char state_json[65536];
+  static char state_json[65536]; /* "creating" JSON, NUL, "created" JSON */
   char *exe = NULL;
   /* Until execve replaces it, this process is the ocrun binary: keep the container's processes
    * from reaching it through /proc/<pid>/exe (CVE-2019-5736). */
@@ -129,7 +129,8 @@ void oc_init_run(struct oc_init_ctx *x) {
 
   int conn = wait_for_start(x);
   if (conn < 0) _exit(1);
-  if (oc_hooks_run(x->c, OC_HOOK_START_CONTAINER, state_json, &e) < 0 ||
+  const char *created_json = state_json + strlen(state_json) + 1;
+  if (oc_hooks_run(x->c, OC_HOOK_START_CONTAINER, created_json, &e) < 0 ||
       oc_process_exec(&x->c->process, exe, x->seccomp, x->preserve_fds, conn, &e) < 0) {
     if (write(conn, e.msg, strlen(e.msg)) < 0) { /* start sees EOF and the exit */ }
     _exit(127);

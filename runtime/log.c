@@ -8,17 +8,25 @@
 #include <unistd.h>
 
 static struct {
-  int fd;  /* --log file, -1 if none */
+  int fd;  /* --log file, -1 if none or not opened yet */
+  const char *path;
   bool json, debug;
 } log_cfg = {.fd = -1};
 
 void oc_log_init(const struct oc_globals *g) {
   log_cfg.json = g->log_json;
   log_cfg.debug = g->debug;
-  if (g->log_path) {
-    log_cfg.fd = open(g->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (log_cfg.fd < 0) fprintf(stderr, "ocrun: open log file %s: %m\n", g->log_path);
+  log_cfg.path = g->log_path;
+}
+
+/* Opened at the first record, so create and exec can close inherited fds before it exists. */
+static int log_fd(void) {
+  if (log_cfg.fd < 0 && log_cfg.path) {
+    log_cfg.fd = open(log_cfg.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (log_cfg.fd < 0) fprintf(stderr, "ocrun: open log file %s: %m\n", log_cfg.path);
+    if (log_cfg.fd < 0) log_cfg.path = NULL;
   }
+  return log_cfg.fd;
 }
 
 static size_t json_escape(char *dst, size_t cap, const char *s) {
@@ -42,6 +50,7 @@ static void emit(const char *level, const char *fmt, va_list ap) {
   char msg[2048], line[4600];
   vsnprintf(msg, sizeof msg, fmt, ap);
   int n;
+  log_fd();
   if (log_cfg.fd >= 0 && log_cfg.json) {
     char esc[4200], ts[64];
     struct timespec now;

@@ -7,6 +7,7 @@
 #include "runtime/args.h"
 #include "runtime/globals.h"
 #include "runtime/log.h"
+#include "runtime/sealed_exe.h"
 
 #define OC_SPEC_VERSION "1.3.0"
 
@@ -28,6 +29,7 @@ static const struct oc_command commands[] = {
     {"resume", cmd_resume, "thaw a paused container"},
     {"update", cmd_update, "change the resource limits of a container"},
     {"events", cmd_events, "show resource statistics and OOM events"},
+    {"capacity", cmd_capacity, "show the node's capacity, admitted containers and their use"},
     {NULL, NULL, NULL},
 };
 
@@ -54,6 +56,7 @@ static void print_help(void) {
 }
 
 int main(int argc, char **argv) {
+  oc_sealed_exe_set_argv(argv);
   struct oc_globals g = {.root = "/run/ocrun"};
   const char *log_format = NULL;
   bool version = false, help = false;

@@ -1,0 +1,145 @@
+#!/bin/bash
+# run.sh: boot a pure cgroup v2 QEMU guest (TCG) and run tests/guest/cases/*.sh inside it with
+# the runtime under test installed as `ocrun`. Prints one line per check and ends with
+# "guest: N passed, N failed". A guest that cannot run at all prints a skip line saying why.
+# Environment:
+#   RUNTIME        runtime binary to test (default ./ocrun.static; "runc" = Debian's runc,
+#                  copied with its shared libraries)
+#   GUEST_TIMEOUT  overall limit in seconds (default 300); QEMU is killed by PID past it
+#   GUEST_CASES    space-separated case names (e.g. "20-cpu-weight") to run only those
+#   GUEST_CASE_TIMEOUT  limit per case inside the guest in seconds (default 90)
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+work=${OCRUN_GUEST_WORK:-$top/tests/.work/guest}
+timeout=${GUEST_TIMEOUT:-300}
+runtime=${RUNTIME:-$top/ocrun.static}
+qemu=${QEMU:-qemu-system-x86_64}
+qpid=""
+
+skip() {
+  echo "skip guest: $*"
+  echo "guest: 0 passed, 0 failed"
+  exit 0
+}
+
+command -v "$qemu" >/dev/null || skip "$qemu not installed (apt-get install qemu-system-x86)"
+prep_err=$(GUEST_QUIET=1 "$here/prepare.sh" 2>&1 >/dev/null) || skip "${prep_err:-prepare.sh failed}"
+
+case $runtime in
+  */*) ;;
+  *) runtime=$(command -v "$runtime") || { echo "not ok guest: runtime ${RUNTIME} not found"; echo "guest: 0 passed, 1 failed"; exit 1; } ;;
+esac
+if [ ! -x "$runtime" ]; then
+  echo "not ok guest: runtime $runtime missing (make static)"
+  echo "guest: 0 passed, 1 failed"
+  exit 1
+fi
+
+# One guest at a time on this machine.
+mkdir -p "$work"
+exec 8>"$work/.run.lock"
+flock 8
+
+# This run's files live in a private directory (the logs are copied to $work/last-run at the end).
+run=$(mktemp -d /tmp/ocrun-guest.XXXXXX) || { echo "not ok guest: mktemp failed"; echo "guest: 0 passed, 1 failed"; exit 1; }
+mkdir -p "$run/payload/usr/local/bin" "$run/payload/tests/cases"
+cp "$here/init" "$run/payload/init"
+chmod 755 "$run/payload/init"
+cp "$runtime" "$run/payload/usr/local/bin/ocrun"
+if file -L "$runtime" | grep -q 'dynamically linked'; then
+  # A dynamic stand-in (runc): bring its shared libraries along at the same paths.
+  for lib in $(ldd "$runtime" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+    mkdir -p "$run/payload$(dirname "$lib")"
+    cp -L "$lib" "$run/payload$lib"
+  done
+fi
+cp "$here/lib.sh" "$run/payload/tests/lib.sh"
+if [ -n "${GUEST_CASES:-}" ]; then
+  for c in $GUEST_CASES; do cp "$here/cases/${c%.sh}.sh" "$run/payload/tests/cases/"; done
+else
+  cp "$here"/cases/*.sh "$run/payload/tests/cases/"
+fi
+printf 'RUNTIME_NAME=%s\nCASE_TIMEOUT=%s\nexport RUNTIME_NAME\n' "$(basename "$runtime")" \
+  "${GUEST_CASE_TIMEOUT:-90}" > "$run/payload/tests/env"
+(cd "$run/payload" && find . -print0 | cpio --null -o -H newc --quiet) > "$run/payload.cpio" || {
+  echo "not ok guest: cpio of the payload failed"; echo "guest: 0 passed, 1 failed"; exit 1; }
+cat "$work/base.cpio" "$run/payload.cpio" > "$run/initrd.cpio"
+cp "$work/vmlinux" "$run/vmlinux"
+rm -rf "$run/payload" "$run/payload.cpio"
+
+: > "$run/results.log"
+: > "$run/console.log"
+kill_qemu() {
+  [ -n "$qpid" ] || return 0
+  kill "$qpid" 2>/dev/null
+  for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$qpid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$qpid" 2>/dev/null
+  wait "$qpid" 2>/dev/null
+  qpid=""
+}
+finish() {
+  kill_qemu
+  # Keep the logs of the last run for inspection, drop the private directory.
+  mkdir -p "$work/last-run" 2>/dev/null && cp "$run"/*.log "$work/last-run/" 2>/dev/null
+  rm -rf "$run"
+}
+trap 'finish; exit 130' INT TERM
+trap finish EXIT
+
+start=$(date +%s.%N)
+"$qemu" -nodefaults -no-user-config -display none -no-reboot \
+  -machine q35 -accel tcg,thread=multi -cpu max,-erms,-fsrm -smp 2 -m 1G \
+  -kernel "$run/vmlinux" -initrd "$run/initrd.cpio" \
+  -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init mitigations=off nokaslr tsc=reliable no_timer_check cryptomgr.notests" \
+  -chardev file,id=con,path="$run/console.log" -serial chardev:con \
+  -device virtio-serial-pci \
+  -chardev file,id=res,path="$run/results.log" -device virtserialport,chardev=res,name=results \
+  </dev/null >"$run/qemu.log" 2>&1 &
+qpid=$!
+
+# Print complete result lines as they arrive; stop when QEMU exits or time runs out.
+printed=0
+timed_out=0
+show_new() {
+  local n
+  n=$(wc -l < "$run/results.log")
+  if [ "$n" -gt "$printed" ]; then
+    sed -n "$((printed + 1)),${n}p" "$run/results.log"
+    printed=$n
+  fi
+}
+while kill -0 "$qpid" 2>/dev/null; do
+  show_new
+  if [ "$(awk -v s="$start" -v n="$(date +%s.%N)" 'BEGIN { print (n - s > 0 + '"$timeout"') }')" = 1 ]; then
+    timed_out=1
+    kill_qemu
+    break
+  fi
+  sleep 0.5
+done
+wait "$qpid" 2>/dev/null
+qrc=$?
+qpid=""
+show_new
+elapsed=$(awk -v s="$start" -v n="$(date +%s.%N)" 'BEGIN { printf "%.1f", n - s }')
+
+passed=$(grep -c '^ok ' "$run/results.log" 2>/dev/null || true)
+failed=$(grep -c '^not ok ' "$run/results.log" 2>/dev/null || true)
+passed=${passed:-0}
+failed=${failed:-0}
+if ! grep -q '^# guest-done' "$run/results.log"; then
+  if [ "$timed_out" = 1 ]; then
+    echo "not ok guest: timed out after ${timeout}s (QEMU killed; see $work/last-run/console.log)"
+  elif [ "$qrc" -ne 0 ] && ! grep -q '^# init up' "$run/results.log"; then
+    skip "QEMU could not run (status $qrc): $(head -n 1 "$run/qemu.log" | grep . || echo 'no output')"
+  else
+    echo "not ok guest: guest stopped before finishing (see $work/last-run/console.log)"
+  fi
+  failed=$((failed + 1))
+fi
+boot=$(sed -n 's/^# init up at \([0-9.]*\) s.*/\1/p' "$run/results.log")
+echo "# guest: /init reached after ${boot:-?} s of guest time; total ${elapsed} s wall (logs in $work/last-run)"
+echo "guest: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

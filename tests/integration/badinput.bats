@@ -1,0 +1,215 @@
+#!/usr/bin/env bats
+# Bad input: one specific error line on stderr, a JSON error record in --log, a non-zero exit,
+# and nothing left behind (state dir, cgroup, process, mount).
+
+load ../lib/common
+
+setup() {
+  setup_bundle true
+  LOG=$BATS_TEST_TMPDIR/log.json
+}
+
+# check_error PATTERN: after `run --separate-stderr`, a failure whose stderr is one non-empty
+# line matching PATTERN (extended regexp, case-insensitive), also logged as a JSON error record.
+check_error() {
+  assert_failure
+  local n
+  n=$(grep -c . <<<"$stderr" || true)
+  if [ "$n" -ne 1 ]; then
+    echo "expected one error line on stderr, got $n:" >&2
+    printf '%s\n' "$stderr" >&2
+    return 1
+  fi
+  grep -qiE -- "$1" <<<"$stderr" || { echo "stderr '$stderr' does not match /$1/" >&2; return 1; }
+  [ -s "$LOG" ] || { echo "no log file $LOG" >&2; return 1; }
+  local msg
+  msg=$(jq -rs 'map(select(.level == "error")) | last | .msg // empty' "$LOG") ||
+    { echo "log is not a stream of JSON records:" >&2; cat "$LOG" >&2; return 1; }
+  [ -n "$msg" ] || { echo "no error record in the log:" >&2; cat "$LOG" >&2; return 1; }
+  grep -qiE -- "$1" <<<"$msg" || { echo "log msg '$msg' does not match /$1/" >&2; return 1; }
+  jq -se 'map(select(.level == "error")) | last | has("time")' "$LOG" >/dev/null
+}
+
+# assert_nothing_left: no state dir (the root holds nothing), cgroup, marked process or mount
+# of this test.
+assert_nothing_left() {
+  if [ -d "$ROOT" ] && [ -n "$(ls -A "$ROOT")" ]; then
+    echo "left behind in $ROOT: $(ls -A "$ROOT")" >&2
+    return 1
+  fi
+  local cgs
+  cgs=$(cgroup_dirs "/ocrun-test/$ID")
+  if [ -n "$cgs" ]; then
+    echo "cgroup left behind: $cgs" >&2
+    return 1
+  fi
+  local procs
+  procs=$(grep -lsazxF "OCRUN_TEST_MARK=$MARK" /proc/[0-9]*/environ 2>/dev/null || true)
+  if [ -n "$procs" ]; then
+    echo "processes left behind: $procs" >&2
+    return 1
+  fi
+  if grep -qF "$BATS_TEST_TMPDIR" /proc/self/mountinfo; then
+    echo "mount left behind:" >&2
+    grep -F "$BATS_TEST_TMPDIR" /proc/self/mountinfo >&2
+    return 1
+  fi
+}
+
+# bad_create PATTERN [ID]: create must fail cleanly with an error matching PATTERN.
+bad_create() {
+  local id=${2-$ID}
+  run --separate-stderr runtime --log "$LOG" --log-format json create --bundle "$BUNDLE" "$id"
+  check_error "$1"
+  assert_nothing_left
+}
+
+@test "badinput: malformed config.json" {
+  echo '{"ociVersion": "1.2.0", "process": {' > "$BUNDLE/config.json"
+  bad_create 'json|config|unexpected|parse'
+}
+
+@test "badinput: config.json that is not an object" {
+  echo '[1, 2]' > "$BUNDLE/config.json"
+  bad_create 'json|config|object|unmarshal'
+}
+
+@test "badinput: a field of the wrong type (process.args a string)" {
+  update_config '.process.args = "notarray"'
+  bad_create 'args'
+}
+
+@test "badinput: empty process.args" {
+  update_config '.process.args = []'
+  bad_create 'args'
+}
+
+@test "badinput: missing config.json" {
+  rm "$BUNDLE/config.json"
+  bad_create 'config\.json'
+}
+
+@test "badinput: unknown major ociVersion 2.0.0" {
+  requires_ocrun "runc 1.1.5 does not check ociVersion"
+  update_config '.ociVersion = "2.0.0"'
+  bad_create 'ociVersion|version'
+}
+
+@test "badinput: missing bundle" {
+  BUNDLE=$BATS_TEST_TMPDIR/no-such-bundle
+  bad_create 'no-such-bundle'
+  BUNDLE=$BATS_TEST_TMPDIR/bundle
+}
+
+@test "badinput: missing rootfs" {
+  rm -rf "$BUNDLE/rootfs"
+  bad_create 'rootfs'
+}
+
+@test "badinput: unknown namespace type" {
+  update_config '.linux.namespaces += [{type: "foo"}]'
+  bad_create 'foo'
+}
+
+@test "badinput: unknown mount type" {
+  update_config '.mounts += [{destination: "/x", type: "nosuchfs", source: "none"}]'
+  bad_create 'nosuchfs|no such device'
+}
+
+@test "badinput: missing executable (name looked up in PATH)" {
+  set_args no-such-command
+  bad_create 'executable file not found'
+}
+
+@test "badinput: missing executable (absolute path)" {
+  set_args /no/such/binary
+  bad_create 'no such file or directory'
+}
+
+@test "badinput: executable that is not executable" {
+  set_args /etc/passwd
+  bad_create 'permission denied'
+}
+
+@test "badinput: invalid id 'a/b'" {
+  bad_create 'invalid|id' 'a/b'
+  [ ! -e "$ROOT/a" ]
+}
+
+@test "badinput: invalid id '..'" {
+  bad_create 'invalid|id' '..'
+}
+
+@test "badinput: invalid id ''" {
+  bad_create 'invalid|id|empty' ''
+}
+
+@test "badinput: invalid id 'bad id'" {
+  bad_create 'invalid|id' 'bad id'
+}
+
+@test "badinput: invalid ids are refused by state, start, kill and delete too" {
+  for cmd in state start "kill" delete; do
+    run runtime "$cmd" 'a/b'
+    assert_failure
+  done
+  run runtime delete --force '../x'
+  assert_failure
+}
+
+@test "badinput: duplicate id: the second create fails and the first is untouched" {
+  create_container
+  pid=$(pid_of "$ID")
+  run --separate-stderr runtime --log "$LOG" --log-format json create --bundle "$BUNDLE" "$ID"
+  check_error 'already exists|exists'
+  [ "$(status_of "$ID")" = created ]
+  [ "$(pid_of "$ID")" = "$pid" ]
+  [ -d "/proc/$pid" ]
+  [ -n "$(cgroup_dirs "/ocrun-test/$ID")" ]
+}
+
+@test "badinput: bad signal name" {
+  set_args "${SLEEPER[@]}"
+  run_detached
+  wait_for_status "$ID" running
+  run --separate-stderr runtime --log "$LOG" --log-format json kill "$ID" SIGFOO
+  check_error 'signal|SIGFOO'
+  run --separate-stderr runtime kill "$ID" 99999
+  assert_failure
+  [ "$(status_of "$ID")" = running ]
+}
+
+@test "badinput: unknown flag and unknown command" {
+  run --separate-stderr runtime create --bogus-flag "$ID"
+  assert_failure
+  grep -qi bogus-flag <<<"$stderr"
+  assert_nothing_left
+  run --separate-stderr runtime frobnicate
+  assert_failure
+  grep -qi frobnicate <<<"$stderr$output"
+}
+
+@test "badinput: run with bad input fails the same way" {
+  set_args no-such-command
+  run --separate-stderr runtime --log "$LOG" --log-format json run --bundle "$BUNDLE" "$ID"
+  check_error 'executable file not found'
+  assert_nothing_left
+}
+
+@test "badinput: text log format" {
+  set_args no-such-command
+  run --separate-stderr runtime --log "$LOG" create --bundle "$BUNDLE" "$ID"
+  assert_failure
+  grep -qi 'executable file not found' "$LOG"
+  assert_nothing_left
+}
+
+@test "badinput: a cgroupsPath with .. is refused or stays under the hierarchy" {
+  update_config '.linux.cgroupsPath = "/ocrun-test/../../../ocrun-escape-" + $id' --arg id "$ID"
+  CGROUPS+=("/ocrun-escape-$ID")
+  run runtime run "$ID"
+  # Either refused, or cleaned to /ocrun-escape-<id> inside the hierarchy: never outside it.
+  [ ! -e "/sys/fs/ocrun-escape-$ID" ]
+  [ ! -e "/sys/ocrun-escape-$ID" ]
+  [ ! -e "/ocrun-escape-$ID" ]
+}

@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# Namespaces: each of the eight new, joined by path, user namespace id maps, time offsets.
+
+load ../lib/common
+
+setup() {
+  setup_bundle true
+}
+
+# add_ns TYPE: add a new namespace of TYPE (if not already there).
+add_ns() {
+  update_config '.linux.namespaces |= (map(select(.type != $t)) + [{type: $t}])' --arg t "$1"
+}
+del_ns() {
+  update_config '.linux.namespaces |= map(select(.type != $t))' --arg t "$1"
+}
+userns_maps() {
+  make_bundle_traversable
+  update_config '.linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+}
+
+# check_new_ns PROCNAME: the container's /proc/self/ns/PROCNAME differs from the host's.
+check_new_ns() {
+  set_args readlink "/proc/self/ns/$1"
+  run runtime run "$ID"
+  assert_success
+  [[ "$output" == "$1:["*"]" ]]
+  [ "$output" != "$(readlink "/proc/self/ns/$1")" ]
+}
+# check_host_ns PROCNAME: the same as the host's.
+check_host_ns() {
+  set_args readlink "/proc/self/ns/$1"
+  run runtime run "$ID"
+  assert_success
+  [ "$output" = "$(readlink "/proc/self/ns/$1")" ]
+}
+
+@test "namespaces: new pid namespace (init is pid 1)" {
+  check_new_ns pid
+  set_args sh -c 'echo $$'
+  run runtime run "$ID"
+  assert_success
+  [ "$output" = 1 ]
+}
+
+@test "namespaces: new network namespace has only lo" {
+  check_new_ns net
+  set_args ls /sys/class/net
+  run runtime run "$ID"
+  assert_success
+  [ "$output" = lo ]
+}
+
+@test "namespaces: new ipc namespace" {
+  check_new_ns ipc
+}
+
+@test "namespaces: new uts namespace" {
+  check_new_ns uts
+}
+
+@test "namespaces: new mount namespace" {
+  check_new_ns mnt
+}
+
+@test "namespaces: new cgroup namespace (own cgroup is /)" {
+  add_ns cgroup
+  check_new_ns cgroup
+  set_args cat /proc/self/cgroup
+  run runtime run "$ID"
+  assert_success
+  grep -q ':pids:/$' <<<"$output"
+  ! grep -q ocrun-test <<<"$output"
+}
+
+@test "namespaces: new user namespace with uid/gid mappings" {
+  add_ns user
+  userns_maps
+  check_new_ns user
+  set_args sh -c 'cat /proc/self/uid_map; cat /proc/self/gid_map; id -u; id -g'
+  run runtime run "$ID"
+  assert_success
+  [ "$(xargs <<<"${lines[0]}")" = "0 100000 65536" ]
+  [ "$(xargs <<<"${lines[1]}")" = "0 100000 65536" ]
+  [ "${lines[2]}" = 0 ]
+  [ "${lines[3]}" = 0 ]
+}
+
+@test "namespaces: user namespace: host uid of the container process is mapped" {
+  add_ns user
+  userns_maps
+  update_config '.process.user = {uid: 1000, gid: 1000}'
+  set_args "${SLEEPER[@]}"
+  run_detached
+  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
+  pid=$(pid_of "$ID")
+  [ "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")" = 101000 ]
+  [ "$(awk '/^Gid:/ { print $2 }' "/proc/$pid/status")" = 101000 ]
+}
+
+@test "namespaces: user namespace with several mapping ranges" {
+  add_ns user
+  make_bundle_traversable
+  update_config '.linux.uidMappings = [{containerID: 0, hostID: 200000, size: 1000},
+                                       {containerID: 1000, hostID: 201000, size: 64536}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 200000, size: 65536}]'
+  set_args cat /proc/self/uid_map
+  run runtime run "$ID"
+  assert_success
+  [ "$(xargs <<<"${lines[0]}")" = "0 200000 1000" ]
+  [ "$(xargs <<<"${lines[1]}")" = "1000 201000 64536" ]
+}
+
+@test "namespaces: new time namespace" {
+  requires_ocrun "runc 1.1.5 has no time namespace"
+  add_ns time
+  check_new_ns time
+}
+
+@test "namespaces: time namespace offsets shift /proc/uptime" {
+  requires_ocrun "runc 1.1.5 has no time namespace"
+  add_ns time
+  update_config '.linux.timeOffsets = {boottime: {secs: 864000, nanosecs: 0},
+                                       monotonic: {secs: 86400, nanosecs: 0}}'
+  set_args cat /proc/uptime
+  run runtime run "$ID"
+  assert_success
+  host=$(cut -d. -f1 /proc/uptime)
+  inside=${output%%.*}
+  [ "$inside" -ge $((host + 864000 - 5)) ]
+  [ "$inside" -le $((host + 864000 + 60)) ]
+}
+
+@test "namespaces: without a network namespace the host's is used" {
+  del_ns network
+  check_host_ns net
+}
+
+@test "namespaces: without a cgroup namespace the host's is used" {
+  del_ns cgroup
+  check_host_ns cgroup
+}
+
+@test "namespaces: join a network namespace by path (ip netns add)" {
+  ns=ocrun-test-$ID
+  add_netns "$ns"
+  ip netns exec "$ns" ip link add dummy0 type dummy 2>/dev/null || true
+  update_config '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)' \
+    --arg p "/var/run/netns/$ns"
+  set_args readlink /proc/self/ns/net
+  run runtime run "$ID"
+  assert_success
+  [ "$output" = "net:[$(stat -L -c %i "/var/run/netns/$ns")]" ]
+}
+
+@test "namespaces: join another container's ipc, uts and pid namespaces by path" {
+  set_args "${SLEEPER[@]}"
+  update_config '.hostname = "first"'
+  run_detached
+  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
+  pid=$(pid_of "$ID")
+
+  id2=$(new_id)
+  track_container "$id2"
+  update_config '.linux.cgroupsPath = "/ocrun-test/" + $id2 | del(.hostname)
+    | .linux.namespaces |= map(if .type == "ipc" or .type == "uts" or .type == "pid"
+        then .path = "/proc/" + $pid + "/ns/" + .type else . end)' \
+    --arg id2 "$id2" --arg pid "$pid"
+  set_args sh -c 'readlink /proc/self/ns/ipc; hostname; readlink /proc/self/ns/pid; ps -o pid,args | grep -c "sleep 1000"'
+  run runtime run "$id2"
+  assert_success
+  [ "${lines[0]}" = "$(readlink "/proc/$pid/ns/ipc")" ]
+  [ "${lines[1]}" = first ]
+  [ "${lines[2]}" = "$(readlink "/proc/$pid/ns/pid")" ]
+  # The first container's sleep is visible in the joined pid namespace.
+  [ "${lines[3]}" -ge 1 ]
+}
+
+@test "namespaces: a namespace path of the wrong type is an error" {
+  update_config '.linux.namespaces |= map(if .type == "ipc" then .path = "/proc/self/ns/net" else . end)'
+  run runtime run "$ID"
+  assert_failure
+  [ "$(status_of "$ID")" = gone ]
+}
+
+@test "namespaces: a missing namespace path is an error naming it" {
+  update_config '.linux.namespaces |= map(if .type == "network" then .path = "/var/run/netns/ocrun-no-such" else . end)'
+  run runtime run "$ID"
+  assert_failure
+  assert_output_contains ocrun-no-such
+  [ "$(status_of "$ID")" = gone ]
+}

@@ -1,0 +1,324 @@
+# Helpers for the integration suite (bats). Load with: load ../lib/common
+# Every test gets its own bundle, state root, container id and cgroup (/ocrun-test/<id>);
+# teardown removes all of it even when the test or the runtime failed.
+
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+LIB=$REPO/tests/lib
+RUNTIME=${RUNTIME:-$REPO/ocrun}
+RUNTIME_NAME=$(basename "$RUNTIME")
+# Every runtime call is bounded so a hung runtime fails one test instead of the suite.
+RUNTIME_TIMEOUT=${RUNTIME_TIMEOUT:-30}
+# Debian's python3 starts faster than a pyenv shim.
+if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
+
+bats_require_minimum_version 1.5.0
+
+is_runc() { [ "$RUNTIME_NAME" = runc ]; }
+is_ocrun() { [[ "$RUNTIME_NAME" == ocrun* ]]; }
+# ocrun-only behaviour (features runc 1.1.5 lacks or does differently).
+requires_ocrun() { is_ocrun || skip "ocrun-only: ${1:-not supported by $RUNTIME_NAME}"; }
+
+# Setup-time state; filled by setup_bundle.
+ID=
+ROOT=
+BUNDLE=
+CONTAINERS=()
+CGROUPS=()
+NETNS=()
+BG_PIDS=()
+TEARDOWN_CMDS=()
+
+# setup_bundle [ARGS...]: fresh bundle in $BUNDLE running ARGS, id $ID, state root $ROOT.
+setup_bundle() {
+  ID=$(new_id)
+  ROOT=$BATS_TEST_TMPDIR/state
+  BUNDLE=$BATS_TEST_TMPDIR/bundle
+  # Mark every process we start (runtime and container) so teardown can find leftovers.
+  MARK=ocrun-test-$ID
+  CGROUP_NAME=$ID "$LIB/make-bundle.sh" "$BUNDLE" "$@"
+  update_config '.process.env += ["OCRUN_TEST_MARK=" + $m]' --arg m "$MARK"
+  CONTAINERS+=("$ID")
+  CGROUPS+=("/ocrun-test/$ID")
+  cd "$BUNDLE" || return 1
+}
+
+# Let other uids (a user namespace's root) reach the bundle: bats' temp dirs are 0700.
+make_bundle_traversable() {
+  local d=$BUNDLE
+  while [ "$d" != / ] && [ "$d" != /tmp ]; do
+    chmod o+x "$d" || return 1
+    d=$(dirname "$d")
+  done
+}
+
+# A fresh unique container id (also used as its cgroup name).
+new_id() {
+  printf 't%s-%s%s\n' "${BATS_SUITE_TEST_NUMBER:-0}" "$$" "$RANDOM"
+}
+
+# runtime ARGS...: $RUNTIME --root $ROOT ARGS with stdin from /dev/null and bats' fd 3 closed.
+runtime() {
+  OCRUN_TEST_MARK=$MARK timeout -k 5 "$RUNTIME_TIMEOUT" \
+    "$RUNTIME" --root "$ROOT" "$@" </dev/null 3>&-
+}
+
+# Same, but with an extra inheritable fd 3 (as containerd's shim leaves its socket open).
+runtime_fd3() {
+  OCRUN_TEST_MARK=$MARK timeout -k 5 "$RUNTIME_TIMEOUT" \
+    "$RUNTIME" --root "$ROOT" "$@" </dev/null 3</dev/null
+}
+
+# Track another container id (and its cgroup /ocrun-test/<id>) for teardown.
+track_container() {
+  CONTAINERS+=("$1")
+  CGROUPS+=("/ocrun-test/$1")
+}
+
+# update_config JQ_EXPR [JQ_ARGS...]: edit $BUNDLE/config.json in place.
+update_config() {
+  local expr=$1
+  shift
+  jq "$@" "$expr" "$BUNDLE/config.json" > "$BUNDLE/config.json.new" &&
+    mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+}
+
+# set_args ARGS...: the container's process.args.
+set_args() {
+  jq '.process.args = $ARGS.positional' --args -- "$@" < "$BUNDLE/config.json" \
+    > "$BUNDLE/config.json.new" && mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+}
+
+# Detached containers keep their stdio: point it at files so no bats pipe is held open.
+# create_container [ID] [FLAGS...]: create; the runtime's and then the container's stdout and
+# stderr go to $BATS_TEST_TMPDIR/<id>.out
+create_container() {
+  local id=${1:-$ID}
+  [ $# -gt 0 ] && shift
+  [[ " ${CONTAINERS[*]} " == *" $id "* ]] || track_container "$id"
+  runtime create --bundle "$BUNDLE" "$@" "$id" >"$BATS_TEST_TMPDIR/$id.out" 2>&1 ||
+    { local rc=$?; cat "$BATS_TEST_TMPDIR/$id.out" >&2; return $rc; }
+}
+
+# run_detached [ID] [FLAGS...]: run --detach, same output files as create_container.
+run_detached() {
+  local id=${1:-$ID}
+  [ $# -gt 0 ] && shift
+  [[ " ${CONTAINERS[*]} " == *" $id "* ]] || track_container "$id"
+  runtime run --detach --bundle "$BUNDLE" "$@" "$id" >"$BATS_TEST_TMPDIR/$id.out" 2>&1 ||
+    { local rc=$?; cat "$BATS_TEST_TMPDIR/$id.out" >&2; return $rc; }
+}
+
+# The container's output so far (detached/created containers).
+container_output() { cat "$BATS_TEST_TMPDIR/${1:-$ID}.out"; }
+
+# status_of ID: the status field of `state`, or "gone".
+status_of() {
+  local out
+  out=$(runtime state "$1" 2>/dev/null) || { echo gone; return 0; }
+  jq -r .status <<<"$out"
+}
+
+# pid_of ID: the pid field of `state`.
+pid_of() {
+  runtime state "$1" | jq -r .pid
+}
+
+# wait_until TIMEOUT_SECONDS CMD...: poll CMD until it succeeds; fail after the timeout.
+wait_until() {
+  local timeout=$1
+  shift
+  local deadline=$((SECONDS + timeout))
+  until "$@"; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "timed out after ${timeout}s waiting for: $*" >&2
+      return 1
+    fi
+    sleep 0.02
+  done
+}
+
+_status_is() { [ "$(status_of "$1")" = "$2" ]; }
+# wait_for_status ID STATUS [TIMEOUT]: poll `state` until the status is STATUS.
+wait_for_status() {
+  wait_until "${3:-10}" _status_is "$1" "$2" ||
+    { echo "container $1: status $(status_of "$1"), wanted $2" >&2; return 1; }
+}
+
+_file_has() { [ -s "$1" ] && { [ -z "$2" ] || grep -q -- "$2" "$1"; }; }
+# wait_for_file FILE [PATTERN] [TIMEOUT]: until FILE is non-empty (and contains PATTERN).
+wait_for_file() {
+  wait_until "${3:-10}" _file_has "$1" "${2:-}"
+}
+
+# A command that keeps the container's init alive until SIGTERM (pid 1 ignores signals it
+# has no handler for).
+SLEEPER=(sh -c 'trap "exit 0" TERM; echo ready; sleep 1000 & wait')
+
+# Assertions with a readable failure message.
+assert_success() {
+  if [ "$status" -ne 0 ]; then
+    echo "expected success, got status $status; output:" >&2
+    printf '%s\n' "$output" >&2
+    return 1
+  fi
+}
+assert_failure() {
+  if [ "$status" -eq 0 ]; then
+    echo "expected failure, got status 0; output:" >&2
+    printf '%s\n' "$output" >&2
+    return 1
+  fi
+}
+# assert_output_contains STRING (fixed string, case-insensitive with -i)
+assert_output_contains() {
+  local flags=-qF
+  if [ "$1" = -i ]; then flags=-qiF; shift; fi
+  if ! grep $flags -- "$1" <<<"$output"; then
+    echo "output does not contain '$1':" >&2
+    printf '%s\n' "$output" >&2
+    return 1
+  fi
+}
+assert_output_matches() {
+  if ! grep -qiE -- "$1" <<<"$output"; then
+    echo "output does not match /$1/:" >&2
+    printf '%s\n' "$output" >&2
+    return 1
+  fi
+}
+assert_equal() {
+  if [ "$1" != "$2" ]; then
+    echo "expected '$2', got '$1'" >&2
+    return 1
+  fi
+}
+
+# A /proc/<pid>/status field (e.g. CapEff) from $output.
+status_field() {
+  awk -v f="$1:" '$1 == f { print $2 }' <<<"$output"
+}
+
+# Host paths of the cgroup dirs of cgroupsPath $1 in every mounted hierarchy that has it.
+cgroup_dirs() {
+  local d
+  for d in /sys/fs/cgroup/*/"${1#/}"; do
+    [ -d "$d" ] && echo "$d"
+  done
+  return 0
+}
+
+# A background helper process that teardown will kill (by PID).
+track_bg() { BG_PIDS+=("$1"); }
+# A command teardown runs (after containers are gone).
+on_teardown() { TEARDOWN_CMDS+=("$1"); }
+
+# start_recvtty [--input TEXT]: a console-socket receiver (tests/lib/recvtty.py) in the
+# background; sets CONSOLE_SOCKET and TTY_OUT (what the container wrote to its terminal).
+start_recvtty() {
+  local n=${#BG_PIDS[@]}
+  CONSOLE_SOCKET=$BATS_TEST_TMPDIR/tty$n.sock
+  TTY_OUT=$BATS_TEST_TMPDIR/tty$n.out
+  "$PYTHON" "$LIB/recvtty.py" "$CONSOLE_SOCKET" "$TTY_OUT" "$@" \
+    </dev/null >"$BATS_TEST_TMPDIR/recvtty$n.log" 2>&1 3>&- &
+  RECVTTY_PID=$!
+  track_bg "$RECVTTY_PID"
+  wait_until 10 test -S "$CONSOLE_SOCKET"
+}
+
+# Wait until the receiver saw the terminal closed; TTY_OUT then holds all output (no CRs).
+wait_recvtty() {
+  wait_until "${1:-10}" _gone "$RECVTTY_PID"
+  tr -d '\r' < "$TTY_OUT"
+}
+_gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# Named network namespace removed in teardown.
+add_netns() {
+  ip netns add "$1" && NETNS+=("$1")
+}
+
+# Pids that belong to this test: the state/pid files, our cgroups, and processes carrying our
+# mark in their environment. Never anything else.
+_our_pids() {
+  local f p cg d
+  for f in "$BATS_TEST_TMPDIR"/*.pid "$BUNDLE"/*.pid; do
+    [ -f "$f" ] && p=$(tr -dc 0-9 <"$f") && [ -n "$p" ] && _is_ours "$p" && echo "$p"
+  done
+  for cg in "${CGROUPS[@]}"; do
+    for d in $(cgroup_dirs "$cg"); do
+      find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null
+    done
+  done
+  [ -n "${MARK:-}" ] &&
+    grep -lsazxF "OCRUN_TEST_MARK=$MARK" /proc/[0-9]*/environ 2>/dev/null |
+    sed -n 's|^/proc/\([0-9]*\)/environ$|\1|p'
+  return 0
+}
+
+# A pid from a file is only ours if it still carries our mark or sits in one of our cgroups.
+_is_ours() {
+  local p=$1 cg
+  [ -n "${MARK:-}" ] && grep -qsazxF "OCRUN_TEST_MARK=$MARK" "/proc/$p/environ" && return 0
+  for cg in "${CGROUPS[@]}"; do
+    grep -qsE ":${cg}(/|\$)" "/proc/$p/cgroup" && return 0
+  done
+  return 1
+}
+
+_kill_leftovers() {
+  local p pids i
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    pids=$(_our_pids | sort -un | grep -vx -e "$$" -e "$BASHPID")
+    [ -z "$pids" ] && return 0
+    for p in $pids; do kill -9 "$p" 2>/dev/null; done
+    sleep 0.1
+  done
+}
+
+# Remove our cgroup dirs, deepest first. Only /sys/fs/cgroup/*/<our cgroupsPath>.
+_remove_cgroups() {
+  local cg d i
+  for cg in "${CGROUPS[@]}"; do
+    [[ "$cg" == /ocrun?* && "$cg" != *..* ]] || continue
+    for d in $(cgroup_dirs "$cg"); do
+      for i in 1 2 3 4 5 6 7 8 9 10; do
+        find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+        [ -d "$d" ] || break
+        sleep 0.1
+      done
+    done
+  done
+}
+
+# Unmount anything a failing runtime may have left under our temp dir (deepest first).
+_unmount_leftovers() {
+  local m
+  awk -v t="$BATS_TEST_TMPDIR" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo |
+    sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+}
+
+cleanup_test() {
+  local id cmd p
+  for p in "${BG_PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+  if [ -n "$ROOT" ]; then
+    local ids=("${CONTAINERS[@]}")
+    if [ -d "$ROOT" ]; then
+      for id in "$ROOT"/*; do [ -d "$id" ] && ids+=("$(basename "$id")"); done
+    fi
+    for id in $(printf '%s\n' "${ids[@]}" | sort -u); do
+      [ -n "$id" ] && runtime delete --force "$id" >/dev/null 2>&1
+    done
+  fi
+  _kill_leftovers
+  for cmd in "${TEARDOWN_CMDS[@]}"; do eval "$cmd" >/dev/null 2>&1; done
+  _remove_cgroups
+  for p in "${NETNS[@]}"; do ip netns delete "$p" 2>/dev/null; done
+  _unmount_leftovers
+  [ -n "$ROOT" ] && rm -rf --one-file-system "$ROOT"
+  [ -n "$BUNDLE" ] && rm -rf --one-file-system "$BUNDLE"
+  return 0
+}
+
+teardown() {
+  cleanup_test
+}
