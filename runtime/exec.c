@@ -41,7 +41,7 @@ static int ns_flags(const struct oc_config *c) {
 
 __attribute__((noreturn)) static void exec_process(struct exec_job *j) {
   struct oc_err e = {0};
-  const struct oc_process *p = j->o->process;
+  struct oc_process *p = j->o->process;
   char *exe = NULL;
   if (oc_sync_expect(j->sync_fd, OC_SYNC_GO, NULL, NULL, 0, &e) < 0) _exit(1);
   if (oc_config_ns(j->c, OC_NS_USER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL) {
@@ -55,6 +55,7 @@ __attribute__((noreturn)) static void exec_process(struct exec_job *j) {
   if (j->console_fd >= 0 && oc_console_setup_exec(j->console_fd, p, &e) < 0) goto fail;
   if (j->console_fd >= 0) close(j->console_fd);
   if (oc_process_apply_attrs(j->c, p, &e) < 0 || oc_process_chdir(p, &e) < 0 ||
+      oc_process_default_home(p, &e) < 0 ||
       oc_process_find_executable(p, &exe, &e) < 0)
     goto fail;
   oc_process_exec(p, exe, j->seccomp, j->o->preserve_fds, j->sync_fd, &e);

@@ -81,6 +81,8 @@ static int prepare(struct oc_init_ctx *x, char *state_json, char **exe, struct o
   }
   if (oc_process_apply_attrs(c, &c->process, e) < 0) return -1;
   if (oc_process_chdir(&c->process, e) < 0) return -1;
+  /* The init owns its copy of the config after clone: the env may grow a HOME. */
+  if (oc_process_default_home((struct oc_process *)&c->process, e) < 0) return -1;
   if (oc_process_find_executable(&c->process, exe, e) < 0) return -1;
   if (x->seccomp && oc_seccomp_uses_notify(x->seccomp)) {
     /* The listener fd must reach the agent through the runtime before `create` returns. */

@@ -21,6 +21,8 @@ int oc_process_find_executable(const struct oc_process *p, char **out, struct oc
 /* Close every fd above 2 + preserve_fds except keep (-1 = none); CLOEXEC the kept one. */
 int oc_close_fds(int preserve_fds, int keep, struct oc_err *e);
 
+/* Add HOME from the container's /etc/passwd (or "/") when env has none. After pivot_root. */
+int oc_process_default_home(struct oc_process *p, struct oc_err *e);
 /* First thing in create/run/exec: close every fd the caller left us above 2 + preserve_fds
  * (containerd leaks its socket as fd 3), so nothing of theirs can reach the container. */
 int oc_close_inherited_fds(int preserve_fds, struct oc_err *e);

@@ -72,7 +72,7 @@ pos() { grep -nx "$1" "$HOOKS/order" | cut -d: -f1; }
   done
   [ "$(jq -r .status "$HOOKS/createRuntime.json")" = creating ]
   [ "$(jq -r .status "$HOOKS/createContainer.json")" = creating ]
-  [ "$(jq -r .status "$HOOKS/startContainer.json")" = created ]
+  [ "$(jq -r .status "$HOOKS/startContainer.json")" = created ] || { cat "$HOOKS/startContainer.json" >&2; false; }
   is_runc || [ "$(jq -r .status "$HOOKS/poststart.json")" = running ]
   [ "$(jq -r .status "$HOOKS/poststop.json")" = stopped ]
 

@@ -341,6 +341,8 @@ propagation_run() {
   make_bundle_traversable
   echo owned > "$HOSTDIR/f"
   chown 0:0 "$HOSTDIR/f"
+  # The container's root (host uid 100000) can't mkdir in the host-owned rootfs.
+  mkdir "$BUNDLE/rootfs/idm"
   update_config '.linux.namespaces += [{type: "user"}]
     | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
     | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
