@@ -265,7 +265,16 @@ int oc_policy_apply_host(const struct oc_policy *p, struct oc_config *c, unsigne
 unsigned oc_sizing_host_cgroups(void) {
   if (oc_cg_mode() == OC_CG_UNIFIED) return OC_HOST_UNIFIED | OC_HOST_SWAP;
   /* v1 limits swap through memory+swap, which needs swap accounting in the kernel. */
-  return access("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes", F_OK) == 0 ? OC_HOST_SWAP : 0;
+  const struct oc_cg_layout *lay;
+  struct oc_err e;
+  if (oc_cg_layout(&lay, &e) < 0) return 0;
+  for (size_t i = 0; i < lay->n_v1; i++) {
+    if (!(lay->v1[i].mask & OC_CTL_MEMORY)) continue;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/memory.memsw.limit_in_bytes", lay->v1[i].mount);
+    return access(path, F_OK) == 0 ? OC_HOST_SWAP : 0;
+  }
+  return 0;
 }
 
 int oc_policy_apply(const struct oc_policy *p, struct oc_config *c,

@@ -322,7 +322,7 @@ int cmd_capacity(struct oc_globals *g, int argc, char **argv) {
     return 1;
   }
   struct view v = {0};
-  if (oc_policy_load(policy_path, &v.pol, &e) < 0) return oc_log_fail(&e);
+  if (oc_policy_load(policy_path ? policy_path : g->policy, &v.pol, &e) < 0) return oc_log_fail(&e);
   if (dump) {
     _cleanup_free_ char *pj = oc_policy_json(&v.pol, &e);
     if (!pj) return oc_log_fail(&e);

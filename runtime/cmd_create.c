@@ -29,6 +29,10 @@ static int parse(int argc, char **argv, struct create_cli *cli, bool is_run, str
       {"no-new-keyring", 0, NULL, &cli->o.no_new_keyring},
       {"preserve-fds", 0, &cli->preserve, NULL},
       {"no-subreaper", 0, NULL, &no_subreaper},
+      {"vcpus", 0, &cli->o.vcpus, NULL},
+      {"memory", 0, &cli->o.memory, NULL},
+      {"cpu-cap", 0, NULL, &cli->o.cpu_cap},
+      {"dry-run", 0, NULL, &cli->o.dry_run},
       {"detach", 'd', NULL, &cli->detach},
       {"keep", 0, NULL, &cli->keep},
       {NULL, 0, NULL, NULL},
@@ -37,6 +41,7 @@ static int parse(int argc, char **argv, struct create_cli *cli, bool is_run, str
   if (i < 0 || cli->help) return i;
   if (!is_run && (cli->detach || cli->keep))
     return oc_fail(e, EINVAL, "flag provided but not defined: --%s", cli->detach ? "detach" : "keep");
+  if (is_run && cli->o.dry_run) return oc_fail(e, EINVAL, "flag provided but not defined: --dry-run");
   long n = 0;
   if (cli->preserve && oc_parse_long(cli->preserve, 0, 1 << 20, &n) < 0)
     return oc_fail(e, EINVAL, "invalid --preserve-fds value \"%s\"", cli->preserve);
@@ -50,8 +55,8 @@ static int parse(int argc, char **argv, struct create_cli *cli, bool is_run, str
 
 static void usage(const char *cmd) {
   printf("Usage: ocrun %s [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot]\n"
-         "       [--no-new-keyring] [--preserve-fds N]%s ID\n",
-         cmd, strcmp(cmd, "run") == 0 ? " [--detach] [--keep]" : "");
+         "       [--no-new-keyring] [--preserve-fds N] [--vcpus N] [--memory SIZE] [--cpu-cap]%s ID\n",
+         cmd, strcmp(cmd, "run") == 0 ? " [--detach] [--keep]" : " [--dry-run]");
 }
 
 int cmd_create(struct oc_globals *g, int argc, char **argv) {
@@ -62,7 +67,7 @@ int cmd_create(struct oc_globals *g, int argc, char **argv) {
     usage("create");
     return 0;
   }
-  pid_t pid;
+  pid_t pid = 0;
   if (oc_container_create(g, &cli.o, &pid, &e) < 0) return oc_log_fail(&e);
   return 0;
 }

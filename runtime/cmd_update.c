@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
+#include "cgroups/ledger.h"
+#include "cgroups/policy.h"
 #include "runtime/args.h"
 #include "runtime/cleanup.h"
 #include "runtime/log.h"
@@ -211,7 +213,23 @@ int cmd_update(struct oc_globals *g, int argc, char **argv) {
   }
   struct oc_cgroup *cg = NULL;
   if (ret == 0) ret = oc_cg_open(s->cgroup_path, &cg, &e);
+  /* The ledger admits only the increase; a refused update changes nothing. */
+  struct oc_policy pol;
+  struct oc_admit_result res = {0};
+  char root_abs[4096];
+  bool admitted = false;
+  if (ret == 0 && !realpath(g->root, root_abs)) ret = oc_fail_errno(&e, "realpath %s", g->root);
+  if (ret == 0) ret = oc_policy_load(g->policy, &pol, &e);
+  if (ret == 0) ret = oc_ledger_admit_update(&pol, s->id, root_abs, &r, &res, &e);
+  if (ret == 0) {
+    admitted = true;
+    if (res.warned) oc_log_warn("%s", res.text);
+  }
   if (ret == 0) ret = oc_cg_update(cg, &r, &e);
+  if (ret < 0 && admitted) {
+    struct oc_err e2;
+    oc_ledger_set_size(s->id, root_abs, &res.old, &e2);
+  }
   oc_cg_free(cg);
   oc_state_free(s);
   oc_resources_release(&r);

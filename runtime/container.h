@@ -17,6 +17,9 @@ struct oc_create_opts {
   /* run in the foreground: a connected socket to use as console socket when the config asks for
    * a terminal and no --console-socket was given (-1: none). */
   int internal_console_fd;
+  /* VM-style sizing flags (0/NULL: not given) and "would this fit?" without creating. */
+  const char *vcpus, *memory;
+  bool cpu_cap, dry_run;
 };
 
 /* Create the container and return once its init waits for `start`; *pid is its host pid. */

@@ -19,6 +19,9 @@
 #include "namespaces/console.h"
 #include "namespaces/ns.h"
 #include "namespaces/rootfs.h"
+#include "cgroups/ledger.h"
+#include "cgroups/policy.h"
+#include "cgroups/sizing.h"
 #include "runtime/cleanup.h"
 #include "runtime/container.h"
 #include "runtime/fsutil.h"
@@ -40,7 +43,8 @@ struct create_job {
   struct oc_seccomp_filter *seccomp;
   struct oc_cgroup *cg;
   struct oc_state st;
-  bool state_dir_made;
+  char root_abs[PATH_MAX];     /* --root made absolute: the ledger's key with the id */
+  bool state_dir_made, admitted;
   pid_t pid;
   int pidfd, sync_fd, start_fd, state_dir_fd, console_fd;
   int ns_fds[OC_NS_COUNT];
@@ -202,6 +206,34 @@ static int write_pid_file(const char *path, pid_t pid, struct oc_err *e) {
   return oc_write_path_atomic(path, buf, (size_t)n, 0644, e);
 }
 
+/* The overcommit policy: size the container, adjust its resources (weight, swap, defaults) and
+ * admit it against the node's capacity in the host-wide ledger (or only check, for --dry-run). */
+static int admit(struct create_job *j, const char *cg_path, struct oc_err *e) {
+  struct oc_policy pol;
+  if (oc_policy_load(j->g->policy, &pol, e) < 0) return -1;
+  double vcpus = 0;
+  int64_t mem = 0;
+  if (j->o->vcpus && oc_sizing_parse_vcpus(j->o->vcpus, &vcpus, e) < 0) return oc_wrap(e, -1, "--vcpus");
+  if (j->o->memory && oc_sizing_parse_memory(j->o->memory, &mem, e) < 0) return oc_wrap(e, -1, "--memory");
+  if (j->o->cpu_cap && vcpus <= 0) return oc_fail(e, EINVAL, "--cpu-cap needs --vcpus N");
+  if ((vcpus > 0 || mem > 0) && oc_sizing_apply_flags(j->c, vcpus, mem, j->o->cpu_cap, e) < 0) return -1;
+  struct oc_admission_request req = {0};
+  if (oc_policy_apply(&pol, j->c, &req, e) < 0) return -1;
+  req.id = j->o->id;
+  req.root = j->root_abs;
+  req.cgroup_path = cg_path;
+  struct oc_admit_result res = {0};
+  if (j->o->dry_run) {
+    if (oc_ledger_check(&pol, &req, &res, e) < 0) return -1; /* refused: e says why */
+    printf("fits: %s\n", res.warned ? res.text : "would be admitted");
+    return 0;
+  }
+  if (oc_ledger_admit(&pol, &req, &res, e) < 0) return -1;
+  j->admitted = true;
+  if (res.warned) oc_log_warn("%s", res.text);
+  return 0;
+}
+
 static int create_steps(struct create_job *j, struct oc_err *e) {
   if (oc_id_validate(j->o->id, e) < 0) return -1;
   /* A relative --pid-file is relative to the caller's cwd; create moves to the bundle later. */
@@ -218,9 +250,13 @@ static int create_steps(struct create_job *j, struct oc_err *e) {
   if ((oc_hooks_any(j->c, OC_HOOK_CREATE_CONTAINER) || oc_hooks_any(j->c, OC_HOOK_START_CONTAINER)) &&
       oc_reexec_sealed(e) < 0)
     return -1;
-  if (make_state_dir(j, e) < 0) return -1;
   _cleanup_free_ char *cg_path = NULL;
   if (oc_cg_resolve_path(j->c->cgroups_path, j->o->id, j->g->systemd_cgroup, &cg_path, e) < 0) return -1;
+  if (!realpath(j->g->root, j->root_abs)) snprintf(j->root_abs, sizeof j->root_abs, "%s", j->g->root);
+  if (j->o->dry_run) return admit(j, cg_path, e);
+  if (make_state_dir(j, e) < 0) return -1;
+  if (!realpath(j->g->root, j->root_abs)) return oc_fail_errno(e, "realpath %s", j->g->root);
+  if (admit(j, cg_path, e) < 0) return -1;
   if (oc_cg_create(cg_path, j->c->has_resources ? &j->c->resources : NULL, &j->cg, e) < 0) return -1;
   if (oc_ns_open_joined(j->c, j->ns_fds, e) < 0) return -1;
   if (connect_console(j, e) < 0 || make_start_socket(j, e) < 0) return -1;
@@ -231,6 +267,7 @@ static int create_steps(struct create_job *j, struct oc_err *e) {
   int r = clone_init(j, e);
   oc_rootfs_close_sources();
   if (r < 0) return -1;
+  if (oc_ledger_set_pid(j->o->id, j->root_abs, j->pid, oc_proc_start_time(j->pid), e) < 0) return -1;
 
   char created[64];
   rfc3339_now(created, sizeof created);
@@ -270,6 +307,7 @@ static void undo(struct create_job *j) {
   }
   if (j->cg && oc_cg_destroy(j->cg, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
   if (j->state_dir_made && oc_remove_tree(j->state_dir, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
+  if (j->admitted && oc_ledger_release(j->o->id, j->root_abs, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
 }
 
 int oc_container_create(const struct oc_globals *g, const struct oc_create_opts *o, pid_t *pid,

@@ -9,6 +9,7 @@ struct oc_globals {
   bool log_json;           /* --log-format json */
   bool debug;              /* --debug */
   bool systemd_cgroup;     /* --systemd-cgroup */
+  const char *policy;      /* --policy FILE (else $OCRUN_POLICY, else /etc/ocrun/policy.json) */
 };
 
 /* Every command: parses its own flags from argv (argv[0] is the command name), returns the exit code. */

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
+#include "cgroups/ledger.h"
 #include "runtime/cleanup.h"
 #include "runtime/container.h"
 #include "runtime/fsutil.h"
@@ -119,9 +121,10 @@ int oc_container_delete(const struct oc_globals *g, const char *id, bool force, 
     }
     oc_config_free(c);
   }
-  char dir[4200];
+  char dir[4200], root_abs[4096];
   snprintf(dir, sizeof dir, "%s/%s", g->root, id);
   r = oc_remove_tree(dir, e);
+  if (realpath(g->root, root_abs) && oc_ledger_release(id, root_abs, &ce) < 0) oc_log_warn("delete %s: %s", id, ce.msg);
   oc_state_free(s);
   return r;
 }

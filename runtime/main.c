@@ -51,6 +51,7 @@ static void print_help(void) {
          "  --log-format FORMAT   text or json\n"
          "  --debug               debug logging\n"
          "  --systemd-cgroup      cgroupsPath is in systemd's slice:prefix:name form\n"
+         "  --policy FILE         overcommit policy (default $OCRUN_POLICY, /etc/ocrun/policy.json)\n"
          "  --version, -v         print the version\n"
          "  --help, -h            this help; COMMAND --help for a command\n");
 }
@@ -66,6 +67,7 @@ int main(int argc, char **argv) {
       {"log-format", 0, &log_format, NULL},
       {"debug", 0, NULL, &g.debug},
       {"systemd-cgroup", 0, NULL, &g.systemd_cgroup},
+      {"policy", 0, &g.policy, NULL},
       {"version", 'v', NULL, &version},
       {"criu", 0, &(const char *){NULL}, NULL}, /* accepted for runc compatibility */
       {"rootless", 0, &(const char *){NULL}, NULL},

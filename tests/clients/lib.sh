@@ -173,7 +173,7 @@ check() {
   detail=${CHECK_DETAIL:-"exit $RC"}
   if [ -n "$fails" ]; then
     detail="$detail; runtime: $(printf '%s' "$fails" | paste -sd ';' | sed 's/;/; /g')"
-  elif [ -n "$OUT" ]; then
+  elif [ -z "$CHECK_DETAIL" ] && [ -n "$OUT" ]; then
     detail="$detail; output: $(printf '%s' "$OUT" | tail -n 3 | paste -sd '|')"
   fi
   printf 'not ok %s: %s: %s\n' "$SUITE" "$name" "$detail"

@@ -71,9 +71,10 @@ CONTROLLERS=(memory pids cpu)
 }
 
 @test "cgroups: run removes the cgroup when the container exits" {
-  set_args true
+  set_args cat /proc/self/cgroup
   run runtime run "$ID"
   assert_success
+  assert_output_contains "/ocrun-test/$ID"
   run cgroup_dirs "/ocrun-test/$ID"
   [ -z "$output" ] || { echo "left behind: $output" >&2; false; }
 }
