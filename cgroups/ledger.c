@@ -1,6 +1,7 @@
 /* The host-wide admission ledger: file, lock, reconcile, decisions. */
 #define _GNU_SOURCE
 #include "cgroups/ledger.h"
+#include "runtime/state.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -30,27 +31,6 @@
 const char *oc_ledger_dir(void) {
   const char *d = getenv("OCRUN_LEDGER_DIR");
   return d && d[0] ? d : OC_LEDGER_DEFAULT_DIR;
-}
-
-unsigned long long oc_ledger_proc_start_time(pid_t pid) {
-  if (pid <= 0) return 0;
-  char path[64], buf[1024];
-  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  _cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  if (n <= 0) return 0;
-  buf[n] = '\0';
-  /* comm may hold spaces and parens: fields restart after the last ')'. */
-  char *p = strrchr(buf, ')');
-  if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X') return 0;
-  p += 2;
-  for (int field = 3; field < 22; field++) {
-    p = strchr(p, ' ');
-    if (!p) return 0;
-    p++;
-  }
-  return strtoull(p, NULL, 10);
 }
 
 /* ---- memory ---- */
@@ -88,7 +68,7 @@ static int entry_add(struct oc_ledger *l, const struct oc_admission_request *req
   *en = (struct oc_ledger_entry){
       .id = strdup(req->id), .root = strdup(req->root),
       .cgroup_path = req->cgroup_path ? strdup(req->cgroup_path) : NULL, .size = req->size,
-      .creator_pid = getpid(), .creator_start_time = oc_ledger_proc_start_time(getpid()),
+      .creator_pid = getpid(), .creator_start_time = oc_proc_start_time(getpid()),
       .created = (int64_t)time(NULL)};
   l->n++;
   if (!en->id || !en->root || (req->cgroup_path && !en->cgroup_path))
@@ -257,7 +237,7 @@ static int ledger_lock(bool exclusive, int *dfd_out, struct oc_err *e) {
 /* ---- reconcile ---- */
 
 static bool proc_alive(pid_t pid, unsigned long long start_time) {
-  return pid > 0 && start_time != 0 && oc_ledger_proc_start_time(pid) == start_time;
+  return pid > 0 && start_time != 0 && oc_proc_start_time(pid) == start_time;
 }
 
 /* Is the container behind an entry still there? */

@@ -84,6 +84,5 @@ const char *oc_capacity_fmt(char *buf, size_t len, double v, bool ratio);
 void oc_capacity_formula(const struct oc_capacity *c, char *buf, size_t len);
 
 /* Start time of a pid (/proc/<pid>/stat field 22), 0 if gone or a zombie. */
-unsigned long long oc_ledger_proc_start_time(pid_t pid);
 
 #endif

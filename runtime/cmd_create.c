@@ -12,6 +12,7 @@
 #include "runtime/log.h"
 #include "runtime/process_setup.h"
 #include "runtime/tty_proxy.h"
+#include "runtime/wait.h"
 
 struct create_cli {
   struct oc_create_opts o;
@@ -72,25 +73,6 @@ int cmd_create(struct oc_globals *g, int argc, char **argv) {
   return 0;
 }
 
-static volatile sig_atomic_t child_pid;
-
-static void forward_signal(int sig) {
-  if (child_pid > 0) kill(child_pid, sig);
-}
-
-static int wait_exit_code(pid_t pid) {
-  static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
-  child_pid = pid;
-  struct sigaction sa = {.sa_handler = forward_signal, .sa_flags = SA_RESTART};
-  sigemptyset(&sa.sa_mask);
-  for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) sigaction(forwarded[i], &sa, NULL);
-  int status;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return 255;
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return 128 + WTERMSIG(status);
-}
-
 int cmd_run(struct oc_globals *g, int argc, char **argv) {
   struct create_cli cli = {.o.internal_console_fd = -1};
   struct oc_err e = {0};
@@ -123,7 +105,7 @@ int cmd_run(struct oc_globals *g, int argc, char **argv) {
   if (cli.detach) return 0;
   if (proxy && oc_tty_proxy_run(tty_sock[0], &e) < 0) oc_log_warn("%s", e.msg);
   if (tty_sock[0] >= 0) close(tty_sock[0]);
-  int code = wait_exit_code(pid);
+  int code = oc_wait_forwarding_signals(pid);
   if (!cli.keep && oc_container_delete(g, cli.o.id, true, &e) < 0) oc_log_warn("%s", e.msg);
   return code;
 }

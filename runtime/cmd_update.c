@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "cgroups/policy.h"
 #include "runtime/args.h"
 #include "runtime/cleanup.h"
+#include "runtime/fsutil.h"
 #include "runtime/log.h"
 #include "runtime/state.h"
 
@@ -75,41 +77,6 @@ static int parse_u64(const char *s, uint64_t *out) {
   return 0;
 }
 
-static char *read_all(const char *path, size_t *len, struct oc_err *e) {
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
-  if (!f) {
-    oc_fail_errno(e, "open %s", path);
-    return NULL;
-  }
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    if (cap - n < 2) {
-      char *nb = cap < (16u << 20) ? realloc(buf, cap * 2) : NULL;
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-    size_t k = fread(buf + n, 1, cap - n - 1, f);
-    n += k;
-    if (k == 0) break;
-  }
-  bool err = ferror(f);
-  if (f != stdin) fclose(f);
-  if (!buf || err) {
-    free(buf);
-    oc_fail(e, buf ? EIO : ENOMEM, "read %s: %s", strcmp(path, "-") == 0 ? "stdin" : path,
-            buf ? "I/O error" : "too large or out of memory");
-    return NULL;
-  }
-  buf[n] = '\0';
-  *len = n;
-  return buf;
-}
 
 struct update_flags {
   const char *resources, *memory, *swap, *reservation, *shares, *share, *quota, *period, *burst,
@@ -196,8 +163,10 @@ int cmd_update(struct oc_globals *g, int argc, char **argv) {
   int ret;
   if (f.resources) {
     size_t len = 0;
-    _cleanup_free_ char *json = read_all(f.resources, &len, &e);
-    ret = json ? oc_resources_parse(json, len, &r, &e) : -1;
+    _cleanup_free_ char *json = NULL;
+    const char *path = strcmp(f.resources, "-") == 0 ? "/dev/stdin" : f.resources;
+    ret = oc_read_fileat(AT_FDCWD, path, &json, &len, 16 << 20, &e);
+    if (ret == 0) ret = oc_resources_parse(json, len, &r, &e);
     if (ret < 0 && json) oc_wrap(&e, ret, "--resources %s", f.resources);
   } else {
     ret = flags_to_resources(&f, &r, &e);

@@ -25,6 +25,7 @@
 #include "runtime/process_setup.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
+#include "runtime/wait.h"
 
 struct exec_job {
   const struct oc_exec_opts *o;
@@ -100,24 +101,7 @@ static int connect_console(const char *path, struct oc_err *e) {
   return fd;
 }
 
-static volatile sig_atomic_t exec_pid;
-static void forward(int sig) {
-  if (exec_pid > 0) kill(exec_pid, sig);
-}
-
-static int wait_for(pid_t pid) {
-  static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
-  exec_pid = pid;
-  struct sigaction sa = {.sa_handler = forward, .sa_flags = SA_RESTART};
-  sigemptyset(&sa.sa_mask);
-  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
-  int status;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) return 255;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static int run_exec(struct exec_job *j, struct oc_state *s, struct oc_cgroup *cg, int *exit_code,
+static int run_exec(struct exec_job *j, struct oc_cgroup *cg, int *exit_code,
                     struct oc_err *e) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return oc_fail_errno(e, "socketpair");
@@ -151,13 +135,12 @@ static int run_exec(struct exec_job *j, struct oc_state *s, struct oc_cgroup *cg
     while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
     return -1;
   }
-  (void)s;
   if (j->o->pid_file) {
     char num[32];
     int n = snprintf(num, sizeof num, "%d", pid);
     if (oc_write_path_atomic(j->o->pid_file, num, (size_t)n, 0644, e) < 0) goto kill_it;
   }
-  *exit_code = j->o->detach ? 0 : wait_for(pid);
+  *exit_code = j->o->detach ? 0 : oc_wait_forwarding_signals(pid);
   return 0;
 kill_it:
   kill(pid, SIGKILL);
@@ -200,7 +183,7 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
   if (s->cgroup_path && oc_cg_open(s->cgroup_path, &cg, e) < 0) goto out;
   j.cg_fd = cg ? oc_cg_clone_fd(cg) : -1;
   if (o->console_socket && (j.console_fd = connect_console(o->console_socket, e)) < 0) goto out;
-  r = run_exec(&j, s, cg, exit_code, e);
+  r = run_exec(&j, cg, exit_code, e);
 out:
   if (j.pidfd >= 0) close(j.pidfd);
   if (j.console_fd >= 0) close(j.console_fd);

@@ -180,8 +180,10 @@ t_seccomp() {
   expect_match 'Seccomp:[[:space:]]+2'
 }
 t_masked() {
-  run ctr_run --rm "$IMAGE" "$(new_name k)" sh -c 'n=$(cat /proc/kcore 2>/dev/null | wc -c); echo "kcore=$n"'
-  expect_out kcore=0
+  run ctr_run --rm "$IMAGE" "$(new_name k)" sh -c '
+    for f in /proc/kcore /proc/keys /proc/timer_list; do
+      printf "%s=%s " $f $(cat $f 2>/dev/null | wc -c); done'
+  expect_out "/proc/kcore=0 /proc/keys=0 /proc/timer_list=0"
 }
 
 # The detached container D for exec, ps, metrics, pause/resume and rm -f.
@@ -246,8 +248,9 @@ t_rm_force() {
 
 t_stop_term() {
   local id=$(new_name st)
-  run ctr_run -d "$IMAGE" "$id" sh -c 'trap "exit 7" TERM; while :; do sleep 0.1; done'
-  expect_rc 0 || { remove "$id"; return 1; }
+  run ctr_run -d "$IMAGE" "$id" sh -c 'trap "exit 7" TERM; touch /tmp/ready; while :; do sleep 0.1; done'
+  expect_rc 0 && wait_for 10 ctr_exec --exec-id r1 "$id" test -e /tmp/ready ||
+    { remove "$id"; fail "container not ready"; return 1; }
   run c task kill "$id"
   expect_rc 0 || { remove "$id"; return 1; }
   wait_for 10 status_is "$id" STOPPED || { remove "$id"; fail "not STOPPED after SIGTERM"; return 1; }
@@ -258,8 +261,9 @@ t_stop_term() {
 }
 t_stop_kill() {
   local id=$(new_name sk)
-  run ctr_run -d "$IMAGE" "$id" sh -c 'trap "echo got-term >/tmp/t" TERM; while :; do sleep 0.1; done'
-  expect_rc 0 || { remove "$id"; return 1; }
+  run ctr_run -d "$IMAGE" "$id" sh -c 'trap "echo got-term >/tmp/t" TERM; touch /tmp/ready; while :; do sleep 0.1; done'
+  expect_rc 0 && wait_for 10 ctr_exec --exec-id r2 "$id" test -e /tmp/ready ||
+    { remove "$id"; fail "container not ready"; return 1; }
   c task kill "$id" >/dev/null 2>&1
   if ! wait_for 10 ctr_exec --exec-id t1 "$id" grep -q got-term /tmp/t; then
     remove "$id"
@@ -309,7 +313,7 @@ check "memory and cpu limits in the cgroup" t_limits
 skip "pids limit" "ctr run has no pids limit flag"
 check "OOM kill gives 137" t_oom
 check "seccomp (--seccomp)" t_seccomp
-check "masked /proc/kcore" t_masked
+check "masked paths" t_masked
 check "detached container" t_detached
 check "only stdio fds reach the container" t_fds
 check "exec exit code" t_exec_rc

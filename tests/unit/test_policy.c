@@ -19,6 +19,7 @@
 #include "cgroups/cg_internal.h"
 #include "cgroups/cgroup.h"
 #include "cgroups/ledger.h"
+#include "runtime/state.h"
 #include "cgroups/policy.h"
 #include "cgroups/sizing.h"
 #include "oci/config.h"
@@ -622,7 +623,7 @@ static void test_reconcile(void **state) {
     _exit(0);
   }
   unsigned long long st0 = 0;
-  for (int i = 0; i < 1000 && !st0; i++) st0 = oc_ledger_proc_start_time(kid);
+  for (int i = 0; i < 1000 && !st0; i++) st0 = oc_proc_start_time(kid);
   assert_true(st0 != 0);
   /* died between clone and the state dir: released */
   create_in_child(&p, "c1", kid, st0, false);
@@ -636,7 +637,7 @@ static void test_reconcile(void **state) {
   assert_int_equal(ledger_count(NULL), 2);
   assert_int_equal(oc_ledger_release("other", root, &e), 0);
   /* a pid now used by another process (start time differs): released */
-  create_in_child(&p, "c3", getpid(), oc_ledger_proc_start_time(getpid()) + 1, true);
+  create_in_child(&p, "c3", getpid(), oc_proc_start_time(getpid()) + 1, true);
   assert_int_equal(ledger_count(NULL), 1);
   /* the init dies (kill -9 of the container): released */
   kill(kid, SIGKILL);
@@ -741,7 +742,7 @@ static void test_concurrency(void **state) {
   setenv("OCRUN_HOST_MEMORY_MB", "20992", 1); /* (20992 − 512) × 1.0 = 20480 MB */
   setenv("OCRUN_HOST_CPUS", "64", 1);
   struct oc_policy p = policy_of("{}");
-  unsigned long long me = oc_ledger_proc_start_time(getpid());
+  unsigned long long me = oc_proc_start_time(getpid());
   int gate[2];
   assert_int_equal(pipe2(gate, O_CLOEXEC), 0);
   enum { N = 40 };
