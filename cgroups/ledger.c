@@ -171,7 +171,8 @@ static int write_all(int fd, const unsigned char *p, size_t len) {
   return 0;
 }
 
-/* Under the lock: temp file, fsync, rename over ledger.json. */
+/* Under the lock: temp file, rename over ledger.json. No fsync: the ledger is a cache that
+ * reconcile checks against live containers, and after a host crash none of those survive. */
 static int ledger_write(int dfd, const char *dir, const struct oc_ledger *l, struct oc_err *e) {
   yajl_gen g = yajl_gen_alloc(NULL);
   if (!g) return oc_fail(e, ENOMEM, "ledger: out of memory");
@@ -206,7 +207,7 @@ static int ledger_write(int dfd, const char *dir, const struct oc_ledger *l, str
   } else {
     _cleanup_fd_ int fd = openat(dfd, LEDGER_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) r = oc_fail_errno(e, "ledger %s/%s", dir, LEDGER_TMP);
-    else if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) r = oc_fail_errno(e, "ledger write %s/%s", dir, LEDGER_TMP);
+    else if (write_all(fd, buf, len) < 0) r = oc_fail_errno(e, "ledger write %s/%s", dir, LEDGER_TMP);
     else if (close(oc_steal_fd(&fd)) < 0) r = oc_fail_errno(e, "ledger close %s/%s", dir, LEDGER_TMP);
     else if (renameat(dfd, LEDGER_TMP, dfd, LEDGER_FILE) < 0)
       r = oc_fail_errno(e, "ledger rename %s/%s", dir, LEDGER_FILE);
@@ -244,12 +245,20 @@ static bool proc_alive(pid_t pid, unsigned long long start_time) {
 static bool entry_live(const struct oc_ledger_entry *en) {
   /* Its creator is still at work (create, or run in the foreground). */
   if (proc_alive(en->creator_pid, en->creator_start_time)) return true;
-  if (en->pid <= 0) return false; /* creation died before clone */
-  char path[PATH_MAX];
-  struct stat st;
-  if (snprintf(path, sizeof path, "%s/%s/state.json", en->root, en->id) >= (int)sizeof path) return true;
-  if (stat(path, &st) < 0 && errno == ENOENT) return false; /* deleted, or never finished */
-  return proc_alive(en->pid, en->start_time);
+  if (en->pid > 0) {
+    char path[PATH_MAX];
+    struct stat st;
+    if (snprintf(path, sizeof path, "%s/%s/state.json", en->root, en->id) >= (int)sizeof path) return true;
+    if (stat(path, &st) < 0 && errno == ENOENT) return false; /* deleted, or never finished */
+    return proc_alive(en->pid, en->start_time);
+  }
+  /* create records no pid here (one ledger write less per container): the state dir has it. */
+  struct oc_state *s = NULL;
+  struct oc_err e;
+  if (oc_state_load(en->root, en->id, &s, &e) < 0) return e.errnum != ENOENT; /* ENOENT: gone */
+  bool live = proc_alive(s->pid, s->start_time);
+  oc_state_free(s);
+  return live;
 }
 
 /* Drop the entries of containers that are gone; returns how many. */

@@ -267,7 +267,6 @@ static int create_steps(struct create_job *j, struct oc_err *e) {
   int r = clone_init(j, e);
   oc_rootfs_close_sources();
   if (r < 0) return -1;
-  if (oc_ledger_set_pid(j->o->id, j->root_abs, j->pid, oc_proc_start_time(j->pid), e) < 0) return -1;
 
   char created[64];
   rfc3339_now(created, sizeof created);

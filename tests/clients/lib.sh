@@ -173,8 +173,11 @@ check() {
   detail=${CHECK_DETAIL:-"exit $RC"}
   if [ -n "$fails" ]; then
     detail="$detail; runtime: $(printf '%s' "$fails" | paste -sd ';' | sed 's/;/; /g')"
-  elif [ -z "$CHECK_DETAIL" ] && [ -n "$OUT" ]; then
-    detail="$detail; output: $(printf '%s' "$OUT" | tail -n 3 | paste -sd '|')"
+  fi
+  # The client's own words when no runtime log message explains the failure.
+  if [ -n "$OUT" ] && { [ -z "$fails$CHECK_DETAIL" ] || { [ -n "$fails" ] &&
+    printf '%s\n' "$fails" | grep -qv '` exited [0-9]*: '; }; }; then
+    detail="$detail; output: $(printf '%s' "$OUT" | tr -d '\r' | tail -n 3 | paste -sd '|')"
   fi
   printf 'not ok %s: %s: %s\n' "$SUITE" "$name" "$detail"
   return 0
