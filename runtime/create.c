@@ -20,6 +20,7 @@
 #include "namespaces/ns.h"
 #include "namespaces/rootfs.h"
 #include "cgroups/ledger.h"
+#include "cgroups/parent_cap.h"
 #include "cgroups/policy.h"
 #include "cgroups/sizing.h"
 #include "runtime/cleanup.h"
@@ -231,6 +232,12 @@ static int admit(struct create_job *j, const char *cg_path, struct oc_err *e) {
   if (oc_ledger_admit(&pol, &req, &res, e) < 0) return -1;
   j->admitted = true;
   if (res.warned) oc_log_warn("%s", res.text);
+  /* No cgroupsPath: the container goes under /ocrun, whose memory limit is the capacity. */
+  if (!j->g->systemd_cgroup && (!j->c->cgroups_path || !j->c->cgroups_path[0])) {
+    char note[512];
+    if (oc_cg_parent_cap_apply(&pol, note, sizeof note, e) < 0) return -1;
+    if (note[0]) oc_log_warn("%s", note);
+  }
   return 0;
 }
 

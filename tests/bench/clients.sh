@@ -19,6 +19,7 @@ if mountpoint -q /sys/fs/cgroup/unified; then
   umount /sys/fs/cgroup/unified || { echo "bench: cannot unmount /sys/fs/cgroup/unified" >&2; exit 1; }
 fi
 
+# shellcheck disable=SC2034  # read by lib.sh
 SUITE=bench
 export CLIENTS_TRACE=0
 . "$clients/lib.sh"
@@ -46,6 +47,7 @@ stop_containerd() {
   kill -KILL "$CDPID" 2>/dev/null
   wait "$CDPID" 2>/dev/null
   kill_procs_matching "$SOCK"
+  rmdir "$CG_V1"/*/ocrun-bench
 }
 at_cleanup stop_containerd
 wait_for 20 ctr --address "$SOCK" version || die "private containerd did not come up"

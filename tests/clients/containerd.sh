@@ -3,6 +3,7 @@
 # $RUNTIME through containerd-shim-runc-v2 with `ctr run --runc-binary`. One line per check,
 # last line `containerd: N passed, N failed`. See lib.sh for the environment variables.
 set -uo pipefail
+# shellcheck disable=SC2034  # read by lib.sh
 SUITE=containerd
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -216,7 +217,7 @@ t_ps() {
   local pid
   pid=$(task_pid "$D")
   run c task ps "$D"
-  expect_match "^$pid[[:space:]]"
+  expect_match "^${pid}[[:space:]]"
 }
 t_metrics() {
   run c task metrics "$D"
@@ -247,7 +248,8 @@ t_rm_force() {
 }
 
 t_stop_term() {
-  local id=$(new_name st)
+  local id
+  id=$(new_name st)
   run ctr_run -d "$IMAGE" "$id" sh -c 'trap "exit 7" TERM; touch /tmp/ready; while :; do sleep 0.1; done'
   expect_rc 0 && wait_for 10 ctr_exec --exec-id r1 "$id" test -e /tmp/ready ||
     { remove "$id"; fail "container not ready"; return 1; }
@@ -260,7 +262,8 @@ t_stop_term() {
   no_leftovers "$id"
 }
 t_stop_kill() {
-  local id=$(new_name sk)
+  local id
+  id=$(new_name sk)
   run ctr_run -d "$IMAGE" "$id" sh -c 'trap "echo got-term >/tmp/t" TERM; touch /tmp/ready; while :; do sleep 0.1; done'
   expect_rc 0 && wait_for 10 ctr_exec --exec-id r2 "$id" test -e /tmp/ready ||
     { remove "$id"; fail "container not ready"; return 1; }
@@ -278,7 +281,8 @@ t_stop_kill() {
   expect_match 'exit code 137'
 }
 t_kill_all() {
-  local id=$(new_name ka) procs p left=()
+  local id procs p left=()
+  id=$(new_name ka)
   run ctr_run -d --with-ns "pid:/proc/$$/ns/pid" "$IMAGE" "$id" sh -c 'sleep 1001 & exec sleep 1002'
   expect_rc 0 || { remove "$id"; return 1; }
   wait_for 5 eval "[ \$(wc -l <$CG_V1/pids/$NS/$id/cgroup.procs) -ge 2 ]"

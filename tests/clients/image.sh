@@ -7,6 +7,7 @@
 # The archive is cached in tests/.work/clients/busybox-image.tar and rebuilt when busybox or
 # this script change. Prints the archive's path.
 set -euo pipefail
+# shellcheck disable=SC2034  # read by lib.sh
 SUITE=image
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # variables used by the scripts that source this
 # Shared helpers for the client suites (containerd.sh, podman.sh). Source it; needs bash.
 # Environment: RUNTIME (default $REPO/ocrun), CLIENTS_TRACE=0 to run the runtime without the
 # tracing wrapper, CLIENTS_TIMEOUT (seconds per client command, default 60), CLIENTS_KEEP=1 to keep
@@ -54,6 +55,7 @@ at_cleanup() { CLEANUP_CMDS+=("$*"); }
 run_cleanup() {
   local rc=$? i
   set +e
+  trap '' INT TERM   # a second signal must not cut the cleanup short
   for ((i = ${#CLEANUP_CMDS[@]} - 1; i >= 0; i--)); do
     eval "${CLEANUP_CMDS[i]}" >/dev/null 2>&1
   done
@@ -160,7 +162,7 @@ check() {
   shift
   if [ -n "${ONLY:-}" ] && ! [[ $name =~ $ONLY ]]; then return 0; fi
   mark=$(trace_mark)
-  CHECK_DETAIL= OUT= RC=
+  CHECK_DETAIL='' OUT='' RC=''
   "$@"
   rc=$?
   if [ "$rc" -eq 0 ]; then

@@ -4,6 +4,7 @@
 # --network none. One line per check, last line `podman: N passed, N failed`.
 # See lib.sh for the environment variables.
 set -uo pipefail
+# shellcheck disable=SC2034  # read by lib.sh
 SUITE=podman
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -207,7 +208,8 @@ t_rm_force() {
 }
 
 t_stop_term() {
-  local n=$(new_name st) t0 t1 code
+  local n t0 t1 code
+  n=$(new_name st)
   run prun -d --name "$n" "$IMAGE" sh -c 'trap "exit 7" TERM; touch /tmp/ready; while :; do sleep 0.1; done'
   expect_rc 0 && wait_ready "$n" || { remove "$n"; fail "container not ready"; return 1; }
   t0=$(date +%s)
@@ -220,7 +222,8 @@ t_stop_term() {
   [ $((t1 - t0)) -lt 20 ] || fail "stop took $((t1 - t0)) s: SIGTERM not delivered?"
 }
 t_stop_kill() {
-  local n=$(new_name sk) id code
+  local n id code
+  n=$(new_name sk)
   run prun -d --name "$n" "$IMAGE" sh -c 'trap "" TERM; touch /tmp/ready; while :; do sleep 0.1; done'
   expect_rc 0 && wait_ready "$n" || { remove "$n"; fail "container not ready"; return 1; }
   id=$(insp "$n" '{{.Id}}')
@@ -233,7 +236,8 @@ t_stop_kill() {
     fail "expected the runtime calls kill $id 15, then kill $id 9"
 }
 t_kill_all() {
-  local n=$(new_name ka) id procs pid left=()
+  local n id procs pid left=()
+  n=$(new_name ka)
   run prun -d --pid host --name "$n" "$IMAGE" sh -c 'sleep 1001 & touch /tmp/ready; exec sleep 1002'
   expect_rc 0 && wait_ready "$n" || { remove "$n"; fail "container not ready"; return 1; }
   id=$(insp "$n" '{{.Id}}')
