@@ -1,6 +1,7 @@
 /* Name tables for config.json values. */
 #define _GNU_SOURCE
 #include "oci/names.h"
+#include "runtime/seccomp.h"
 
 #include <linux/capability.h>
 #include <linux/ioprio.h>
@@ -63,18 +64,19 @@ static const char *const ioprio_names[] = {
   N(IOPRIO_CLASS_RT), N(IOPRIO_CLASS_BE), N(IOPRIO_CLASS_IDLE),
 };
 
-static const char *const seccomp_action_names[] = {
+/* Shared with seccomp and `features` (declared in runtime/seccomp.h), NULL-terminated. */
+const char *const oc_seccomp_action_names[] = {
   [OC_SCMP_KILL] = "SCMP_ACT_KILL", [OC_SCMP_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
   [OC_SCMP_KILL_THREAD] = "SCMP_ACT_KILL_THREAD", [OC_SCMP_TRAP] = "SCMP_ACT_TRAP",
   [OC_SCMP_ERRNO] = "SCMP_ACT_ERRNO", [OC_SCMP_TRACE] = "SCMP_ACT_TRACE",
   [OC_SCMP_ALLOW] = "SCMP_ACT_ALLOW", [OC_SCMP_LOG] = "SCMP_ACT_LOG",
-  [OC_SCMP_NOTIFY] = "SCMP_ACT_NOTIFY",
+  [OC_SCMP_NOTIFY] = "SCMP_ACT_NOTIFY", [OC_SCMP_NOTIFY + 1] = NULL,
 };
 
-static const char *const seccomp_op_names[] = {
+const char *const oc_seccomp_op_names[] = {
   [OC_SCMP_NE] = "SCMP_CMP_NE", [OC_SCMP_LT] = "SCMP_CMP_LT", [OC_SCMP_LE] = "SCMP_CMP_LE",
   [OC_SCMP_EQ] = "SCMP_CMP_EQ", [OC_SCMP_GE] = "SCMP_CMP_GE", [OC_SCMP_GT] = "SCMP_CMP_GT",
-  [OC_SCMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+  [OC_SCMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ", [OC_SCMP_MASKED_EQ + 1] = NULL,
 };
 
 static const char *const ns_names[OC_NS_COUNT] = {
@@ -161,15 +163,15 @@ const char *oc_ioprio_class_name(int ioclass) {
 }
 
 int oc_seccomp_action_from_name(const char *name) {
-  return find(seccomp_action_names, COUNT(seccomp_action_names), name);
+  return find(oc_seccomp_action_names, COUNT(oc_seccomp_action_names), name);
 }
 const char *oc_seccomp_action_name(int action) {
-  return at(seccomp_action_names, COUNT(seccomp_action_names), action);
+  return at(oc_seccomp_action_names, COUNT(oc_seccomp_action_names), action);
 }
 int oc_seccomp_op_from_name(const char *name) {
-  return find(seccomp_op_names, COUNT(seccomp_op_names), name);
+  return find(oc_seccomp_op_names, COUNT(oc_seccomp_op_names), name);
 }
-const char *oc_seccomp_op_name(int op) { return at(seccomp_op_names, COUNT(seccomp_op_names), op); }
+const char *oc_seccomp_op_name(int op) { return at(oc_seccomp_op_names, COUNT(oc_seccomp_op_names), op); }
 
 int oc_personality_domain_from_name(const char *name) {
   if (!name) return -1;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <seccomp.h>
+#include <sys/capability.h>
 #include <yajl/yajl_version.h>
 
 #include "runtime/args.h"
@@ -35,9 +36,10 @@ static const struct oc_command commands[] = {
 
 static void print_version(void) {
   const struct scmp_version *sv = seccomp_version();
-  printf("ocrun version %s\ncommit: %s\nspec: %s\ngo: none (C)\nlibseccomp: %u.%u.%u\nyajl: %d.%d.%d\n",
-         OCRUN_VERSION, OCRUN_COMMIT, OC_SPEC_VERSION, sv->major, sv->minor, sv->micro,
-         YAJL_MAJOR, YAJL_MINOR, YAJL_MICRO);
+  /* runc's shape (podman shows it as-is), with the C libraries in place of the Go version. */
+  printf("ocrun version %s\ncommit: %s\nspec: %s\nlibseccomp: %u.%u.%u\nlibcap: %d.%d\nyajl: %d.%d.%d\n",
+         OCRUN_VERSION, OCRUN_COMMIT, OC_SPEC_VERSION, sv->major, sv->minor, sv->micro, LIBCAP_MAJOR,
+         LIBCAP_MINOR, YAJL_MAJOR, YAJL_MINOR, YAJL_MICRO);
 }
 
 static void print_help(void) {

@@ -44,29 +44,6 @@ struct oc_seccomp_filter {
   bool notify;
 };
 
-const char *const oc_seccomp_action_names[] = {
-    [OC_SCMP_KILL] = "SCMP_ACT_KILL",
-    [OC_SCMP_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
-    [OC_SCMP_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
-    [OC_SCMP_TRAP] = "SCMP_ACT_TRAP",
-    [OC_SCMP_ERRNO] = "SCMP_ACT_ERRNO",
-    [OC_SCMP_TRACE] = "SCMP_ACT_TRACE",
-    [OC_SCMP_ALLOW] = "SCMP_ACT_ALLOW",
-    [OC_SCMP_LOG] = "SCMP_ACT_LOG",
-    [OC_SCMP_NOTIFY] = "SCMP_ACT_NOTIFY",
-    [OC_SCMP_NOTIFY + 1] = NULL,
-};
-
-const char *const oc_seccomp_op_names[] = {
-    [OC_SCMP_NE] = "SCMP_CMP_NE",
-    [OC_SCMP_LT] = "SCMP_CMP_LT",
-    [OC_SCMP_LE] = "SCMP_CMP_LE",
-    [OC_SCMP_EQ] = "SCMP_CMP_EQ",
-    [OC_SCMP_GE] = "SCMP_CMP_GE",
-    [OC_SCMP_GT] = "SCMP_CMP_GT",
-    [OC_SCMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
-    [OC_SCMP_MASKED_EQ + 1] = NULL,
-};
 
 static const enum scmp_compare scmp_ops[] = {
     [OC_SCMP_NE] = SCMP_CMP_NE, [OC_SCMP_LT] = SCMP_CMP_LT, [OC_SCMP_LE] = SCMP_CMP_LE,

@@ -369,9 +369,14 @@ static void test_chdir(void **state) {
   char want[400];
   snprintf(want, sizeof want, "OK %s\n", tpath("bin"));
   assert_string_equal(out, want);
-  assert_int_equal(run_child(chdir_child, "/nonexistent-ocrun", out, sizeof out), 0);
-  assert_string_equal(out, "ERR chdir to cwd (\"/nonexistent-ocrun\") set in config.json failed: No such "
-                           "file or directory\n");
+  /* A missing cwd is created, as runc does. */
+  assert_int_equal(run_child(chdir_child, tpath("made/cwd"), out, sizeof out), 0);
+  snprintf(want, sizeof want, "OK %s\n", tpath("made/cwd"));
+  assert_string_equal(out, want);
+  /* One that cannot be created is an error naming it. */
+  assert_int_equal(run_child(chdir_child, "/proc/version/x", out, sizeof out), 0);
+  assert_string_equal(out, "ERR chdir to cwd (\"/proc/version/x\") set in config.json failed: Not a "
+                           "directory\n");
   assert_int_equal(run_child(chdir_child, "tmp", out, sizeof out), 0);
   assert_string_equal(out, "ERR cwd (\"tmp\") set in config.json must be an absolute path\n");
 }
