@@ -45,6 +45,7 @@ runtime_keep_fds() {
   set_args ls -l /proc/self/fd
   run runtime_fd3 run "$ID"
   assert_success
+  assert_output_contains " 1 -> "
   ! grep -qE "$ROOT|$BUNDLE|exec.fifo|\\.sock|cgroup" <<<"$output"
 }
 

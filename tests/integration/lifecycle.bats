@@ -222,7 +222,9 @@ _has_procs() { [ "$(wc -l < "$1/cgroup.procs")" -ge "$2" ]; }
   mkdir "$BATS_TEST_TMPDIR/cwd"
   cd "$BATS_TEST_TMPDIR/cwd"
   create_container "$ID" --pid-file rel.pid
-  [ "$(cat "$BATS_TEST_TMPDIR/cwd/rel.pid")" = "$(pid_of "$ID")" ]
+  pid=$(cat "$BATS_TEST_TMPDIR/cwd/rel.pid")
+  [[ "$pid" =~ ^[0-9]+$ ]]
+  [ "$pid" = "$(pid_of "$ID")" ]
 }
 
 @test "lifecycle: state JSON has ociVersion, id, status, pid, bundle and annotations" {
@@ -313,5 +315,7 @@ _ps_count_at_least() { [ "$(runtime ps --format json "$ID" | jq length)" -ge "$1
 @test "lifecycle: --flag=value forms are accepted" {
   runtime --log="$BATS_TEST_TMPDIR/log.json" --log-format=json create --bundle="$BUNDLE" \
     --pid-file="$BATS_TEST_TMPDIR/p.pid" "$ID" >"$BATS_TEST_TMPDIR/$ID.out" 2>&1
-  [ "$(cat "$BATS_TEST_TMPDIR/p.pid")" = "$(pid_of "$ID")" ]
+  pid=$(cat "$BATS_TEST_TMPDIR/p.pid")
+  [[ "$pid" =~ ^[0-9]+$ ]]
+  [ "$pid" = "$(pid_of "$ID")" ]
 }

@@ -86,6 +86,7 @@ CAP_MKNOD=27 CAP_AUDIT_WRITE=29 CAP_SETFCAP=31
   set_args sh -c 'grep ^Groups: /proc/self/status'
   run runtime run "$ID"
   assert_success
+  [[ "$output" == Groups:* ]]
   [ "$(awk '{ $1 = ""; print }' <<<"$output" | xargs)" = "" ]
 }
 

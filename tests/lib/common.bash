@@ -5,6 +5,12 @@
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 LIB=$REPO/tests/lib
 RUNTIME=${RUNTIME:-$REPO/ocrun}
+# Tests cd into their bundle: make the runtime path absolute.
+case $RUNTIME in
+  /*) ;;
+  */*) RUNTIME=$PWD/$RUNTIME ;;
+  *) RUNTIME=$(command -v "$RUNTIME" || echo "$RUNTIME") ;;
+esac
 RUNTIME_NAME=$(basename "$RUNTIME")
 # Every runtime call is bounded so a hung runtime fails one test instead of the suite.
 RUNTIME_TIMEOUT=${RUNTIME_TIMEOUT:-30}
@@ -45,7 +51,7 @@ setup_bundle() {
 # Let other uids (a user namespace's root) reach the bundle: bats' temp dirs are 0700.
 make_bundle_traversable() {
   local d=$BUNDLE
-  while [ "$d" != / ] && [ "$d" != /tmp ]; do
+  while [[ "$d" == "$BATS_RUN_TMPDIR"* ]]; do
     chmod o+x "$d" || return 1
     d=$(dirname "$d")
   done
