@@ -1,6 +1,7 @@
 /* The overcommit policy file: defaults, presets, parsing (yajl tree), dump, host totals. */
 #define _GNU_SOURCE
 #include "cgroups/policy.h"
+#include "oci/json_gen.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -289,11 +290,7 @@ char *oc_policy_json(const struct oc_policy *p, struct oc_err *e) {
   gen_str(g, "orchestrated", orch_names[p->orchestrated]);
   gen_bool(g, "allow_opt_out", p->allow_opt_out);
   yajl_gen_map_close(g);
-  const unsigned char *buf;
-  size_t len;
-  char *out = NULL;
-  if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) out = strndup((const char *)buf, len);
-  yajl_gen_free(g);
+  char *out = oc_json_gen_take(g);
   if (!out) oc_fail(e, ENOMEM, "policy JSON: out of memory");
   return out;
 }

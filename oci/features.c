@@ -1,5 +1,6 @@
 /* The `features` document (runtime-spec features.md), built from ocrun's own tables. */
 #include "oci/features.h"
+#include "oci/json_gen.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,22 +10,20 @@
 #include "namespaces/rootfs.h"
 #include "runtime/seccomp.h"
 
-#define GEN_STR(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
-
 static void gen_list(yajl_gen g, const char *key, const char *const *names) {
-  GEN_STR(g, key);
+  OC_GEN_STR(g, key);
   yajl_gen_array_open(g);
-  for (; *names; names++) GEN_STR(g, *names);
+  for (; *names; names++) OC_GEN_STR(g, *names);
   yajl_gen_array_close(g);
 }
 
 static void gen_bool(yajl_gen g, const char *key, bool v) {
-  GEN_STR(g, key);
+  OC_GEN_STR(g, key);
   yajl_gen_bool(g, v);
 }
 
 static void gen_enabled(yajl_gen g, const char *key, bool v) {
-  GEN_STR(g, key);
+  OC_GEN_STR(g, key);
   yajl_gen_map_open(g);
   gen_bool(g, "enabled", v);
   yajl_gen_map_close(g);
@@ -35,30 +34,30 @@ char *oc_features_json(void) {
   if (!g) return NULL;
   yajl_gen_config(g, yajl_gen_beautify, 1);
   yajl_gen_map_open(g);
-  GEN_STR(g, "ociVersionMin");
-  GEN_STR(g, "1.0.0");
-  GEN_STR(g, "ociVersionMax");
-  GEN_STR(g, "1.3.0");
+  OC_GEN_STR(g, "ociVersionMin");
+  OC_GEN_STR(g, "1.0.0");
+  OC_GEN_STR(g, "ociVersionMax");
+  OC_GEN_STR(g, "1.3.0");
   const char *hooks[OC_HOOK_COUNT + 1] = {0};
   for (int k = 0; k < OC_HOOK_COUNT; k++) hooks[k] = oc_hook_kind_name((enum oc_hook_kind)k);
   gen_list(g, "hooks", hooks);
-  GEN_STR(g, "mountOptions");
+  OC_GEN_STR(g, "mountOptions");
   yajl_gen_array_open(g);
-  for (size_t i = 0; oc_mount_option_name(i); i++) GEN_STR(g, oc_mount_option_name(i));
+  for (size_t i = 0; oc_mount_option_name(i); i++) OC_GEN_STR(g, oc_mount_option_name(i));
   yajl_gen_array_close(g);
 
-  GEN_STR(g, "linux");
+  OC_GEN_STR(g, "linux");
   yajl_gen_map_open(g);
   const char *ns[OC_NS_COUNT + 1] = {0};
   for (int t = 0; t < OC_NS_COUNT; t++) ns[t] = oc_ns_type_name((enum oc_ns_type)t);
   gen_list(g, "namespaces", ns);
-  GEN_STR(g, "capabilities");
+  OC_GEN_STR(g, "capabilities");
   yajl_gen_array_open(g);
   for (int cap = 0; cap <= oc_cap_last(); cap++)
-    if (oc_cap_name(cap)) GEN_STR(g, oc_cap_name(cap));
+    if (oc_cap_name(cap)) OC_GEN_STR(g, oc_cap_name(cap));
   yajl_gen_array_close(g);
 
-  GEN_STR(g, "cgroup");
+  OC_GEN_STR(g, "cgroup");
   yajl_gen_map_open(g);
   gen_bool(g, "v1", true);
   gen_bool(g, "v2", true);
@@ -67,42 +66,37 @@ char *oc_features_json(void) {
   gen_bool(g, "rdma", true);
   yajl_gen_map_close(g);
 
-  GEN_STR(g, "seccomp");
+  OC_GEN_STR(g, "seccomp");
   yajl_gen_map_open(g);
   gen_bool(g, "enabled", true);
   gen_list(g, "actions", oc_seccomp_action_names);
   gen_list(g, "operators", oc_seccomp_op_names);
   gen_list(g, "archs", oc_seccomp_arch_names);
   gen_list(g, "knownFlags", oc_seccomp_flag_names);
-  GEN_STR(g, "supportedFlags");
+  OC_GEN_STR(g, "supportedFlags");
   yajl_gen_array_open(g);
   for (const char *const *f = oc_seccomp_flag_names; *f; f++)
-    if (oc_seccomp_flag_supported(*f)) GEN_STR(g, *f);
+    if (oc_seccomp_flag_supported(*f)) OC_GEN_STR(g, *f);
   yajl_gen_array_close(g);
   yajl_gen_map_close(g);
 
   gen_enabled(g, "apparmor", access("/sys/kernel/security/apparmor", F_OK) == 0);
   gen_enabled(g, "selinux", access("/sys/fs/selinux/enforce", F_OK) == 0);
   gen_enabled(g, "intelRdt", false);
-  GEN_STR(g, "mountExtensions");
+  OC_GEN_STR(g, "mountExtensions");
   yajl_gen_map_open(g);
   gen_enabled(g, "idmap", true);
   yajl_gen_map_close(g);
   yajl_gen_map_close(g); /* linux */
 
-  GEN_STR(g, "annotations");
+  OC_GEN_STR(g, "annotations");
   yajl_gen_map_open(g);
-  GEN_STR(g, "io.github.ocrun.version");
-  GEN_STR(g, OCRUN_VERSION);
-  GEN_STR(g, "io.github.ocrun.commit");
-  GEN_STR(g, OCRUN_COMMIT);
+  OC_GEN_STR(g, "io.github.ocrun.version");
+  OC_GEN_STR(g, OCRUN_VERSION);
+  OC_GEN_STR(g, "io.github.ocrun.commit");
+  OC_GEN_STR(g, OCRUN_COMMIT);
   yajl_gen_map_close(g);
   yajl_gen_map_close(g);
 
-  const unsigned char *buf;
-  size_t len;
-  char *out = NULL;
-  if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) out = strndup((const char *)buf, len);
-  yajl_gen_free(g);
-  return out;
+  return oc_json_gen_take(g);
 }

@@ -6,6 +6,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "runtime/args.h"
+#include "oci/json_gen.h"
 #include "runtime/cleanup.h"
 #include "runtime/log.h"
 #include "runtime/state.h"
@@ -30,8 +31,6 @@ int cmd_state(struct oc_globals *g, int argc, char **argv) {
   free(json);
   return 0;
 }
-
-#define GEN_STR(gen, s) yajl_gen_string(gen, (const unsigned char *)(s), strlen(s))
 
 static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
@@ -78,10 +77,10 @@ int cmd_list(struct oc_globals *g, int argc, char **argv) {
                              {"rootfs", s->rootfs ? s->rootfs : ""}, {"created", s->created ? s->created : ""},
                              {"owner", s->owner ? s->owner : ""}};
       for (size_t x = 0; x < sizeof kv / sizeof kv[0]; x++) {
-        GEN_STR(gen, kv[x][0]);
-        GEN_STR(gen, kv[x][1]);
+        OC_GEN_STR(gen, kv[x][0]);
+        OC_GEN_STR(gen, kv[x][1]);
       }
-      GEN_STR(gen, "pid");
+      OC_GEN_STR(gen, "pid");
       yajl_gen_integer(gen, pid);
       yajl_gen_map_close(gen);
     }

@@ -1,5 +1,6 @@
 /* The state dir of a container: <root>/<id>/state.json + config.json + start.sock (while created). */
 #include "runtime/state.h"
+#include "oci/json_gen.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -14,8 +15,6 @@
 #include "cgroups/cgroup.h"
 #include "runtime/cleanup.h"
 #include "runtime/fsutil.h"
-
-#define GEN_STR(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
 
 const char *oc_status_name(enum oc_status s) {
   static const char *const names[] = {"creating", "created", "running", "paused", "stopped"};
@@ -67,27 +66,27 @@ int oc_state_save(const char *root, const struct oc_state *s, struct oc_err *e) 
   yajl_gen g = yajl_gen_alloc(NULL);
   if (!g) return oc_fail(e, ENOMEM, "state.json: out of memory");
   yajl_gen_map_open(g);
-  GEN_STR(g, "id");
-  GEN_STR(g, s->id);
-  GEN_STR(g, "pid");
+  OC_GEN_STR(g, "id");
+  OC_GEN_STR(g, s->id);
+  OC_GEN_STR(g, "pid");
   yajl_gen_integer(g, s->pid);
-  GEN_STR(g, "start_time");
+  OC_GEN_STR(g, "start_time");
   yajl_gen_integer(g, (long long)s->start_time);
   const char *strs[][2] = {{"bundle", s->bundle}, {"rootfs", s->rootfs}, {"created", s->created},
                            {"cgroup_path", s->cgroup_path}, {"owner", s->owner},
                            {"ociVersion", s->oci_version}};
   for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
     if (!strs[i][1]) continue;
-    GEN_STR(g, strs[i][0]);
-    GEN_STR(g, strs[i][1]);
+    OC_GEN_STR(g, strs[i][0]);
+    OC_GEN_STR(g, strs[i][1]);
   }
-  GEN_STR(g, "systemd_cgroup");
+  OC_GEN_STR(g, "systemd_cgroup");
   yajl_gen_bool(g, s->systemd_cgroup);
-  GEN_STR(g, "annotations");
+  OC_GEN_STR(g, "annotations");
   yajl_gen_map_open(g);
   for (size_t i = 0; i < s->annotations.n; i++) {
-    GEN_STR(g, s->annotations.v[i].key);
-    GEN_STR(g, s->annotations.v[i].value);
+    OC_GEN_STR(g, s->annotations.v[i].key);
+    OC_GEN_STR(g, s->annotations.v[i].value);
   }
   yajl_gen_map_close(g);
   yajl_gen_map_close(g);
