@@ -242,7 +242,7 @@ static bool proc_alive(pid_t pid, unsigned long long start_time) {
 }
 
 /* Is the container behind an entry still there? */
-static bool entry_live(const struct oc_ledger_entry *en) {
+static bool entry_live(struct oc_ledger_entry *en) {
   /* Its creator is still at work (create, or run in the foreground). */
   if (proc_alive(en->creator_pid, en->creator_start_time)) return true;
   if (en->pid > 0) {
@@ -257,6 +257,10 @@ static bool entry_live(const struct oc_ledger_entry *en) {
   struct oc_err e;
   if (oc_state_load(en->root, en->id, &s, &e) < 0) return e.errnum != ENOENT; /* ENOENT: gone */
   bool live = proc_alive(s->pid, s->start_time);
+  if (live) { /* for readers of the snapshot (capacity shows the init pid) */
+    en->pid = s->pid;
+    en->start_time = s->start_time;
+  }
   oc_state_free(s);
   return live;
 }

@@ -135,11 +135,15 @@ restore_parent() {
 @test "policy: 40 parallel creates of 1 GiB containers on a 20 GiB node admit exactly 20" {
   local i
   for i in $(seq 1 40); do mkb "c$i" "$GIB"; done
+  local pids=()
   for i in $(seq 1 40); do
-    ( runtime create --bundle "$(bdir "c$i")" "$(cid "c$i")" >"$BATS_TEST_TMPDIR/c$i.out" 2>&1
-      echo $? >"$BATS_TEST_TMPDIR/c$i.rc" ) 3>&- &
+    ( rc=0
+      runtime create --bundle "$(bdir "c$i")" "$(cid "c$i")" >"$BATS_TEST_TMPDIR/c$i.out" 2>&1 || rc=$?
+      echo "$rc" >"$BATS_TEST_TMPDIR/c$i.rc" ) 3>&- &
+    pids+=($!)
   done
-  wait
+  # Only these: bats has background jobs of its own.
+  wait "${pids[@]}"
   local ok=0 refused=0
   for i in $(seq 1 40); do
     if [ "$(cat "$BATS_TEST_TMPDIR/c$i.rc")" = 0 ]; then
