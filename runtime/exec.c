@@ -29,6 +29,7 @@
 
 struct exec_job {
   const struct oc_exec_opts *o;
+  const char *state_json;  /* for a seccomp agent (listenerPath) */
   const struct oc_config *c;
   struct oc_seccomp_filter *seccomp;
   int pidfd, cg_fd, console_fd, sync_fd;
@@ -59,6 +60,19 @@ __attribute__((noreturn)) static void exec_process(struct exec_job *j) {
       oc_process_default_home(p, &e) < 0 ||
       oc_process_find_executable(p, &exe, &e) < 0)
     goto fail;
+  if (j->seccomp && oc_seccomp_uses_notify(j->seccomp)) {
+    /* As for the init: the listener reaches the agent through the runtime, before execve. */
+    int nfd = -1;
+    if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+      oc_fail_errno(&e, "prctl(PR_SET_NO_NEW_PRIVS)");
+      goto fail;
+    }
+    if (oc_seccomp_load(j->seccomp, &nfd, &e) < 0) goto fail;
+    if (oc_sync_send(j->sync_fd, OC_SYNC_SECCOMP_FD, 0, NULL, 0) < 0 || oc_send_fd(j->sync_fd, nfd, "seccomp", &e) < 0)
+      _exit(127);
+    close(nfd);
+    j->seccomp = NULL;
+  }
   oc_process_exec(p, exe, j->seccomp, j->o->preserve_fds, j->sync_fd, &e);
 fail:
   oc_sync_send_error(j->sync_fd, &e);
@@ -128,6 +142,11 @@ static int run_exec(struct exec_job *j, struct oc_cgroup *cg, int *exit_code,
     oc_fail_errno(e, "sync with exec process");
     goto kill_it;
   }
+  if (j->seccomp && oc_seccomp_uses_notify(j->seccomp)) {
+    if (oc_sync_expect(sync_fd, OC_SYNC_SECCOMP_FD, NULL, NULL, 0, e) < 0) goto kill_it;
+    _cleanup_fd_ int nfd = oc_recv_fd(sync_fd, e);
+    if (nfd < 0 || oc_seccomp_send_listener(&j->c->seccomp, nfd, j->state_json, pid, e) < 0) goto kill_it;
+  }
   /* EOF: the sync fd was closed by a successful execve. */
   char buf[8];
   r = oc_sync_expect(sync_fd, OC_SYNC_READY, NULL, buf, sizeof buf, e);
@@ -154,6 +173,7 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
   if (oc_state_load(g->root, o->id, &s, e) < 0) return -1;
   struct exec_job j = {.o = o, .c = c, .pidfd = -1, .cg_fd = -1, .console_fd = -1, .sync_fd = -1};
   struct oc_cgroup *cg = NULL;
+  char *state_json = NULL;
   int r = -1;
   enum oc_status st = oc_state_status(g->root, s);
   if (st == OC_STOPPED) {
@@ -183,8 +203,11 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
   if (s->cgroup_path && oc_cg_open(s->cgroup_path, &cg, e) < 0) goto out;
   j.cg_fd = cg ? oc_cg_clone_fd(cg) : -1;
   if (o->console_socket && (j.console_fd = connect_console(o->console_socket, e)) < 0) goto out;
+  state_json = oc_state_json(s, st);
+  j.state_json = state_json ? state_json : "{}";
   r = run_exec(&j, cg, exit_code, e);
 out:
+  free(state_json);
   if (j.pidfd >= 0) close(j.pidfd);
   if (j.console_fd >= 0) close(j.console_fd);
   if (j.seccomp) oc_seccomp_free(j.seccomp);

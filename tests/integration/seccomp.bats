@@ -190,6 +190,31 @@ all_syscalls_except() {
   grep -qE '^nr=(83|258) pid=[0-9]+$' "$out"
 }
 
+@test "seccomp: exec with SCMP_ACT_NOTIFY sends its own listener fd to the agent" {
+  requires_ocrun "runc 1.1.5 does not forward the exec listener here"
+  sock=$BATS_TEST_TMPDIR/notify.sock
+  out=$BATS_TEST_TMPDIR/notify.out
+  "$PYTHON" "$LIB/seccomp-listener.py" "$sock" "$out" --errno 18 \
+    </dev/null >"$BATS_TEST_TMPDIR/listener.log" 2>&1 3>&- &
+  track_bg $!
+  wait_until 10 test -S "$sock"
+  set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$sock\",
+                \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
+  set_args "${SLEEPER[@]}"
+  run_detached
+  wait_for_file "$out" fds=1
+  # A second agent on the same path for the exec'd process (the first serves one container).
+  rm -f "$sock"
+  "$PYTHON" "$LIB/seccomp-listener.py" "$sock" "$out.exec" --errno 18 \
+    </dev/null >"$BATS_TEST_TMPDIR/listener2.log" 2>&1 3>&- &
+  track_bg $!
+  wait_until 10 test -S "$sock"
+  run runtime exec "$ID" sh -c 'mkdir /tmp/e; echo rc=$?'
+  assert_success
+  assert_output_contains -i "Invalid cross-device link"
+  grep -qE '^nr=(83|258) pid=[0-9]+$' "$out.exec"
+}
+
 @test "seccomp: podman's default profile loads" {
   profile=/usr/share/containers/seccomp.json
   [ -r "$profile" ] || skip "$profile not installed (golang-github-containers-common)"
