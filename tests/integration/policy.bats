@@ -392,15 +392,15 @@ bad_policy() {
 
 @test "policy: every policy error names the key, exits non-zero and creates nothing" {
   N=0
-  bad_policy '{"mode": "enforce",' "policy $POLICY"
+  bad_policy '{"mode": "enforce",' "policy $POLICY: invalid JSON"
   bad_policy '{"ram_allocation_ratio": 1.0, "colour": "blue"}' 'unknown key "colour"'
-  bad_policy '{"ram_allocation_ratio": 0}' "ram_allocation_ratio"
-  bad_policy '{"cpu_allocation_ratio": -2}' "cpu_allocation_ratio"
-  bad_policy '{"reserved_host_memory_mb": 30000}' "reserved_host_memory_mb"
-  bad_policy '{"reserved_host_cpus": 8}' "reserved_host_cpus"
-  bad_policy '{"mode": "strict"}' "mode"
-  bad_policy '{"no_limit_policy": "maybe"}' "no_limit_policy"
-  bad_policy '{"preset": "nova"}' "preset"
+  bad_policy '{"ram_allocation_ratio": 0}' "ram_allocation_ratio: 0 is out of range"
+  bad_policy '{"cpu_allocation_ratio": -2}' "cpu_allocation_ratio: -2 is out of range"
+  bad_policy '{"reserved_host_memory_mb": 30000}' "reserved_host_memory_mb: 30000 MB leaves nothing"
+  bad_policy '{"reserved_host_cpus": 8}' "reserved_host_cpus: 8 leaves nothing"
+  bad_policy '{"mode": "strict"}' 'mode: invalid value "strict"'
+  bad_policy '{"no_limit_policy": "maybe"}' 'no_limit_policy: invalid value "maybe"'
+  bad_policy '{"preset": "nova"}' 'preset: unknown preset "nova"'
   # A policy given by name must exist.
   mkb missing "$GIB"
   run runtime --policy "$BATS_TEST_TMPDIR/nope.json" create --bundle "$(bdir missing)" "$(cid missing)"
