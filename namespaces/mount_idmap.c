@@ -15,29 +15,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "namespaces/ns.h"
 #include "namespaces/rootfs.h"
 #include "namespaces/rootfs_internal.h"
 #include "runtime/cleanup.h"
 
 static int *source_trees;
 static size_t n_source_trees;
-
-static int write_map(pid_t pid, const char *file, const struct oc_id_maps *maps, struct oc_err *e) {
-  if (!maps->n) return 0;
-  char buf[4096], path[64];
-  size_t n = 0;
-  for (size_t i = 0; i < maps->n; i++) {
-    int w = snprintf(buf + n, sizeof buf - n, "%u %u %u\n", maps->v[i].container_id, maps->v[i].host_id,
-                     maps->v[i].size);
-    if (w < 0 || (size_t)w >= sizeof buf - n) return oc_fail(e, E2BIG, "idmapped mount: %s too long", file);
-    n += (size_t)w;
-  }
-  snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-  _cleanup_fd_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return oc_fail_errno(e, "idmapped mount: open %s", path);
-  if (write(fd, buf, n) != (ssize_t)n) return oc_fail_errno(e, "idmapped mount: write %s", path);
-  return 0;
-}
 
 /* The pid of our child as the mounted /proc numbers it: we may be in a pid namespace of our own
  * while /proc is still the host's. */
@@ -78,8 +62,8 @@ int oc_userns_fd_from_maps(const struct oc_id_maps *uid, const struct oc_id_maps
   pid_t ppid;
   if (pidfd < 0) {
     ret = oc_fail_errno(e, "pidfd_open");
-  } else if ((ppid = proc_pid_of(pidfd, e)) > 0 && write_map(ppid, "uid_map", uid, e) == 0 &&
-             write_map(ppid, "gid_map", gid, e) == 0) {
+  } else if ((ppid = proc_pid_of(pidfd, e)) > 0 && oc_ns_write_id_map(ppid, "uid_map", uid, e) == 0 &&
+             oc_ns_write_id_map(ppid, "gid_map", gid, e) == 0) {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/ns/user", (int)ppid);
     ret = open(path, O_RDONLY | O_CLOEXEC);

@@ -94,7 +94,8 @@ int oc_ns_join(const int fds[OC_NS_COUNT], unsigned skip, struct oc_err *e) {
   return 0;
 }
 
-static int write_map(pid_t pid, const char *file, const struct oc_id_maps *m, struct oc_err *e) {
+int oc_ns_write_id_map(pid_t pid, const char *file, const struct oc_id_maps *m, struct oc_err *e) {
+  if (!m->n) return 0;
   char buf[4096], path[64];
   size_t n = 0;
   for (size_t i = 0; i < m->n; i++) {
@@ -108,9 +109,9 @@ static int write_map(pid_t pid, const char *file, const struct oc_id_maps *m, st
 }
 
 int oc_ns_write_id_maps(pid_t pid, const struct oc_config *c, struct oc_err *e) {
-  if (c->uid_mappings.n && write_map(pid, "uid_map", &c->uid_mappings, e) < 0)
+  if (c->uid_mappings.n && oc_ns_write_id_map(pid, "uid_map", &c->uid_mappings, e) < 0)
     return oc_wrap(e, -1, "linux.uidMappings");
-  if (c->gid_mappings.n && write_map(pid, "gid_map", &c->gid_mappings, e) < 0)
+  if (c->gid_mappings.n && oc_ns_write_id_map(pid, "gid_map", &c->gid_mappings, e) < 0)
     return oc_wrap(e, -1, "linux.gidMappings");
   return 0;
 }

@@ -20,6 +20,8 @@ int oc_ns_open_joined(const struct oc_config *c, int fds[OC_NS_COUNT], struct oc
 void oc_ns_close(int fds[OC_NS_COUNT]);
 /* setns into every open fd except those of the types in skip (bit = 1 << type). User first. */
 int oc_ns_join(const int fds[OC_NS_COUNT], unsigned skip, struct oc_err *e);
+/* Write one map file ("uid_map" or "gid_map") of pid; nothing when m is empty. */
+int oc_ns_write_id_map(pid_t pid, const char *file, const struct oc_id_maps *m, struct oc_err *e);
 /* Write /proc/<pid>/uid_map and gid_map from linux.uidMappings / gidMappings. */
 int oc_ns_write_id_maps(pid_t pid, const struct oc_config *c, struct oc_err *e);
 /* unshare(CLONE_NEWTIME) and write linux.timeOffsets; the process enters it at execve. */

@@ -28,15 +28,7 @@ char *oc_state_json(const struct oc_state *s, enum oc_status st) {
   OC_GEN_STR(g, s->created ? s->created : "");
   OC_GEN_STR(g, "owner");
   OC_GEN_STR(g, s->owner ? s->owner : "");
-  if (s->annotations.n) {
-    OC_GEN_STR(g, "annotations");
-    yajl_gen_map_open(g);
-    for (size_t i = 0; i < s->annotations.n; i++) {
-      OC_GEN_STR(g, s->annotations.v[i].key);
-      OC_GEN_STR(g, s->annotations.v[i].value);
-    }
-    yajl_gen_map_close(g);
-  }
+  if (s->annotations.n) oc_json_gen_kvv(g, "annotations", &s->annotations);
   yajl_gen_map_close(g);
   return oc_json_gen_take(g);
 }

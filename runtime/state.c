@@ -82,13 +82,7 @@ int oc_state_save(const char *root, const struct oc_state *s, struct oc_err *e) 
   }
   OC_GEN_STR(g, "systemd_cgroup");
   yajl_gen_bool(g, s->systemd_cgroup);
-  OC_GEN_STR(g, "annotations");
-  yajl_gen_map_open(g);
-  for (size_t i = 0; i < s->annotations.n; i++) {
-    OC_GEN_STR(g, s->annotations.v[i].key);
-    OC_GEN_STR(g, s->annotations.v[i].value);
-  }
-  yajl_gen_map_close(g);
+  oc_json_gen_kvv(g, "annotations", &s->annotations);
   yajl_gen_map_close(g);
   const unsigned char *buf;
   size_t len;
