@@ -8,6 +8,23 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$(dirname "$here")" || exit 1
 
+# Host-wide things ocrun makes on first use: removed at the end if they were not here before.
+ledger_existed=false
+[ -e /run/ocrun-ledger ] && ledger_existed=true
+# Shared cgroup parents the suites create (/ocrun-test for test containers, /ocrun for the default
+# cgroupsPath): removed at the end when empty; rmdir refuses a parent that still has children.
+cleanup_host() {
+  local d
+  for d in /sys/fs/cgroup/*/ocrun-test /sys/fs/cgroup/*/ocrun; do
+    [ -d "$d" ] && rmdir "$d" 2>/dev/null
+  done
+  if ! $ledger_existed && [ -f /run/ocrun-ledger/ledger.json ] &&
+    grep -q '"entries":\[\]' /run/ocrun-ledger/ledger.json; then
+    rm -rf /run/ocrun-ledger
+  fi
+  return 0
+}
+
 total_passed=0
 total_failed=0
 results=()
@@ -60,6 +77,7 @@ for s in clients guest; do
   fi
 done
 
+cleanup_host
 echo "===== summary"
 printf '%s\n' "${results[@]}"
 echo "$total_passed passed, $total_failed failed"

@@ -294,6 +294,10 @@ _remove_cgroups() {
       done
     done
   done
+  # The shared parents go too once no other test's cgroup is in them (rmdir refuses otherwise).
+  local p
+  for p in /sys/fs/cgroup/*/ocrun-test; do [ -d "$p" ] && rmdir "$p" 2>/dev/null; done
+  return 0
 }
 
 # Unmount anything a failing runtime may have left under our temp dir (deepest first).
