@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -80,4 +83,15 @@ int oc_console_setup(int socket_fd, const struct oc_process *p, struct oc_err *e
 
 int oc_console_setup_exec(int socket_fd, const struct oc_process *p, struct oc_err *e) {
   return console_setup(socket_fd, p, false, e);
+}
+
+int oc_console_connect(const char *path, struct oc_err *e) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  if (strlen(path) >= sizeof sa.sun_path) return oc_fail(e, ENAMETOOLONG, "console socket path too long: %s", path);
+  strcpy(sa.sun_path, path);
+  _cleanup_fd_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return oc_fail_errno(e, "socket");
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+    return oc_fail_errno(e, "connect to console socket %s", path);
+  return oc_steal_fd(&fd);
 }

@@ -9,6 +9,8 @@
 int oc_console_setup(int socket_fd, const struct oc_process *p, struct oc_err *e);
 /* Same for `exec --tty`: the pty becomes stdio and goes to the socket, /dev/console is left alone. */
 int oc_console_setup_exec(int socket_fd, const struct oc_process *p, struct oc_err *e);
+/* Connect to --console-socket PATH (a unix stream socket); returns the fd. */
+int oc_console_connect(const char *path, struct oc_err *e);
 /* Send fd over a unix socket with SCM_RIGHTS (name is sent as data). */
 int oc_send_fd(int sock, int fd, const char *name, struct oc_err *e);
 /* Receive an fd sent with oc_send_fd. */

@@ -127,15 +127,8 @@ static int connect_console(struct create_job *j, struct oc_err *e) {
     j->console_fd = fcntl(j->o->internal_console_fd, F_DUPFD_CLOEXEC, 3);
     return j->console_fd < 0 ? oc_fail_errno(e, "dup console socket") : 0;
   }
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  if (strlen(j->o->console_socket) >= sizeof sa.sun_path)
-    return oc_fail(e, ENAMETOOLONG, "console socket path too long: %s", j->o->console_socket);
-  strcpy(sa.sun_path, j->o->console_socket);
-  j->console_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (j->console_fd < 0) return oc_fail_errno(e, "socket");
-  if (connect(j->console_fd, (struct sockaddr *)&sa, sizeof sa) < 0)
-    return oc_fail_errno(e, "connect to console socket %s", j->o->console_socket);
-  return 0;
+  j->console_fd = oc_console_connect(j->o->console_socket, e);
+  return j->console_fd < 0 ? -1 : 0;
 }
 
 static void rfc3339_now(char *buf, size_t len) {

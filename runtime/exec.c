@@ -101,20 +101,6 @@ __attribute__((noreturn)) static void join_and_clone(struct exec_job *j) {
   _exit(0);
 }
 
-static int connect_console(const char *path, struct oc_err *e) {
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof sa.sun_path) return oc_fail(e, ENAMETOOLONG, "console socket path too long: %s", path);
-  strcpy(sa.sun_path, path);
-  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return oc_fail_errno(e, "socket");
-  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-    int r = oc_fail_errno(e, "connect to console socket %s", path);
-    close(fd);
-    return r;
-  }
-  return fd;
-}
-
 static int run_exec(struct exec_job *j, struct oc_cgroup *cg, int *exit_code,
                     struct oc_err *e) {
   int sv[2];
@@ -202,7 +188,7 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
   }
   if (s->cgroup_path && oc_cg_open(s->cgroup_path, &cg, e) < 0) goto out;
   j.cg_fd = cg ? oc_cg_clone_fd(cg) : -1;
-  if (o->console_socket && (j.console_fd = connect_console(o->console_socket, e)) < 0) goto out;
+  if (o->console_socket && (j.console_fd = oc_console_connect(o->console_socket, e)) < 0) goto out;
   state_json = oc_state_json(s, st);
   j.state_json = state_json ? state_json : "{}";
   r = run_exec(&j, cg, exit_code, e);
