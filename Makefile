@@ -16,7 +16,7 @@ CFLAGS += -std=gnu11 $(WARN) $(HARDEN) -I. $(PKG_CFLAGS) \
           -DOCRUN_VERSION='"$(VERSION)"' -DOCRUN_COMMIT='"$(COMMIT)"'
 LDFLAGS += -pie -Wl,-z,relro,-z,now
 
-SRCS := $(wildcard runtime/*.c namespaces/*.c cgroups/*.c oci/*.c)
+SRCS := $(wildcard runtime/*.c overcommit/*.c namespaces/*.c cgroups/*.c oci/*.c base/*.c)
 OBJS := $(SRCS:.c=.o)
 LIB_OBJS := $(filter-out runtime/main.o,$(OBJS))
 
@@ -27,8 +27,11 @@ all: ocrun
 ocrun: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
 
-%.o: %.c $(wildcard */*.h)
-	$(CC) $(CFLAGS) -c -o $@ $<
+# -MMD -MP: each object depends on the headers it really includes (the .d files).
+%.o: %.c
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(OBJS:.o=.d)
 
 # Static binary (Debian ships libseccomp.a, libcap.a and libyajl_s.a).
 static: $(SRCS)
@@ -78,4 +81,4 @@ install: ocrun
 	if [ -f contrib/completion/ocrun.bash ]; then install -D -m 0644 contrib/completion/ocrun.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ocrun; fi
 
 clean:
-	rm -f ocrun ocrun.static libocrun.a $(OBJS) $(UNIT_BINS)
+	rm -f ocrun ocrun.static libocrun.a $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS)

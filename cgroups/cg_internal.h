@@ -102,6 +102,10 @@ int oc_cg_pagesize_check(const char *ps, struct oc_err *e);
 /* -1 / max -> "max", else the decimal number, into buf. */
 void oc_cg_fmt_limit(char *buf, size_t len, int64_t v);
 
+/* --- the object (handle.c) --- */
+/* Allocate cg for path and prepare one dir per hierarchy (nothing opened below the roots). */
+int oc_cg_alloc(const char *path, struct oc_cgroup **out, struct oc_err *e);
+
 /* --- drivers --- */
 int oc_cg_v2_mkdirs(struct oc_cgroup *cg, struct oc_err *e);
 /* Enable ctl bits (those available) in every parent's cgroup.subtree_control. */

@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "oci/config.h"
-#include "runtime/error.h"
+#include "base/error.h"
 
 enum oc_cg_mode { OC_CG_UNIFIED, OC_CG_LEGACY, OC_CG_HYBRID };
 /* Detected once per process (statfs of /sys/fs/cgroup and /sys/fs/cgroup/unified). */

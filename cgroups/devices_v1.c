@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cgroups/cg_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 static void rule_text(const struct oc_device_rule *d, char *buf, size_t len) {
   char maj[24] = "*", min[24] = "*";

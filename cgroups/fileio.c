@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cgroups/cg_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 int64_t oc_cg_now_ms(void) {
   struct timespec ts;

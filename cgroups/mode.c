@@ -10,7 +10,7 @@
 #include <sys/statfs.h>
 
 #include "cgroups/cg_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 #define CG_ROOT "/sys/fs/cgroup"
 

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "cgroups/cg_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 #define CG_PATH_MAX 4000
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cgroups/cg_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 static int put(const struct oc_cg_dir *d, const char *key, const char *file, const char *val,
                struct oc_err *e) {

@@ -12,7 +12,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "cgroups/cg_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 static void key(yajl_gen g, const char *k) { yajl_gen_string(g, (const unsigned char *)k, strlen(k)); }
 

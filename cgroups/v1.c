@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cgroups/cg_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 static int v1_state(const struct oc_cg_dir *d, char *buf, size_t len, struct oc_err *e) {
   _cleanup_free_ char *text = NULL;

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cgroups/cg_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 static unsigned parse_ctl_list(const char *text) {
   unsigned m = 0;

@@ -17,7 +17,7 @@
 
 #include "namespaces/console.h"
 #include "namespaces/rootfs_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)

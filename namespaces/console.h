@@ -3,7 +3,7 @@
 #ifndef OCRUN_CONSOLE_H
 #define OCRUN_CONSOLE_H
 #include "oci/config.h"
-#include "runtime/error.h"
+#include "base/error.h"
 
 /* Runs in init after pivot_root. socket_fd: connected console socket. */
 int oc_console_setup(int socket_fd, const struct oc_process *p, struct oc_err *e);

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "namespaces/rootfs_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 struct dev_node {
   const char *path;

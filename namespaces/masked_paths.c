@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "namespaces/rootfs_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 /* fd of path in the container, or -1 (and *gone) when it does not exist. */
 static int open_existing(int root_fd, const char *path, bool *gone, struct oc_err *e) {

@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include "namespaces/rootfs_internal.h"
-#include "runtime/cleanup.h"
-#include "runtime/fsutil.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/fsutil.h"
+#include "base/log.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 

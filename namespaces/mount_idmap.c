@@ -18,7 +18,7 @@
 #include "namespaces/ns.h"
 #include "namespaces/rootfs.h"
 #include "namespaces/rootfs_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 static int *source_trees;
 static size_t n_source_trees;

@@ -8,7 +8,7 @@
 #include <sys/mount.h>
 
 #include "namespaces/rootfs_internal.h"
-#include "runtime/log.h"
+#include "base/log.h"
 
 enum opt_kind { ATTR, RATTR, ATIME, RATIME, SB, IGNORE, BIND, RBIND, IDMAP, RIDMAP, COPYUP };
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "namespaces/rootfs_internal.h"
-#include "runtime/fsutil.h"
+#include "base/fsutil.h"
 
 /* Undo the kernel's octal escapes (\040 for a space, ...) in place. */
 static void unescape(char *s) {

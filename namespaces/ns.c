@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/fsutil.h"
+#include "base/cleanup.h"
+#include "base/fsutil.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

@@ -6,7 +6,7 @@
 #include <sys/types.h>
 
 #include "oci/config.h"
-#include "runtime/error.h"
+#include "base/error.h"
 
 /* clone3 like fork: returns 0 in the child, the pid in the parent (and a pidfd in *pidfd if not
  * NULL). cgroup_fd >= 0 adds CLONE_INTO_CGROUP; *into_cgroup tells whether that was honoured

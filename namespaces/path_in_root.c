@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "namespaces/rootfs_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 int oc_path_clean(const char *in, char *out, size_t cap, struct oc_err *e) {
   if (!in || in[0] != '/') return oc_fail(e, EINVAL, "path \"%s\" is not absolute", in ? in : "");

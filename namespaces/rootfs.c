@@ -11,7 +11,7 @@
 
 #include "namespaces/rootfs.h"
 #include "namespaces/rootfs_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 static bool path_under(const char *path, const char *dir) {
   size_t n = strlen(dir);

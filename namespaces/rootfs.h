@@ -5,7 +5,7 @@
 #include <stdbool.h>
 
 #include "oci/config.h"
-#include "runtime/error.h"
+#include "base/error.h"
 
 /* Reject what cannot work before anything is created (unknown mount type, bad option, relative
  * destination, bad propagation, missing rootfs). rootfs is the absolute rootfs path. */

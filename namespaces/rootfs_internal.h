@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "oci/config.h"
-#include "runtime/error.h"
+#include "base/error.h"
 
 /* ---- path_in_root.c: every path under a root resolved by fd ---- */
 

@@ -13,8 +13,8 @@
 
 #include "namespaces/rootfs.h"
 #include "namespaces/rootfs_internal.h"
-#include "runtime/cleanup.h"
-#include "runtime/fsutil.h"
+#include "base/cleanup.h"
+#include "base/fsutil.h"
 
 /* Without the right to fsopen (rootless), fall back to the list of registered filesystems. */
 static bool in_proc_filesystems(const char *type) {

@@ -15,7 +15,7 @@
 
 #include "namespaces/rootfs.h"
 #include "namespaces/rootfs_internal.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 static bool applied;
 

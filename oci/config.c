@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "oci/config_json.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 /* Any 1.x.y (with pre-release or build suffixes) is accepted; other majors are not. */
 static int check_version(const char *v, struct oc_err *e) {

@@ -7,7 +7,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "runtime/error.h"
+#include "base/error.h"
+
+/* The runtime-spec version ocrun implements: `spec` writes it, `state` and the seccomp state
+ * fall back to it, `features` and --version report it. */
+#define OC_SPEC_VERSION "1.3.0"
 
 typedef struct { bool set; int64_t v; } oc_i64;
 typedef struct { bool set; uint64_t v; } oc_u64;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 /* Reject what the yajl tree cannot hold safely: deep nesting (yajl_tree_free recurses),
  * NUL bytes and "\u0000" escapes (the tree keeps C strings, a NUL would cut a value short). */

@@ -7,8 +7,7 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
-#include "namespaces/rootfs.h"
-#include "runtime/seccomp.h"
+#include "oci/names.h"
 
 static void gen_list(yajl_gen g, const char *key, const char *const *names) {
   OC_GEN_STR(g, key);
@@ -29,7 +28,7 @@ static void gen_enabled(yajl_gen g, const char *key, bool v) {
   yajl_gen_map_close(g);
 }
 
-char *oc_features_json(void) {
+char *oc_features_json(const struct oc_features_probe *probe) {
   yajl_gen g = yajl_gen_alloc(NULL);
   if (!g) return NULL;
   yajl_gen_config(g, yajl_gen_beautify, 1);
@@ -37,13 +36,13 @@ char *oc_features_json(void) {
   OC_GEN_STR(g, "ociVersionMin");
   OC_GEN_STR(g, "1.0.0");
   OC_GEN_STR(g, "ociVersionMax");
-  OC_GEN_STR(g, "1.3.0");
+  OC_GEN_STR(g, OC_SPEC_VERSION);
   const char *hooks[OC_HOOK_COUNT + 1] = {0};
   for (int k = 0; k < OC_HOOK_COUNT; k++) hooks[k] = oc_hook_kind_name((enum oc_hook_kind)k);
   gen_list(g, "hooks", hooks);
   OC_GEN_STR(g, "mountOptions");
   yajl_gen_array_open(g);
-  for (size_t i = 0; oc_mount_option_name(i); i++) OC_GEN_STR(g, oc_mount_option_name(i));
+  for (size_t i = 0; probe->mount_option_name(i); i++) OC_GEN_STR(g, probe->mount_option_name(i));
   yajl_gen_array_close(g);
 
   OC_GEN_STR(g, "linux");
@@ -71,12 +70,12 @@ char *oc_features_json(void) {
   gen_bool(g, "enabled", true);
   gen_list(g, "actions", oc_seccomp_action_names);
   gen_list(g, "operators", oc_seccomp_op_names);
-  gen_list(g, "archs", oc_seccomp_arch_names);
+  gen_list(g, "archs", probe->seccomp_arch_names);
   gen_list(g, "knownFlags", oc_seccomp_flag_names);
   OC_GEN_STR(g, "supportedFlags");
   yajl_gen_array_open(g);
   for (const char *const *f = oc_seccomp_flag_names; *f; f++)
-    if (oc_seccomp_flag_supported(*f)) OC_GEN_STR(g, *f);
+    if (probe->seccomp_flag_supported(*f)) OC_GEN_STR(g, *f);
   yajl_gen_array_close(g);
   yajl_gen_map_close(g);
 

@@ -1,7 +1,6 @@
 /* Name tables for config.json values. */
 #define _GNU_SOURCE
 #include "oci/names.h"
-#include "runtime/seccomp.h"
 
 #include <linux/capability.h>
 #include <linux/ioprio.h>
@@ -191,3 +190,8 @@ const struct oc_namespace *oc_config_ns(const struct oc_config *c, enum oc_ns_ty
     if (c->namespaces[i].type == t) return &c->namespaces[i];
   return NULL;
 }
+
+const char *const oc_seccomp_flag_names[] = {
+    "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL,
+};

@@ -20,4 +20,9 @@ int oc_ns_type_from_name(const char *name);        /* "network" -> OC_NS_NET */
 int oc_personality_domain_from_name(const char *name); /* "LINUX32" -> PER_LINUX32 */
 int64_t oc_personality_flag_from_name(const char *name); /* "ADDR_NO_RANDOMIZE" -> 0x0040000 */
 
+/* The seccomp names ocrun knows (`features` lists them). NULL-terminated. */
+extern const char *const oc_seccomp_action_names[];
+extern const char *const oc_seccomp_op_names[];
+extern const char *const oc_seccomp_flag_names[]; /* linux.seccomp.flags */
+
 #endif

@@ -1,5 +1,6 @@
 /* The default config.json, generated with yajl_gen. */
 #include "oci/spec.h"
+#include "oci/config.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -196,7 +197,7 @@ char *oc_spec_default_json(bool rootless, struct oc_err *e) {
   yajl_gen_config(g.g, yajl_gen_beautify, 1);
   yajl_gen_config(g.g, yajl_gen_indent_string, "\t");
   map_open(&g);
-  kv_str(&g, "ociVersion", "1.2.0");
+  kv_str(&g, "ociVersion", OC_SPEC_VERSION);
   gen_process(&g);
   str(&g, "root");
   map_open(&g);

@@ -3,7 +3,7 @@
 #define OCRUN_OCI_SPEC_H
 #include <stdbool.h>
 
-#include "runtime/error.h"
+#include "base/error.h"
 
 /* Pretty-printed default config.json (malloc'd, NUL-terminated). rootless: user namespace
  * mapping the caller's euid/egid to 0, no network namespace, /sys bound, no cgroup resources. */

@@ -3,15 +3,20 @@
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
-#include "runtime/state.h"
+#include "oci/state_json.h"
 #include "oci/json_gen.h"
+
+const char *oc_status_name(enum oc_status s) {
+  static const char *const names[] = {"creating", "created", "running", "paused", "stopped"};
+  return names[s];
+}
 
 char *oc_state_json(const struct oc_state *s, enum oc_status st) {
   yajl_gen g = yajl_gen_alloc(NULL);
   if (!g) return NULL;
   yajl_gen_map_open(g);
   OC_GEN_STR(g, "ociVersion");
-  OC_GEN_STR(g, s->oci_version ? s->oci_version : "1.2.0");
+  OC_GEN_STR(g, s->oci_version ? s->oci_version : OC_SPEC_VERSION);
   OC_GEN_STR(g, "id");
   OC_GEN_STR(g, s->id);
   OC_GEN_STR(g, "status");

@@ -64,12 +64,3 @@ int oc_parse_opts(int argc, char **argv, const struct oc_opt *opts, bool *help,
   return i;
 }
 
-int oc_parse_long(const char *s, long min, long max, long *out) {
-  if (!s || !*s) return -1;
-  char *end;
-  errno = 0;
-  long v = strtol(s, &end, 10);
-  if (errno || *end || v < min || v > max) return -1;
-  *out = v;
-  return 0;
-}

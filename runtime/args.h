@@ -4,7 +4,7 @@
 #define OCRUN_ARGS_H
 #include <stdbool.h>
 
-#include "runtime/error.h"
+#include "base/error.h"
 
 struct oc_opt {
   const char *name;    /* long name without dashes */
@@ -19,7 +19,5 @@ struct oc_opt {
 typedef void (*oc_opt_repeat_fn)(const char *name, const char *value, void *ctx);
 int oc_parse_opts(int argc, char **argv, const struct oc_opt *opts, bool *help,
                   oc_opt_repeat_fn on_value, void *ctx, struct oc_err *e);
-/* Parse a decimal int (whole string) within [min, max]. */
-int oc_parse_long(const char *s, long min, long max, long *out);
 
 #endif

@@ -10,13 +10,13 @@
 #include <yajl/yajl_tree.h>
 
 #include "cgroups/cgroup.h"
-#include "cgroups/ledger.h"
-#include "cgroups/policy.h"
+#include "overcommit/ledger.h"
+#include "overcommit/policy.h"
 #include "runtime/args.h"
-#include "runtime/cleanup.h"
-#include "runtime/fsutil.h"
-#include "runtime/globals.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/fsutil.h"
+#include "runtime/commands.h"
+#include "base/log.h"
 
 #define MIB (UINT64_C(1) << 20)
 

@@ -7,9 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/parse.h"
 #include "runtime/args.h"
 #include "runtime/container.h"
-#include "runtime/log.h"
+#include "base/log.h"
+#include "runtime/commands.h"
 #include "runtime/process_setup.h"
 #include "runtime/tty_proxy.h"
 #include "runtime/wait.h"

@@ -11,7 +11,8 @@
 #include "cgroups/cgroup.h"
 #include "cgroups/events.h"
 #include "runtime/args.h"
-#include "runtime/log.h"
+#include "base/log.h"
+#include "runtime/commands.h"
 #include "runtime/state.h"
 
 /* Go-style durations: "5s", "500ms", "1m30s", "1.5s", "250us", "100ns"; > 0. */

@@ -3,10 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/parse.h"
 #include "runtime/args.h"
 #include "runtime/exec.h"
-#include "runtime/fsutil.h"
-#include "runtime/log.h"
+#include "base/fsutil.h"
+#include "base/log.h"
+#include "runtime/commands.h"
 #include "runtime/process_setup.h"
 #include "runtime/state.h"
 

@@ -1,9 +1,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "namespaces/rootfs.h"
 #include "oci/features.h"
+#include "runtime/seccomp.h"
 #include "runtime/args.h"
-#include "runtime/log.h"
+#include "base/log.h"
+#include "runtime/commands.h"
 
 int cmd_features(struct oc_globals *g, int argc, char **argv) {
   (void)g;
@@ -12,7 +15,10 @@ int cmd_features(struct oc_globals *g, int argc, char **argv) {
   const struct oc_opt opts[] = {{NULL, 0, NULL, NULL}};
   if (oc_parse_opts(argc, argv, opts, &help, NULL, NULL, &e) < 0) return oc_log_fail(&e);
   if (help) return printf("Usage: ocrun features\n"), 0;
-  char *json = oc_features_json();
+  const struct oc_features_probe probe = {.mount_option_name = oc_mount_option_name,
+                                         .seccomp_flag_supported = oc_seccomp_flag_supported,
+                                         .seccomp_arch_names = oc_seccomp_arch_names};
+  char *json = oc_features_json(&probe);
   if (!json) return 1;
   printf("%s\n", json);
   free(json);

@@ -7,9 +7,11 @@
 
 #include "cgroups/cgroup.h"
 #include "runtime/args.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
+#include "base/procfs.h"
 #include "runtime/container.h"
-#include "runtime/log.h"
+#include "base/log.h"
+#include "runtime/commands.h"
 #include "runtime/signals.h"
 #include "runtime/state.h"
 

@@ -4,7 +4,8 @@
 
 #include "cgroups/cgroup.h"
 #include "runtime/args.h"
-#include "runtime/log.h"
+#include "base/log.h"
+#include "runtime/commands.h"
 #include "runtime/state.h"
 
 static int freeze_cmd(struct oc_globals *g, int argc, char **argv, bool frozen) {

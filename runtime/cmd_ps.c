@@ -13,8 +13,9 @@
 
 #include "cgroups/cgroup.h"
 #include "runtime/args.h"
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "runtime/commands.h"
 #include "runtime/state.h"
 
 extern char **environ;

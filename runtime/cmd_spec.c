@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include "oci/spec.h"
-#include "runtime/cleanup.h"
-#include "runtime/globals.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "runtime/commands.h"
+#include "base/log.h"
 
 static void usage(FILE *f) {
   fputs("Usage: ocrun spec [--bundle DIR] [--rootless]\n"

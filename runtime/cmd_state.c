@@ -7,8 +7,9 @@
 
 #include "runtime/args.h"
 #include "oci/json_gen.h"
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "runtime/commands.h"
 #include "runtime/state.h"
 
 int cmd_state(struct oc_globals *g, int argc, char **argv) {

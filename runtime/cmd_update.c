@@ -10,52 +10,23 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
-#include "cgroups/ledger.h"
-#include "cgroups/policy.h"
+#include "overcommit/ledger.h"
+#include "overcommit/policy.h"
 #include "runtime/args.h"
-#include "runtime/cleanup.h"
-#include "runtime/fsutil.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/parse.h"
+#include "base/fsutil.h"
+#include "base/log.h"
+#include "runtime/commands.h"
 #include "runtime/state.h"
 
-/* Sizes like runc (docker's RAMInBytes): "512", "64k", "1.5g", "2GiB", "100 MB"; 1024 based. */
+/* --memory and friends: oc_parse_size's grammar, plus "-1" for unlimited. */
 static int parse_size(const char *s, int64_t *out) {
   if (strcmp(s, "-1") == 0) {
     *out = -1;
     return 0;
   }
-  const char *p = s;
-  uint64_t whole = 0, frac = 0, frac_div = 1;
-  if (*p < '0' || *p > '9') return -1;
-  for (; *p >= '0' && *p <= '9'; p++) {
-    if (whole > (UINT64_MAX - 9) / 10) return -1;
-    whole = whole * 10 + (uint64_t)(*p - '0');
-  }
-  if (*p == '.') {
-    p++;
-    if (*p < '0' || *p > '9') return -1;
-    for (; *p >= '0' && *p <= '9'; p++)
-      if (frac_div < 1000000000000ull) {
-        frac = frac * 10 + (uint64_t)(*p - '0');
-        frac_div *= 10;
-      }
-  }
-  if (*p == ' ') p++;
-  uint64_t mult = 1;
-  const char *units = "kmgtp";
-  const char *u = *p ? strchr(units, *p | 0x20) : NULL;
-  if (u) {
-    for (const char *q = units; q <= u; q++) mult *= 1024;
-    p++;
-    if (*p == 'i' || *p == 'I') p++;
-  }
-  if (*p == 'b' || *p == 'B') p++;
-  if (*p) return -1;
-  if (whole > (uint64_t)INT64_MAX / mult) return -1;
-  uint64_t v = whole * mult + (frac * mult) / frac_div;
-  if (v > (uint64_t)INT64_MAX) return -1;
-  *out = (int64_t)v;
-  return 0;
+  return oc_parse_size(s, out);
 }
 
 static int parse_i64(const char *s, int64_t *out) {

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 static int wait_hook(pid_t pid, int timeout_s, int *status, struct oc_err *e) {
   _cleanup_fd_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);

@@ -2,7 +2,7 @@
 #ifndef OCRUN_HOOKS_H
 #define OCRUN_HOOKS_H
 #include "oci/config.h"
-#include "runtime/error.h"
+#include "base/error.h"
 
 /* Run every hook of one kind in order; the first failure stops and is returned. */
 int oc_hooks_run(const struct oc_config *c, enum oc_hook_kind kind, const char *state_json,

@@ -12,12 +12,13 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
-#include "cgroups/ledger.h"
-#include "runtime/cleanup.h"
+#include "overcommit/ledger.h"
+#include "base/cleanup.h"
+#include "base/procfs.h"
 #include "runtime/container.h"
-#include "runtime/fsutil.h"
+#include "base/fsutil.h"
 #include "runtime/hooks.h"
-#include "runtime/log.h"
+#include "base/log.h"
 #include "runtime/state.h"
 
 static int state_error(const char *verb, enum oc_status st, struct oc_err *e) {

@@ -6,11 +6,12 @@
 #include <yajl/yajl_version.h>
 
 #include "runtime/args.h"
-#include "runtime/globals.h"
-#include "runtime/log.h"
+#include "runtime/commands.h"
+#include "base/log.h"
 #include "runtime/sealed_exe.h"
+#include "runtime/state.h"
+#include "overcommit/ledger.h"
 
-#define OC_SPEC_VERSION "1.3.0"
 
 struct oc_command { const char *name; oc_cmd_fn fn; const char *summary; };
 
@@ -78,7 +79,8 @@ int main(int argc, char **argv) {
   struct oc_err e = {0};
   int first = oc_parse_opts(argc, argv, opts, &help, NULL, NULL, &e);
   if (log_format && strcmp(log_format, "json") == 0) g.log_json = true;
-  oc_log_init(&g);
+  oc_ledger_set_lookup(oc_state_lookup);
+  oc_log_init(&(struct oc_log_settings){.path = g.log_path, .json = g.log_json, .debug = g.debug});
   if (first < 0) return oc_log_fail(&e);
   if (log_format && strcmp(log_format, "json") != 0 && strcmp(log_format, "text") != 0) {
     oc_log_error("invalid log format \"%s\": must be text or json", log_format);

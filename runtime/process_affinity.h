@@ -11,7 +11,7 @@
 #include <sys/types.h>
 
 #include "oci/config.h"
-#include "runtime/error.h"
+#include "base/error.h"
 
 /* Parse a cpu list into a CPU_ALLOC'ed set (free with CPU_FREE); *setsize is its byte size.
  * `what` names the config key in errors. */

@@ -9,7 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "runtime/procfs.h"
+#include "base/procfs.h"
 #include "runtime/process_affinity.h"
 #include "runtime/process_lsm.h"
 #include "runtime/process_setup.h"

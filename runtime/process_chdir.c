@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 #include "runtime/process_setup.h"
 
 /* A cwd reached through a leaked fd or a /proc magic link (CVE-2024-21626) lies outside the

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runtime/log.h"
-#include "runtime/procfs.h"
+#include "base/log.h"
+#include "base/procfs.h"
 #include "runtime/process_setup.h"
 
 #define CAP_BIT(n) (UINT64_C(1) << (n))

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 #include "runtime/process_setup.h"
 
 static bool has_home(const struct oc_strv *env) {

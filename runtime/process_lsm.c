@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/procfs.h"
+#include "base/cleanup.h"
+#include "base/procfs.h"
 
 bool oc_apparmor_enabled(void) {
   _cleanup_fd_ int fd = open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);

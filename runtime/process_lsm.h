@@ -2,7 +2,7 @@
 #ifndef OCRUN_PROCESS_LSM_H
 #define OCRUN_PROCESS_LSM_H
 #include "oci/config.h"
-#include "runtime/error.h"
+#include "base/error.h"
 
 /* Is that LSM active on this host (checked through /sys)? */
 bool oc_apparmor_enabled(void);

@@ -3,7 +3,7 @@
 #ifndef OCRUN_PROCESS_SETUP_H
 #define OCRUN_PROCESS_SETUP_H
 #include "oci/config.h"
-#include "runtime/error.h"
+#include "base/error.h"
 
 /* Steps that need privilege and come before the user switch: rlimits, oomScoreAdj, scheduler,
  * ioPriority, personality, execCPUAffinity.initial, apparmor/selinux (error if asked for

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 #define SEALED_MARK "_OCRUN_SEALED_EXE"
 

@@ -3,7 +3,7 @@
  * of that process can never be opened for writing onto the host binary. */
 #ifndef OCRUN_SEALED_EXE_H
 #define OCRUN_SEALED_EXE_H
-#include "runtime/error.h"
+#include "base/error.h"
 
 /* Remember argv for the re-exec (called from main). */
 void oc_sealed_exe_set_argv(char **argv);

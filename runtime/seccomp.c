@@ -5,6 +5,7 @@
  * filter flags libseccomp 2.5 does not know (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV). */
 #define _GNU_SOURCE
 #include "runtime/seccomp.h"
+#include "oci/names.h"
 
 #include <fcntl.h>
 #include <libgen.h>
@@ -24,8 +25,8 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
-#include "runtime/cleanup.h"
-#include "runtime/log.h"
+#include "base/cleanup.h"
+#include "base/log.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
 #define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
@@ -35,7 +36,6 @@
 #endif
 
 /* The version written into the container process state when the state JSON has none. */
-#define OC_SECCOMP_STATE_VERSION "1.3.0"
 
 struct oc_seccomp_filter {
   struct sock_filter *insns;
@@ -59,11 +59,6 @@ static const struct {
     {"SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG},
     {"SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW},
     {"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV},
-};
-
-const char *const oc_seccomp_flag_names[] = {
-    "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL,
 };
 
 /* Architectures: those of libseccomp 2.5, plus newer ones when the installed libseccomp has them. */
@@ -633,7 +628,7 @@ static int build_process_state(const struct oc_seccomp *s, const char *state_jso
     return oc_fail(e, EINVAL, "seccomp listener: the container state is not a JSON object");
   const char *ver_path[] = {"ociVersion", NULL};
   const char *ver = YAJL_GET_STRING(yajl_tree_get(st, ver_path, yajl_t_string));
-  if (!ver) ver = OC_SECCOMP_STATE_VERSION;
+  if (!ver) ver = OC_SPEC_VERSION;
 
   __attribute__((cleanup(yajl_gen_freep))) yajl_gen g = yajl_gen_alloc(NULL);
   if (!g) return oc_fail(e, ENOMEM, "seccomp listener: out of memory");

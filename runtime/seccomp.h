@@ -3,7 +3,7 @@
 #ifndef OCRUN_SECCOMP_H
 #define OCRUN_SECCOMP_H
 #include "oci/config.h"
-#include "runtime/error.h"
+#include "base/error.h"
 
 struct oc_seccomp_filter;
 /* Validate and build the filter (actions, arches, flags, arg comparisons, defaultErrnoRet). */
@@ -19,10 +19,7 @@ bool oc_seccomp_uses_notify(const struct oc_seccomp_filter *f);
 int oc_seccomp_send_listener(const struct oc_seccomp *s, int notify_fd, const char *state_json,
                              pid_t pid, struct oc_err *e);
 void oc_seccomp_free(struct oc_seccomp_filter *f);
-/* For `features`: the names ocrun knows. NULL-terminated. */
-extern const char *const oc_seccomp_action_names[];
-extern const char *const oc_seccomp_op_names[];
-extern const char *const oc_seccomp_flag_names[];
+/* The architectures libseccomp is asked for (runtime-spec names), NULL-terminated. */
 extern const char *const oc_seccomp_arch_names[];
 /* For `features` (supportedFlags): the running kernel accepts this SECCOMP_FILTER_FLAG_* name. */
 bool oc_seccomp_flag_supported(const char *name);

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "runtime/args.h"
+#include "base/parse.h"
 
 static const struct { const char *name; int sig; } signal_names[] = {
     {"HUP", SIGHUP},     {"INT", SIGINT},       {"QUIT", SIGQUIT},   {"ILL", SIGILL},

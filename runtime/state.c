@@ -3,6 +3,7 @@
 #include "oci/json_gen.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,13 +14,9 @@
 #include <yajl/yajl_tree.h>
 
 #include "cgroups/cgroup.h"
-#include "runtime/cleanup.h"
-#include "runtime/fsutil.h"
-
-const char *oc_status_name(enum oc_status s) {
-  static const char *const names[] = {"creating", "created", "running", "paused", "stopped"};
-  return names[s];
-}
+#include "base/cleanup.h"
+#include "base/fsutil.h"
+#include "base/procfs.h"
 
 int oc_id_validate(const char *id, struct oc_err *e) {
   if (!id || !*id) return oc_fail(e, EINVAL, "container id cannot be empty");
@@ -38,26 +35,21 @@ int oc_state_dir(const char *root, const char *id, char *buf, size_t len, struct
   return 0;
 }
 
-unsigned long long oc_proc_start_time(pid_t pid) {
-  char path[64], buf[1024];
-  snprintf(path, sizeof path, "/proc/%d/stat", pid);
-  _cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  if (n <= 0) return 0;
-  buf[n] = '\0';
-  /* comm may hold spaces and parens: fields restart after the last ')'. */
-  char *p = strrchr(buf, ')');
-  if (!p || p[1] != ' ') return 0;
-  char state = p[2];
-  if (state == 'Z' || state == 'X') return 0;
-  p += 2;
-  for (int field = 3; field < 22; field++) {
-    p = strchr(p, ' ');
-    if (!p) return 0;
-    p++;
+int oc_state_lookup(const char *root, const char *id, pid_t *pid, unsigned long long *start_time) {
+  if (!pid) {
+    char path[PATH_MAX];
+    struct stat st;
+    if (snprintf(path, sizeof path, "%s/%s/state.json", root, id) >= (int)sizeof path) return -1;
+    if (stat(path, &st) == 0) return 1;
+    return errno == ENOENT ? 0 : -1;
   }
-  return strtoull(p, NULL, 10);
+  struct oc_state *s = NULL;
+  struct oc_err e;
+  if (oc_state_load(root, id, &s, &e) < 0) return e.errnum == ENOENT ? 0 : -1;
+  *pid = s->pid;
+  *start_time = s->start_time;
+  oc_state_free(s);
+  return 1;
 }
 
 int oc_state_save(const char *root, const struct oc_state *s, struct oc_err *e) {

@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "runtime/error.h"
+#include "base/error.h"
 
 enum oc_sync_type {
   OC_SYNC_GO = 1,      /* runtime → child: ids mapped, cgroup joined; payload: state JSON */

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "namespaces/console.h"
-#include "runtime/cleanup.h"
+#include "base/cleanup.h"
 
 static volatile sig_atomic_t winch;
 static void on_winch(int sig) {

@@ -4,7 +4,7 @@
 #define OCRUN_TTY_PROXY_H
 #include <sys/types.h>
 
-#include "runtime/error.h"
+#include "base/error.h"
 
 /* Receive the master from sock, then copy until the pty closes; restores the terminal. */
 int oc_tty_proxy_run(int sock, struct oc_err *e);

@@ -21,7 +21,7 @@
 #include "oci/config.h"
 #include "oci/names.h"
 #include "oci/spec.h"
-#include "runtime/globals.h"
+#include "runtime/commands.h"
 
 /* ---- helpers ---- */
 
@@ -668,11 +668,11 @@ static void check_spec(bool rootless) {
   struct oc_err e = {0};
   char *json = oc_spec_default_json(rootless, &e);
   if (!json) fail_msg("%s", e.msg);
-  assert_non_null(strstr(json, "\n\t\"ociVersion\": \"1.2.0\""));
+  assert_non_null(strstr(json, "\n\t\"ociVersion\": \"" OC_SPEC_VERSION "\""));
   struct oc_config *c = NULL;
   if (oc_config_parse(json, strlen(json), &c, &e) < 0) fail_msg("%s", e.msg);
   free(json);
-  assert_string_equal(c->oci_version, "1.2.0");
+  assert_string_equal(c->oci_version, OC_SPEC_VERSION);
   assert_true(c->has_process);
   assert_true(c->process.terminal);
   assert_int_equal(c->process.args.n, 1);

@@ -18,10 +18,11 @@
 
 #include "cgroups/cg_internal.h"
 #include "cgroups/cgroup.h"
-#include "cgroups/ledger.h"
+#include "overcommit/ledger.h"
 #include "runtime/state.h"
-#include "cgroups/policy.h"
-#include "cgroups/sizing.h"
+#include "base/procfs.h"
+#include "overcommit/policy.h"
+#include "overcommit/sizing.h"
 #include "oci/config.h"
 
 #define MIB (INT64_C(1) << 20)
@@ -47,6 +48,7 @@ static int setup(void **state) {
   snprintf(root, sizeof root, "%s/root", tmp);
   if (mkdir(root, 0700) < 0) return -1;
   setenv("OCRUN_LEDGER_DIR", ledger_dir, 1);
+  oc_ledger_set_lookup(oc_state_lookup); /* as runtime/main.c does */
   setenv("OCRUN_HOST_CPUS", "2", 1);
   setenv("OCRUN_HOST_MEMORY_MB", "23552", 1);
   unsetenv("OCRUN_POLICY");

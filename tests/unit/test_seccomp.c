@@ -35,6 +35,7 @@
 
 #include "oci/config.h"
 #include "runtime/seccomp.h"
+#include "oci/names.h"
 
 /* ---- building struct oc_seccomp by hand ---- */
 

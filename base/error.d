@@ -1,0 +1,2 @@
+base/error.o: base/error.c base/error.h
+base/error.h:

@@ -1,0 +1,103 @@
+#include "base/log.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct {
+  int fd;  /* --log file, -1 if none or not opened yet */
+  const char *path;
+  bool json, debug;
+} log_cfg = {.fd = -1};
+
+void oc_log_init(const struct oc_log_settings *s) {
+  log_cfg.json = s->json;
+  log_cfg.debug = s->debug;
+  log_cfg.path = s->path;
+}
+
+/* Opened at the first record, so create and exec can close inherited fds before it exists. */
+static int log_fd(void) {
+  if (log_cfg.fd < 0 && log_cfg.path) {
+    log_cfg.fd = open(log_cfg.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (log_cfg.fd < 0) fprintf(stderr, "ocrun: open log file %s: %m\n", log_cfg.path);
+    if (log_cfg.fd < 0) log_cfg.path = NULL;
+  }
+  return log_cfg.fd;
+}
+
+static size_t json_escape(char *dst, size_t cap, const char *s) {
+  size_t n = 0;
+  for (; *s && n + 7 < cap; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') {
+      dst[n++] = '\\';
+      dst[n++] = (char)c;
+    } else if (c < 0x20) {
+      n += (size_t)snprintf(dst + n, cap - n, "\\u%04x", c);
+    } else {
+      dst[n++] = (char)c;
+    }
+  }
+  dst[n] = '\0';
+  return n;
+}
+
+static void emit(const char *level, const char *fmt, va_list ap) {
+  char msg[2048], line[4600];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  int n;
+  log_fd();
+  if (log_cfg.fd >= 0 && log_cfg.json) {
+    char esc[4200], ts[64];
+    struct timespec now;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+    json_escape(esc, sizeof esc, msg);
+    n = snprintf(line, sizeof line, "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s.%09ldZ\"}\n", level,
+                 esc, ts, now.tv_nsec);
+    if (n > 0 && write(log_cfg.fd, line, (size_t)n) < 0) { /* nothing better to do */ }
+  } else if (log_cfg.fd >= 0) {
+    n = snprintf(line, sizeof line, "%s: %s\n", level, msg);
+    if (n > 0 && write(log_cfg.fd, line, (size_t)n) < 0) { /* ignored */ }
+  }
+  /* Errors and warnings always reach stderr too (podman without runtime_supports_json reads
+   * them there); debug lines go to the log file when there is one. */
+  bool is_debug = strcmp(level, "debug") == 0;
+  if (!is_debug || log_cfg.fd < 0) {
+    n = snprintf(line, sizeof line, "ocrun: %s\n", msg);
+    if (n > 0 && write(STDERR_FILENO, line, (size_t)n) < 0) { /* nowhere left to report */ }
+  }
+}
+
+void oc_log_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  emit("error", fmt, ap);
+  va_end(ap);
+}
+
+void oc_log_warn(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  emit("warning", fmt, ap);
+  va_end(ap);
+}
+
+void oc_log_debug(const char *fmt, ...) {
+  if (!log_cfg.debug) return;
+  va_list ap;
+  va_start(ap, fmt);
+  emit("debug", fmt, ap);
+  va_end(ap);
+}
+
+int oc_log_fail(const struct oc_err *e) {
+  oc_log_error("%s", e->msg);
+  return 1;
+}

@@ -1,0 +1,3 @@
+base/log.o: base/log.c base/log.h base/error.h
+base/log.h:
+base/error.h:

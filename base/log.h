@@ -1,0 +1,23 @@
+/* Errors and debug lines: to stderr as text, and to --log as text or JSON records
+ * {"level":"error","msg":"...","time":"..."} (containerd's shim reads the last error record). */
+#ifndef OCRUN_LOG_H
+#define OCRUN_LOG_H
+#include <stdbool.h>
+
+#include "base/error.h"
+
+/* Where records go: filled by the CLI from --log, --log-format and --debug. */
+struct oc_log_settings {
+  const char *path; /* NULL: stderr only */
+  bool json;
+  bool debug;
+};
+
+void oc_log_init(const struct oc_log_settings *s);
+void oc_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void oc_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void oc_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Log e->msg as an error and return exit code 1. */
+int oc_log_fail(const struct oc_err *e);
+
+#endif

@@ -1,0 +1,51 @@
+#include "base/parse.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int oc_parse_long(const char *s, long min, long max, long *out) {
+  if (!s || !*s) return -1;
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || *end || v < min || v > max) return -1;
+  *out = v;
+  return 0;
+}
+
+/* Integer arithmetic throughout, so "1.5g" is exactly 1.5 GiB. */
+int oc_parse_size(const char *s, int64_t *out) {
+  const char *p = s;
+  uint64_t whole = 0, frac = 0, frac_div = 1;
+  if (!p || *p < '0' || *p > '9') return -1;
+  for (; *p >= '0' && *p <= '9'; p++) {
+    if (whole > (UINT64_MAX - 9) / 10) return -1;
+    whole = whole * 10 + (uint64_t)(*p - '0');
+  }
+  if (*p == '.') {
+    p++;
+    if (*p < '0' || *p > '9') return -1;
+    for (; *p >= '0' && *p <= '9'; p++)
+      if (frac_div < 1000000000000ull) {
+        frac = frac * 10 + (uint64_t)(*p - '0');
+        frac_div *= 10;
+      }
+  }
+  if (*p == ' ') p++;
+  uint64_t mult = 1;
+  const char *units = "kmgtp";
+  const char *u = *p ? strchr(units, *p | 0x20) : NULL;
+  if (u) {
+    for (const char *q = units; q <= u; q++) mult *= 1024;
+    p++;
+    if (*p == 'i' || *p == 'I') p++;
+  }
+  if (*p == 'b' || *p == 'B') p++;
+  if (*p) return -1;
+  if (whole > (uint64_t)INT64_MAX / mult) return -1;
+  uint64_t v = whole * mult + (frac * mult) / frac_div;
+  if (v > (uint64_t)INT64_MAX) return -1;
+  *out = (int64_t)v;
+  return 0;
+}

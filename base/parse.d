@@ -1,0 +1,2 @@
+base/parse.o: base/parse.c base/parse.h
+base/parse.h:

@@ -1,0 +1,13 @@
+/* Numbers from the command line and from policy files, one grammar each. */
+#ifndef OCRUN_BASE_PARSE_H
+#define OCRUN_BASE_PARSE_H
+#include <stdint.h>
+
+/* A decimal long (the whole string) within [min, max]. 0, or -1 when it is not one. */
+__attribute__((warn_unused_result)) int oc_parse_long(const char *s, long min, long max, long *out);
+/* A size in bytes as docker and runc write it (RAMInBytes): "512", "64k", "1.5g", "2GiB",
+ * "100 MB"; units k m g t p are powers of 1024, a fraction is allowed, the result is rounded
+ * down to whole bytes. 0, or -1 when s is not a size or does not fit in int64. */
+__attribute__((warn_unused_result)) int oc_parse_size(const char *s, int64_t *out);
+
+#endif

@@ -1,0 +1,6 @@
+cgroups/unified.o: cgroups/unified.c cgroups/cg_internal.h \
+ cgroups/cgroup.h oci/config.h base/error.h
+cgroups/cg_internal.h:
+cgroups/cgroup.h:
+oci/config.h:
+base/error.h:

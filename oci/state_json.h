@@ -1,0 +1,29 @@
+/* The OCI state of a container (runtime-spec "State"): what `state` prints, hooks read on
+ * stdin and the seccomp listener receives. runtime/state.c keeps it in the state dir. */
+#ifndef OCRUN_OCI_STATE_JSON_H
+#define OCRUN_OCI_STATE_JSON_H
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "oci/config.h"
+
+struct oc_state {
+  char *id;
+  pid_t pid;                      /* init pid on the host, 0 if never started */
+  unsigned long long start_time;  /* /proc/<pid>/stat field 22, guards against pid reuse */
+  char *bundle;                   /* absolute */
+  char *rootfs;                   /* absolute */
+  char *created;                  /* RFC 3339 */
+  char *cgroup_path;              /* resolved, absolute within the hierarchy */
+  char *owner;
+  char *oci_version;
+  bool systemd_cgroup;
+  struct oc_kvv annotations;
+};
+
+enum oc_status { OC_CREATING, OC_CREATED, OC_RUNNING, OC_PAUSED, OC_STOPPED };
+const char *oc_status_name(enum oc_status s);
+/* OCI state JSON (ociVersion, id, status, pid, bundle, annotations) into a malloc'd string. */
+char *oc_state_json(const struct oc_state *s, enum oc_status st);
+
+#endif

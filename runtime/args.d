@@ -1,0 +1,3 @@
+runtime/args.o: runtime/args.c runtime/args.h base/error.h
+runtime/args.h:
+base/error.h:

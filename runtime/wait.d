@@ -1,0 +1,2 @@
+runtime/wait.o: runtime/wait.c runtime/wait.h
+runtime/wait.h:
