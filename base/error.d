@@ -1,2 +1,0 @@
-base/error.o: base/error.c base/error.h
-base/error.h:

@@ -1,3 +1,0 @@
-base/log.o: base/log.c base/log.h base/error.h
-base/log.h:
-base/error.h:

@@ -1,2 +1,0 @@
-base/parse.o: base/parse.c base/parse.h
-base/parse.h:

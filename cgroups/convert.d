@@ -1,6 +1,0 @@
-cgroups/convert.o: cgroups/convert.c cgroups/cg_internal.h \
- cgroups/cgroup.h oci/config.h base/error.h
-cgroups/cg_internal.h:
-cgroups/cgroup.h:
-oci/config.h:
-base/error.h:

@@ -1,7 +1,0 @@
-cgroups/mode.o: cgroups/mode.c cgroups/cg_internal.h cgroups/cgroup.h \
- oci/config.h base/error.h base/cleanup.h
-cgroups/cg_internal.h:
-cgroups/cgroup.h:
-oci/config.h:
-base/error.h:
-base/cleanup.h:

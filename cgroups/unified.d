@@ -1,6 +1,0 @@
-cgroups/unified.o: cgroups/unified.c cgroups/cg_internal.h \
- cgroups/cgroup.h oci/config.h base/error.h
-cgroups/cg_internal.h:
-cgroups/cgroup.h:
-oci/config.h:
-base/error.h:

@@ -1,7 +1,0 @@
-cgroups/v2.o: cgroups/v2.c cgroups/cg_internal.h cgroups/cgroup.h \
- oci/config.h base/error.h base/cleanup.h
-cgroups/cg_internal.h:
-cgroups/cgroup.h:
-oci/config.h:
-base/error.h:
-base/cleanup.h:

@@ -1,2 +1,0 @@
-runtime/wait.o: runtime/wait.c runtime/wait.h
-runtime/wait.h:
