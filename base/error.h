@@ -5,6 +5,12 @@
 #include <errno.h>
 #include <stdbool.h>
 
+/* On every function that takes a struct oc_err *: its result says whether *e was filled, so a
+ * caller cannot drop it by accident ((void) does not silence it; handle or log the error).
+ * oc_fail, oc_fail_errno and oc_wrap are the exception: they fill *e, and their result is only
+ * a convenience for `return oc_fail(...)`. */
+#define OC_MUST_CHECK __attribute__((warn_unused_result))
+
 struct oc_err {
   int errnum;      /* errno of the failure, 0 if not a syscall error */
   char msg[1024];  /* one line, names the object (path, cgroup file, config key) */

@@ -48,7 +48,7 @@ int oc_write_fileat(int dirfd, const char *path, const char *buf, size_t len, st
   return 0;
 }
 
-static int write_all(int fd, const void *buf, size_t len) {
+int oc_write_all(int fd, const void *buf, size_t len) {
   const char *p = buf;
   while (len) {
     ssize_t w = write(fd, p, len);
@@ -68,7 +68,7 @@ int oc_write_path_atomic(const char *path, const void *buf, size_t len, mode_t m
     return oc_fail(e, ENAMETOOLONG, "path too long: %s", path);
   _cleanup_fd_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0) return oc_fail_errno(e, "create %s", tmp);
-  if (write_all(fd, buf, len) < 0) {
+  if (oc_write_all(fd, buf, len) < 0) {
     int r = oc_fail_errno(e, "write %s", tmp);
     unlink(tmp);
     return r;
@@ -105,7 +105,7 @@ int oc_mkdir_p(const char *path, mode_t mode, struct oc_err *e) {
   return 0;
 }
 
-static int remove_at(int dirfd, const char *name, struct oc_err *e) {
+OC_MUST_CHECK static int remove_at(int dirfd, const char *name, struct oc_err *e) {
   if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT) return 0;
   if (errno != EISDIR && errno != EPERM) return oc_fail_errno(e, "unlink %s", name);
   _cleanup_fd_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

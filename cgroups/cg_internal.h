@@ -34,7 +34,7 @@ struct oc_cg_layout {
   size_t n_v1;
 };
 /* The host's hierarchies, discovered once (statfs + /proc/self/mountinfo). */
-int oc_cg_layout(const struct oc_cg_layout **out, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_layout(const struct oc_cg_layout **out, struct oc_err *e);
 
 /* Test hooks: pretend the cgroup filesystem lives at root with the given mode. In legacy and
  * hybrid mode every sub-directory of root is a v1 hierarchy named by its controllers
@@ -70,17 +70,17 @@ const struct oc_cg_dir *oc_cg_v1_dir(const struct oc_cgroup *cg, unsigned ctl);
 const struct oc_cg_dir *oc_cg_v2_dir(const struct oc_cgroup *cg);
 
 /* --- file helpers: every file is opened with openat() under the cgroup dir fd --- */
-int oc_cgf_write(const struct oc_cg_dir *d, const char *file, const char *val, struct oc_err *e);
-int oc_cgf_writef(const struct oc_cg_dir *d, const char *file, struct oc_err *e, const char *fmt, ...)
+OC_MUST_CHECK int oc_cgf_write(const struct oc_cg_dir *d, const char *file, const char *val, struct oc_err *e);
+OC_MUST_CHECK int oc_cgf_writef(const struct oc_cg_dir *d, const char *file, struct oc_err *e, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Open for several writes (each write() is one command to the kernel). */
-int oc_cgf_open_w(const struct oc_cg_dir *d, const char *file, struct oc_err *e);
-int oc_cgf_write_fd(int fd, const struct oc_cg_dir *d, const char *file, const char *val,
+OC_MUST_CHECK int oc_cgf_open_w(const struct oc_cg_dir *d, const char *file, struct oc_err *e);
+OC_MUST_CHECK int oc_cgf_write_fd(int fd, const struct oc_cg_dir *d, const char *file, const char *val,
                     struct oc_err *e);
 /* Read a whole file into a malloc'd NUL-terminated string. -ENOENT (quietly, e untouched) if absent. */
-int oc_cgf_read(const struct oc_cg_dir *d, const char *file, char **out, struct oc_err *e);
+OC_MUST_CHECK int oc_cgf_read(const struct oc_cg_dir *d, const char *file, char **out, struct oc_err *e);
 /* First line as a number; "max" -> UINT64_MAX. */
-int oc_cgf_read_u64(const struct oc_cg_dir *d, const char *file, uint64_t *out, struct oc_err *e);
+OC_MUST_CHECK int oc_cgf_read_u64(const struct oc_cg_dir *d, const char *file, uint64_t *out, struct oc_err *e);
 bool oc_cgf_exists(const struct oc_cg_dir *d, const char *file);
 /* "key value" lines: value of key in text, false if absent. */
 bool oc_cg_kv_get(const char *text, const char *key, uint64_t *out);
@@ -94,62 +94,62 @@ uint64_t oc_cg_shares_to_weight(uint64_t shares);
 uint64_t oc_cg_blkio_to_io_weight(uint64_t w);
 /* OCI memory.swap (memory+swap) -> memory.swap.max. limit: the memory limit in effect (-1 none,
  * 0 unknown). *out: -1 "max", -2 "leave unset", else bytes. */
-int oc_cg_swap_v2(int64_t swap, int64_t limit, int64_t *out, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_swap_v2(int64_t swap, int64_t limit, int64_t *out, struct oc_err *e);
 /* A key of linux.resources.unified may name only a file in the cgroup's own directory. */
-int oc_cg_unified_key_check(const char *key, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_unified_key_check(const char *key, struct oc_err *e);
 /* Hugepage size as used in file names ("2MB", "1GB"); rejects anything else. */
-int oc_cg_pagesize_check(const char *ps, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_pagesize_check(const char *ps, struct oc_err *e);
 /* -1 / max -> "max", else the decimal number, into buf. */
 void oc_cg_fmt_limit(char *buf, size_t len, int64_t v);
 
 /* --- the object (handle.c) --- */
 /* Allocate cg for path and prepare one dir per hierarchy (nothing opened below the roots). */
-int oc_cg_alloc(const char *path, struct oc_cgroup **out, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_alloc(const char *path, struct oc_cgroup **out, struct oc_err *e);
 
 /* --- drivers --- */
-int oc_cg_v2_mkdirs(struct oc_cgroup *cg, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_v2_mkdirs(struct oc_cgroup *cg, struct oc_err *e);
 /* Enable ctl bits (those available) in every parent's cgroup.subtree_control. */
-int oc_cg_v2_enable(struct oc_cgroup *cg, unsigned ctl, struct oc_err *e);
-int oc_cg_v1_mkdirs(struct oc_cgroup *cg, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_v2_enable(struct oc_cgroup *cg, unsigned ctl, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_v1_mkdirs(struct oc_cgroup *cg, struct oc_err *e);
 /* mkdir path below d->root_fd, keeping every created component; fills d->fd and d->created_at.
  * each_dir (may be NULL) is called with (parent fd, new dir fd) for every component. */
-int oc_cg_mkdir_path(struct oc_cg_dir *d, const char *path,
+OC_MUST_CHECK int oc_cg_mkdir_path(struct oc_cg_dir *d, const char *path,
                      int (*each_dir)(struct oc_cg_dir *d, int parent, int child, struct oc_err *e),
                      struct oc_err *e);
 /* rmdir the leaf, and components created by this process when parents_too. */
-int oc_cg_rmdir(struct oc_cg_dir *d, const char *path, bool parents_too, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_rmdir(struct oc_cg_dir *d, const char *path, bool parents_too, struct oc_err *e);
 
-int oc_cg_apply_v2(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e);
-int oc_cg_apply_v1(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_apply_v2(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_apply_v1(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e);
 /* linux.resources.unified, written last (v2 and hybrid; clear error on a legacy host). */
-int oc_cg_apply_unified(struct oc_cgroup *cg, const struct oc_kvv *u, struct oc_err *e);
-int oc_cg_hugetlb_v2(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_apply_unified(struct oc_cgroup *cg, const struct oc_kvv *u, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_hugetlb_v2(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e);
 /* rdma.max (same format on v1 and v2); d NULL: error if rdma limits are asked for. */
-int oc_cg_rdma(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_rdma(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e);
 
 /* Device rules: the config's, then the defaults every container gets (null, zero, full, random,
  * urandom, tty, ptmx, pts, mknod of any). *out is malloc'd. */
-int oc_cg_device_rules(const struct oc_resources *r, struct oc_device_rule **out, size_t *n,
+OC_MUST_CHECK int oc_cg_device_rules(const struct oc_resources *r, struct oc_device_rule **out, size_t *n,
                        struct oc_err *e);
 /* Access letters -> BPF_DEVCG_ACC_* bits ("" = all). */
 unsigned oc_cg_dev_access_bits(const char *access);
-int oc_cg_devices_v1(const struct oc_cg_dir *d, const struct oc_device_rule *rules, size_t n,
+OC_MUST_CHECK int oc_cg_devices_v1(const struct oc_cg_dir *d, const struct oc_device_rule *rules, size_t n,
                      struct oc_err *e);
 /* Build the BPF_PROG_TYPE_CGROUP_DEVICE program (struct bpf_insn array, malloc'd). */
-int oc_cg_devices_bpf_build(const struct oc_device_rule *rules, size_t n, void **insns,
+OC_MUST_CHECK int oc_cg_devices_bpf_build(const struct oc_device_rule *rules, size_t n, void **insns,
                             size_t *n_insns, struct oc_err *e);
 /* Load the program and attach it to cgroup dir fd (BPF_F_ALLOW_MULTI), then detach older ones. */
-int oc_cg_devices_bpf_apply(int cg_fd, const char *what, const struct oc_device_rule *rules,
+OC_MUST_CHECK int oc_cg_devices_bpf_apply(int cg_fd, const char *what, const struct oc_device_rule *rules,
                             size_t n, struct oc_err *e);
 /* Number of device programs attached to cg_fd (for tests), -errno on failure. */
 int oc_cg_devices_bpf_count(int cg_fd);
 
-int oc_cg_v2_freeze(struct oc_cgroup *cg, bool frozen, struct oc_err *e);
-int oc_cg_v1_freeze(struct oc_cgroup *cg, bool frozen, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_v2_freeze(struct oc_cgroup *cg, bool frozen, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_v1_freeze(struct oc_cgroup *cg, bool frozen, struct oc_err *e);
 /* Wait until no process is left (v2: cgroup.events populated 0; v1: cgroup.procs empty). */
-int oc_cg_wait_empty(const struct oc_cgroup *cg, int timeout_ms, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_wait_empty(const struct oc_cgroup *cg, int timeout_ms, struct oc_err *e);
 /* pids listed in cgroup.procs of one dir, appended to *pids (deduplicated later). */
-int oc_cg_read_procs(const struct oc_cg_dir *d, pid_t **pids, size_t *n, size_t *cap,
+OC_MUST_CHECK int oc_cg_read_procs(const struct oc_cg_dir *d, pid_t **pids, size_t *n, size_t *cap,
                      struct oc_err *e);
 
 /* Milliseconds of CLOCK_MONOTONIC. */

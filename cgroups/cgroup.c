@@ -11,8 +11,9 @@
 
 #include "cgroups/cg_internal.h"
 #include "base/cleanup.h"
+#include "base/log.h"
 
-static int apply_devices(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int apply_devices(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
   _cleanup_free_ struct oc_device_rule *rules = NULL;
   size_t n = 0;
   if (oc_cg_device_rules(r, &rules, &n, e) < 0) return -1;
@@ -22,7 +23,7 @@ static int apply_devices(struct oc_cgroup *cg, const struct oc_resources *r, str
   return 0; /* no devices controller at all: nothing can enforce the rules */
 }
 
-static int apply(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e) {
+OC_MUST_CHECK static int apply(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e) {
   if (!update || (r && r->n_devices > 0))
     if (apply_devices(cg, r, e) < 0) return -1;
   if (!r) return 0;
@@ -45,7 +46,7 @@ static void undo_create(struct oc_cgroup *cg) {
       close(dirs[i]->fd);
       dirs[i]->fd = -1;
     }
-    oc_cg_rmdir(dirs[i], cg->path, true, &e2);
+    if (oc_cg_rmdir(dirs[i], cg->path, true, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
     dirs[i]->created_at = -1;
   }
 }
@@ -89,7 +90,7 @@ int oc_cg_enter(const struct oc_cgroup *cg, pid_t pid, bool into_done, struct oc
   return 0;
 }
 
-static int kill_listed(const struct oc_cgroup *cg, int sig, struct oc_err *e) {
+OC_MUST_CHECK static int kill_listed(const struct oc_cgroup *cg, int sig, struct oc_err *e) {
   _cleanup_free_ pid_t *pids = NULL;
   size_t n = 0;
   if (oc_cg_pids(cg, &pids, &n, e) < 0) return -1;

@@ -18,32 +18,36 @@ struct oc_cgroup;  /* opaque: path + dir fds per hierarchy */
 /* cgroupsPath -> path relative to the hierarchy root ("/a/b"):
  * absolute stays, relative goes under ocrun's own cgroup, NULL/empty -> "/ocrun/<id>",
  * systemd form "slice:prefix:name" (systemd == true) expanded as systemd nests slices. */
-int oc_cg_resolve_path(const char *cgroups_path, const char *id, bool systemd, char **out,
+OC_MUST_CHECK int oc_cg_resolve_path(const char *cgroups_path, const char *id, bool systemd, char **out,
                        struct oc_err *e);
 /* mkdir the cgroup in every hierarchy (enabling controllers on v2), apply r (may be NULL). */
-int oc_cg_create(const char *path, const struct oc_resources *r, struct oc_cgroup **out,
+OC_MUST_CHECK int oc_cg_create(const char *path, const struct oc_resources *r, struct oc_cgroup **out,
                  struct oc_err *e);
 /* Open an existing cgroup (kill --all, delete, ps, update, pause, events). ENOENT if gone. */
-int oc_cg_open(const char *path, struct oc_cgroup **out, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_open(const char *path, struct oc_cgroup **out, struct oc_err *e);
 /* Dir fd usable with clone3(CLONE_INTO_CGROUP) on a unified host; -1 otherwise. */
 int oc_cg_clone_fd(const struct oc_cgroup *cg);
 /* Write pid to cgroup.procs in every hierarchy (skip those already done via CLONE_INTO_CGROUP
  * when into_done). */
-int oc_cg_enter(const struct oc_cgroup *cg, pid_t pid, bool into_done, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_enter(const struct oc_cgroup *cg, pid_t pid, bool into_done, struct oc_err *e);
 /* All pids in the cgroup (malloc'd array). */
-int oc_cg_pids(const struct oc_cgroup *cg, pid_t **pids, size_t *n, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_pids(const struct oc_cgroup *cg, pid_t **pids, size_t *n, struct oc_err *e);
 /* Send sig to every process in the cgroup. */
-int oc_cg_signal_all(const struct oc_cgroup *cg, int sig, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_signal_all(const struct oc_cgroup *cg, int sig, struct oc_err *e);
 /* Kill what is left (cgroup.kill on v2), wait until empty, rmdir in every hierarchy. */
-int oc_cg_destroy(struct oc_cgroup *cg, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_destroy(struct oc_cgroup *cg, struct oc_err *e);
 /* Apply resources to a live cgroup (update); r's unset fields stay as they are. */
-int oc_cg_update(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_update(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e);
 /* Freeze/thaw, waiting until the kernel reports the new state. */
-int oc_cg_freeze(struct oc_cgroup *cg, bool frozen, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_freeze(struct oc_cgroup *cg, bool frozen, struct oc_err *e);
 bool oc_cg_is_frozen(const struct oc_cgroup *cg);
 /* One runc-shaped stats record ({"type":"stats","id":..,"data":{cpu,memory,pids,blkio,hugetlb}}). */
-int oc_cg_stats_json(const struct oc_cgroup *cg, const char *id, char **out, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_stats_json(const struct oc_cgroup *cg, const char *id, char **out, struct oc_err *e);
 const char *oc_cg_path(const struct oc_cgroup *cg);
 void oc_cg_free(struct oc_cgroup *cg);
+static inline void oc_cg_freep(struct oc_cgroup **cg) {
+  if (*cg) oc_cg_free(*cg);
+}
+#define _cleanup_cgroup_ __attribute__((cleanup(oc_cg_freep)))
 
 #endif

@@ -73,7 +73,7 @@ static int sys_bpf(int cmd, union bpf_attr *attr) {
   return (int)syscall(SYS_bpf, cmd, attr, sizeof *attr);
 }
 
-static int load(const struct bpf_insn *insns, size_t n, const char *what, struct oc_err *e) {
+OC_MUST_CHECK static int load(const struct bpf_insn *insns, size_t n, const char *what, struct oc_err *e) {
   union bpf_attr a;
   memset(&a, 0, sizeof a);
   a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;

@@ -7,11 +7,11 @@
 #include "cgroups/cgroup.h"
 
 struct oc_cg_oom_watch;
-int oc_cg_oom_watch_open(const struct oc_cgroup *cg, struct oc_cg_oom_watch **out, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_oom_watch_open(const struct oc_cgroup *cg, struct oc_cg_oom_watch **out, struct oc_err *e);
 /* The fd to poll and the poll events that mean "something happened". */
 int oc_cg_oom_watch_fd(const struct oc_cg_oom_watch *w, short *events);
 /* OOM events since the last call (>= 0); *gone is set once the cgroup has been removed. */
-int oc_cg_oom_watch_read(struct oc_cg_oom_watch *w, bool *gone, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_oom_watch_read(struct oc_cg_oom_watch *w, bool *gone, struct oc_err *e);
 void oc_cg_oom_watch_free(struct oc_cg_oom_watch *w);
 
 #endif

@@ -49,7 +49,7 @@ const struct oc_cg_dir *oc_cg_v2_dir(const struct oc_cgroup *cg) {
   return cg->v2.fd >= 0 ? &cg->v2 : NULL;
 }
 
-static int dir_setup(struct oc_cg_dir *d, const struct oc_cg_hier *h, const char *path,
+OC_MUST_CHECK static int dir_setup(struct oc_cg_dir *d, const struct oc_cg_hier *h, const char *path,
                      struct oc_err *e) {
   d->h = h;
   if (asprintf(&d->dirpath, "%s%s", h->mount, path) < 0) {
@@ -197,7 +197,7 @@ int oc_cg_rmdir(struct oc_cg_dir *d, const char *path, bool parents_too, struct 
 }
 
 /* v1 cpuset: a new cgroup starts with empty cpus/mems and could not take tasks. */
-static int cpuset_inherit(struct oc_cg_dir *d, int parent, int child, struct oc_err *e) {
+OC_MUST_CHECK static int cpuset_inherit(struct oc_cg_dir *d, int parent, int child, struct oc_err *e) {
   static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
   for (size_t i = 0; i < 2; i++) {
     struct oc_cg_dir pd = *d, cd = *d;

@@ -137,7 +137,7 @@ static void unescape_octal(char *s) {
   *w = '\0';
 }
 
-static int add_v1(const char *name, unsigned mask, const char *mount, struct oc_err *e) {
+OC_MUST_CHECK static int add_v1(const char *name, unsigned mask, const char *mount, struct oc_err *e) {
   for (size_t i = 0; i < layout.n_v1; i++)
     if (strcmp(layout.v1[i].name, name) == 0) return 0; /* bind mount of the same hierarchy */
   struct oc_cg_hier *v = realloc(layout.v1, (layout.n_v1 + 1) * sizeof *v);
@@ -149,7 +149,7 @@ static int add_v1(const char *name, unsigned mask, const char *mount, struct oc_
   return 0;
 }
 
-static int scan_mountinfo(struct oc_err *e) {
+OC_MUST_CHECK static int scan_mountinfo(struct oc_err *e) {
   _cleanup_file_ FILE *f = fopen("/proc/self/mountinfo", "re");
   if (!f) return oc_fail_errno(e, "open /proc/self/mountinfo");
   _cleanup_free_ char *line = NULL;
@@ -178,7 +178,7 @@ static int scan_mountinfo(struct oc_err *e) {
   return 0;
 }
 
-static int scan_test_root(struct oc_err *e) {
+OC_MUST_CHECK static int scan_test_root(struct oc_err *e) {
   _cleanup_dir_ DIR *d = opendir(hook.root);
   if (!d) return oc_fail_errno(e, "open test cgroup root %s", hook.root);
   struct dirent *de;
@@ -193,7 +193,7 @@ static int scan_test_root(struct oc_err *e) {
   return 0;
 }
 
-static int set_unified(const char *mount, struct oc_err *e) {
+OC_MUST_CHECK static int set_unified(const char *mount, struct oc_err *e) {
   layout.unified.name = strdup("unified");
   layout.unified.mount = strdup(mount);
   if (!layout.unified.name || !layout.unified.mount) return oc_fail(e, ENOMEM, "cgroup layout: out of memory");

@@ -18,7 +18,7 @@
 #define CG_PATH_MAX 4000
 
 /* Append path components of src to buf (which holds "/..."), dropping "" and ".", refusing "..". */
-static int append_clean(char *buf, size_t len, const char *src, struct oc_err *e) {
+OC_MUST_CHECK static int append_clean(char *buf, size_t len, const char *src, struct oc_err *e) {
   const char *p = src;
   while (*p) {
     while (*p == '/') p++;
@@ -41,7 +41,7 @@ static int append_clean(char *buf, size_t len, const char *src, struct oc_err *e
 }
 
 /* The cgroup this process is in, as the hierarchy relevant for relative paths sees it. */
-static int own_cgroup(char *buf, size_t len, struct oc_err *e) {
+OC_MUST_CHECK static int own_cgroup(char *buf, size_t len, struct oc_err *e) {
   const char *file = oc_cg_self_cgroup_file();
   _cleanup_file_ FILE *f = fopen(file, "re");
   if (!f) return oc_fail_errno(e, "open %s", file);
@@ -79,7 +79,7 @@ static int own_cgroup(char *buf, size_t len, struct oc_err *e) {
 }
 
 /* "a-b-c.slice" -> "/a.slice/a-b.slice/a-b-c.slice"; "-.slice" -> "". */
-static int expand_slice(const char *slice, char *buf, size_t len, struct oc_err *e) {
+OC_MUST_CHECK static int expand_slice(const char *slice, char *buf, size_t len, struct oc_err *e) {
   size_t n = strlen(slice);
   const size_t suf = strlen(".slice");
   if (n <= suf || strcmp(slice + n - suf, ".slice") != 0 || strchr(slice, '/'))
@@ -98,7 +98,7 @@ static int expand_slice(const char *slice, char *buf, size_t len, struct oc_err 
   return 0;
 }
 
-static int resolve_systemd(const char *spec, const char *id, char *buf, size_t len,
+OC_MUST_CHECK static int resolve_systemd(const char *spec, const char *id, char *buf, size_t len,
                            struct oc_err *e) {
   char slice[256], prefix[256], name[256];
   if (!spec || !*spec) {

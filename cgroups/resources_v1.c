@@ -9,27 +9,27 @@
 #include "cgroups/cg_internal.h"
 #include "base/cleanup.h"
 
-static int put(const struct oc_cg_dir *d, const char *key, const char *file, const char *val,
+OC_MUST_CHECK static int put(const struct oc_cg_dir *d, const char *key, const char *file, const char *val,
                struct oc_err *e) {
   int r = oc_cgf_write(d, file, val, e);
   return r < 0 ? oc_wrap(e, r, "linux.resources.%s", key) : 0;
 }
 
-static int put_i64(const struct oc_cg_dir *d, const char *key, const char *file, int64_t v,
+OC_MUST_CHECK static int put_i64(const struct oc_cg_dir *d, const char *key, const char *file, int64_t v,
                    struct oc_err *e) {
   char buf[32];
   snprintf(buf, sizeof buf, "%" PRId64, v);
   return put(d, key, file, buf, e);
 }
 
-static const struct oc_cg_dir *need(const struct oc_cgroup *cg, unsigned ctl, const char *ctl_name,
+OC_MUST_CHECK static const struct oc_cg_dir *need(const struct oc_cgroup *cg, unsigned ctl, const char *ctl_name,
                                     const char *key, struct oc_err *e) {
   const struct oc_cg_dir *d = oc_cg_v1_dir(cg, ctl);
   if (!d) oc_fail(e, ENOTSUP, "linux.resources.%s: the %s cgroup hierarchy is not mounted", key, ctl_name);
   return d;
 }
 
-static int memory_limits(const struct oc_cg_dir *d, const struct oc_resources *r, bool update,
+OC_MUST_CHECK static int memory_limits(const struct oc_cg_dir *d, const struct oc_resources *r, bool update,
                          struct oc_err *e) {
   int64_t limit = r->memory.limit.set ? r->memory.limit.v : 0;
   int64_t swap = r->memory.swap.set ? r->memory.swap.v : 0;
@@ -67,7 +67,7 @@ static int memory_limits(const struct oc_cg_dir *d, const struct oc_resources *r
   return 0;
 }
 
-static int memory_v1(const struct oc_cgroup *cg, const struct oc_resources *r, bool update,
+OC_MUST_CHECK static int memory_v1(const struct oc_cgroup *cg, const struct oc_resources *r, bool update,
                      struct oc_err *e) {
   bool any = (r->memory.limit.set && r->memory.limit.v) || (r->memory.swap.set && r->memory.swap.v) ||
              (r->memory.reservation.set && r->memory.reservation.v) || r->memory.swappiness.set ||
@@ -96,7 +96,7 @@ static int memory_v1(const struct oc_cgroup *cg, const struct oc_resources *r, b
   return 0;
 }
 
-static int cpu_v1(const struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int cpu_v1(const struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
   bool shares = r->cpu.shares.set && r->cpu.shares.v, quota = r->cpu.quota.set && r->cpu.quota.v,
        period = r->cpu.period.set && r->cpu.period.v, rt_p = r->cpu.realtime_period.set && r->cpu.realtime_period.v,
        rt_r = r->cpu.realtime_runtime.set && r->cpu.realtime_runtime.v;
@@ -135,7 +135,7 @@ static int cpu_v1(const struct oc_cgroup *cg, const struct oc_resources *r, stru
   return 0;
 }
 
-static int blkio_v1(const struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int blkio_v1(const struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
   const struct oc_throttles *t[] = {&r->block_io.read_bps, &r->block_io.write_bps,
                                     &r->block_io.read_iops, &r->block_io.write_iops};
   static const char *const files[] = {"blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
@@ -186,7 +186,7 @@ static int blkio_v1(const struct oc_cgroup *cg, const struct oc_resources *r, st
   return 0;
 }
 
-static int hugetlb_v1(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int hugetlb_v1(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
   if (!r->n_hugepage_limits) return 0;
   const struct oc_cg_dir *d = oc_cg_v1_dir(cg, OC_CTL_HUGETLB);
   if (!d) return oc_cg_hugetlb_v2(cg, r, e); /* hybrid: hugetlb lives in the unified hierarchy */
@@ -202,7 +202,7 @@ static int hugetlb_v1(struct oc_cgroup *cg, const struct oc_resources *r, struct
   return 0;
 }
 
-static int network_v1(const struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int network_v1(const struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
   /* only where the hierarchies are mounted (most hosts have neither) */
   const struct oc_cg_dir *cls = oc_cg_v1_dir(cg, OC_CTL_NET_CLS), *prio = oc_cg_v1_dir(cg, OC_CTL_NET_PRIO);
   if (cls && r->network.class_id.set &&
@@ -220,7 +220,7 @@ static int network_v1(const struct oc_cgroup *cg, const struct oc_resources *r, 
   return 0;
 }
 
-static int rdma_v1(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int rdma_v1(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
   if (!r->n_rdma) return 0;
   const struct oc_cg_dir *d = oc_cg_v1_dir(cg, OC_CTL_RDMA);
   if (!d && cg->v2.fd >= 0 && oc_cg_v2_enable(cg, OC_CTL_RDMA, e) == 0 && (cg->v2_enabled & OC_CTL_RDMA))

@@ -9,13 +9,13 @@
 #include "cgroups/cg_internal.h"
 #include "base/cleanup.h"
 
-static int put(const struct oc_cg_dir *d, const char *key, const char *file, const char *val,
+OC_MUST_CHECK static int put(const struct oc_cg_dir *d, const char *key, const char *file, const char *val,
                struct oc_err *e) {
   int r = oc_cgf_write(d, file, val, e);
   return r < 0 ? oc_wrap(e, r, "linux.resources.%s", key) : 0;
 }
 
-static int put_u64(const struct oc_cg_dir *d, const char *key, const char *file, uint64_t v,
+OC_MUST_CHECK static int put_u64(const struct oc_cg_dir *d, const char *key, const char *file, uint64_t v,
                    struct oc_err *e) {
   char buf[32];
   snprintf(buf, sizeof buf, "%" PRIu64, v);
@@ -23,14 +23,14 @@ static int put_u64(const struct oc_cg_dir *d, const char *key, const char *file,
 }
 
 /* The memory limit in effect, as OCI expresses it (-1 unlimited). */
-static int current_limit(const struct oc_cg_dir *d, int64_t *out, struct oc_err *e) {
+OC_MUST_CHECK static int current_limit(const struct oc_cg_dir *d, int64_t *out, struct oc_err *e) {
   uint64_t v;
   if (oc_cgf_read_u64(d, "memory.max", &v, e) < 0) return -1;
   *out = v == UINT64_MAX ? -1 : (int64_t)v;
   return 0;
 }
 
-static int check_before_update(const struct oc_cg_dir *d, const char *usage_file, int64_t limit,
+OC_MUST_CHECK static int check_before_update(const struct oc_cg_dir *d, const char *usage_file, int64_t limit,
                                struct oc_err *e) {
   uint64_t usage;
   if (limit <= 0) return 0;
@@ -42,7 +42,7 @@ static int check_before_update(const struct oc_cg_dir *d, const char *usage_file
   return 0;
 }
 
-static int memory_v2(const struct oc_cg_dir *d, const struct oc_resources *r, bool update,
+OC_MUST_CHECK static int memory_v2(const struct oc_cg_dir *d, const struct oc_resources *r, bool update,
                      struct oc_err *e) {
   char buf[32];
   int64_t limit = r->memory.limit.set ? r->memory.limit.v : 0;
@@ -78,7 +78,7 @@ static int memory_v2(const struct oc_cg_dir *d, const struct oc_resources *r, bo
   return 0;
 }
 
-static int cpu_max(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int cpu_max(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e) {
   bool q = r->cpu.quota.set && r->cpu.quota.v != 0, p = r->cpu.period.set && r->cpu.period.v != 0;
   if (!q && !p) return 0;
   /* keep the half that is not being changed */
@@ -98,7 +98,7 @@ static int cpu_max(const struct oc_cg_dir *d, const struct oc_resources *r, stru
   return put(d, q ? "cpu.quota" : "cpu.period", "cpu.max", val, e);
 }
 
-static int cpu_v2(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int cpu_v2(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e) {
   if ((r->cpu.realtime_runtime.set && r->cpu.realtime_runtime.v != 0) ||
       (r->cpu.realtime_period.set && r->cpu.realtime_period.v != 0))
     return oc_fail(e, EINVAL, "linux.resources.cpu.realtimeRuntime/realtimePeriod: not supported on cgroup v2");
@@ -117,7 +117,7 @@ static int cpu_v2(const struct oc_cg_dir *d, const struct oc_resources *r, struc
   return 0;
 }
 
-static int io_v2(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int io_v2(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e) {
   bool bfq = oc_cgf_exists(d, "io.bfq.weight");
   const char *wfile = bfq ? "io.bfq.weight" : "io.weight";
   bool need_w = (r->block_io.weight.set && r->block_io.weight.v) || r->block_io.n_weight_devices;
@@ -185,7 +185,7 @@ int oc_cg_hugetlb_v2(struct oc_cgroup *cg, const struct oc_resources *r, struct 
   return 0;
 }
 
-static int rdma_write(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int rdma_write(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e) {
   if (!r->n_rdma) return 0;
   _cleanup_fd_ int fd = oc_cgf_open_w(d, "rdma.max", e);
   if (fd < 0) return oc_wrap(e, fd, "linux.resources.rdma");

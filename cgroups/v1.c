@@ -8,8 +8,9 @@
 
 #include "cgroups/cg_internal.h"
 #include "base/cleanup.h"
+#include "base/log.h"
 
-static int v1_state(const struct oc_cg_dir *d, char *buf, size_t len, struct oc_err *e) {
+OC_MUST_CHECK static int v1_state(const struct oc_cg_dir *d, char *buf, size_t len, struct oc_err *e) {
   _cleanup_free_ char *text = NULL;
   int r = oc_cgf_read(d, "freezer.state", &text, e);
   if (r == -ENOENT) return oc_fail(e, ENOENT, "%s/freezer.state: no such file", d->dirpath);
@@ -32,7 +33,7 @@ int oc_cg_v1_freeze(struct oc_cgroup *cg, bool frozen, struct oc_err *e) {
     if (oc_cg_now_ms() >= deadline) {
       if (frozen) {
         struct oc_err e2;
-        oc_cgf_write(d, "freezer.state", "THAWED", &e2);
+        if (oc_cgf_write(d, "freezer.state", "THAWED", &e2) < 0) oc_log_warn("thaw after a failed freeze: %s", e2.msg);
       }
       return oc_fail(e, ETIMEDOUT, "%s/freezer.state: still %s after 10 s", d->dirpath, st);
     }

@@ -11,6 +11,7 @@
 
 #include "cgroups/cg_internal.h"
 #include "base/cleanup.h"
+#include "base/log.h"
 
 static unsigned parse_ctl_list(const char *text) {
   unsigned m = 0;
@@ -25,7 +26,7 @@ static unsigned parse_ctl_list(const char *text) {
 }
 
 /* Enable in one parent the wanted controllers it offers; returns the mask enabled there. */
-static int enable_in(const struct oc_cg_dir *d, unsigned want, unsigned *enabled, struct oc_err *e) {
+OC_MUST_CHECK static int enable_in(const struct oc_cg_dir *d, unsigned want, unsigned *enabled, struct oc_err *e) {
   _cleanup_free_ char *avail_s = NULL, *on_s = NULL;
   int r = oc_cgf_read(d, "cgroup.controllers", &avail_s, e);
   if (r == -ENOENT) return oc_fail(e, ENOENT, "%s/cgroup.controllers: no such file", d->dirpath);
@@ -100,7 +101,7 @@ int oc_cg_v2_enable(struct oc_cgroup *cg, unsigned want, struct oc_err *e) {
 }
 
 /* Wait until cgroup.events says key == want; deadline in oc_cg_now_ms() time. */
-static int wait_events(const struct oc_cg_dir *d, const char *key, uint64_t want, int64_t deadline,
+OC_MUST_CHECK static int wait_events(const struct oc_cg_dir *d, const char *key, uint64_t want, int64_t deadline,
                        struct oc_err *e) {
   _cleanup_fd_ int fd = openat(d->fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
   if (fd < 0) return oc_fail_errno(e, "%s/cgroup.events", d->dirpath);
@@ -131,7 +132,7 @@ int oc_cg_v2_freeze(struct oc_cgroup *cg, bool frozen, struct oc_err *e) {
   if (wait_events(d, "frozen", frozen ? 1 : 0, oc_cg_now_ms() + 10000, e) == 0) return 0;
   if (frozen) {
     struct oc_err e2;
-    oc_cgf_write(d, "cgroup.freeze", "0", &e2);
+    if (oc_cgf_write(d, "cgroup.freeze", "0", &e2) < 0) oc_log_warn("thaw after a failed freeze: %s", e2.msg);
   }
   return oc_wrap(e, -1, "cgroup %s", frozen ? "freeze" : "thaw");
 }

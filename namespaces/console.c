@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "namespaces/console.h"
+#include "base/unix_socket.h"
 #include "namespaces/rootfs_internal.h"
 #include "base/cleanup.h"
 
@@ -24,7 +25,7 @@
 #endif
 
 /* The master of a new pty of the devpts mounted at /dev/pts (checked: devpts, ptmx node 5:2). */
-static int open_ptmx(int root_fd, struct oc_err *e) {
+OC_MUST_CHECK static int open_ptmx(int root_fd, struct oc_err *e) {
   _cleanup_fd_ int fd = oc_open_in_root(root_fd, "/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_NOFOLLOW, e);
   if (fd < 0) return oc_wrap(e, fd, "terminal");
   struct statfs sfs;
@@ -38,7 +39,7 @@ static int open_ptmx(int root_fd, struct oc_err *e) {
 }
 
 /* Bind the peer itself (not its /dev/pts/N path, CVE-2025-52565) over /dev/console. */
-static int bind_console(int root_fd, int peer, struct oc_err *e) {
+OC_MUST_CHECK static int bind_console(int root_fd, int peer, struct oc_err *e) {
   _cleanup_fd_ int dest = oc_open_in_root(root_fd, "/dev/console", O_PATH | O_NOFOLLOW, e);
   if (dest == -ENOENT) {
     _cleanup_fd_ int dev = oc_open_in_root(root_fd, "/dev", O_PATH | O_DIRECTORY, e);
@@ -59,7 +60,7 @@ static int bind_console(int root_fd, int peer, struct oc_err *e) {
   return oc_attach(tree, dest, "/dev/console", e);
 }
 
-static int console_setup(int socket_fd, const struct oc_process *p, bool mount_console, struct oc_err *e) {
+OC_MUST_CHECK static int console_setup(int socket_fd, const struct oc_process *p, bool mount_console, struct oc_err *e) {
   _cleanup_fd_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0) return oc_fail_errno(e, "open /");
   _cleanup_fd_ int master = open_ptmx(root, e);
@@ -83,15 +84,4 @@ int oc_console_setup(int socket_fd, const struct oc_process *p, struct oc_err *e
 
 int oc_console_setup_exec(int socket_fd, const struct oc_process *p, struct oc_err *e) {
   return console_setup(socket_fd, p, false, e);
-}
-
-int oc_console_connect(const char *path, struct oc_err *e) {
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof sa.sun_path) return oc_fail(e, ENAMETOOLONG, "console socket path too long: %s", path);
-  strcpy(sa.sun_path, path);
-  _cleanup_fd_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return oc_fail_errno(e, "socket");
-  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
-    return oc_fail_errno(e, "connect to console socket %s", path);
-  return oc_steal_fd(&fd);
 }

@@ -6,14 +6,8 @@
 #include "base/error.h"
 
 /* Runs in init after pivot_root. socket_fd: connected console socket. */
-int oc_console_setup(int socket_fd, const struct oc_process *p, struct oc_err *e);
+OC_MUST_CHECK int oc_console_setup(int socket_fd, const struct oc_process *p, struct oc_err *e);
 /* Same for `exec --tty`: the pty becomes stdio and goes to the socket, /dev/console is left alone. */
-int oc_console_setup_exec(int socket_fd, const struct oc_process *p, struct oc_err *e);
-/* Connect to --console-socket PATH (a unix stream socket); returns the fd. */
-int oc_console_connect(const char *path, struct oc_err *e);
-/* Send fd over a unix socket with SCM_RIGHTS (name is sent as data). */
-int oc_send_fd(int sock, int fd, const char *name, struct oc_err *e);
-/* Receive an fd sent with oc_send_fd. */
-int oc_recv_fd(int sock, struct oc_err *e);
+OC_MUST_CHECK int oc_console_setup_exec(int socket_fd, const struct oc_process *p, struct oc_err *e);
 
 #endif

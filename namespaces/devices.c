@@ -46,7 +46,7 @@ bool oc_rootfs_needs_dev(const struct oc_config *c) {
 }
 
 /* Split a clean path into its parent's fd (created if needed) and the last name. */
-static int open_parent(int root_fd, const char *path, char *name, size_t cap, struct oc_err *e) {
+OC_MUST_CHECK static int open_parent(int root_fd, const char *path, char *name, size_t cap, struct oc_err *e) {
   char parent[PATH_MAX];
   const char *slash = strrchr(path, '/');
   if (!slash || !slash[1] || strlen(slash + 1) >= cap) return oc_fail(e, EINVAL, "bad device path %s", path);
@@ -55,7 +55,7 @@ static int open_parent(int root_fd, const char *path, char *name, size_t cap, st
   return oc_mkpath_in_root(root_fd, parent, false, e);
 }
 
-static int bind_host_node(int root_fd, const char *path, struct oc_err *e) {
+OC_MUST_CHECK static int bind_host_node(int root_fd, const char *path, struct oc_err *e) {
   _cleanup_fd_ int tree = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   if (tree < 0) return oc_fail_errno(e, "bind device %s from the host", path);
   _cleanup_fd_ int dest = oc_mkpath_in_root(root_fd, path, true, e);
@@ -63,7 +63,7 @@ static int bind_host_node(int root_fd, const char *path, struct oc_err *e) {
   return oc_attach(tree, dest, path, e);
 }
 
-static int create_node(int root_fd, const struct dev_node *d, struct oc_err *e) {
+OC_MUST_CHECK static int create_node(int root_fd, const struct dev_node *d, struct oc_err *e) {
   char path[PATH_MAX], name[NAME_MAX + 1];
   if (oc_path_clean(d->path, path, sizeof path, e) < 0) return -1;
   mode_t type;
@@ -105,7 +105,7 @@ static bool config_mounts_proc(const struct oc_config *c) {
   return false;
 }
 
-static int dev_links(const struct oc_config *c, int dev, struct oc_err *e) {
+OC_MUST_CHECK static int dev_links(const struct oc_config *c, int dev, struct oc_err *e) {
   static const char *const links[][2] = {
       {"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
       {"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"},

@@ -13,7 +13,7 @@
 #include "base/cleanup.h"
 
 /* fd of path in the container, or -1 (and *gone) when it does not exist. */
-static int open_existing(int root_fd, const char *path, bool *gone, struct oc_err *e) {
+OC_MUST_CHECK static int open_existing(int root_fd, const char *path, bool *gone, struct oc_err *e) {
   *gone = false;
   int fd = oc_open_in_root(root_fd, path, O_PATH, e);
   if (fd == -ENOENT || fd == -ENOTDIR) *gone = true;
@@ -38,7 +38,7 @@ int oc_readonly_paths_apply(const struct oc_config *c, int root_fd, struct oc_er
   return 0;
 }
 
-static int open_dev_null(int root_fd, struct oc_err *e) {
+OC_MUST_CHECK static int open_dev_null(int root_fd, struct oc_err *e) {
   _cleanup_fd_ int fd = oc_open_in_root(root_fd, "/dev/null", O_PATH | O_NOFOLLOW, e);
   if (fd < 0) return oc_wrap(e, fd, "linux.maskedPaths");
   struct stat st;

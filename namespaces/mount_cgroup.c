@@ -70,7 +70,7 @@ static const char *own_path(char *proc_cgroup, const char *key, char *out, size_
 }
 
 /* A fresh v1 hierarchy (inside a cgroup namespace its root is the namespace's root). */
-static int fresh_v1(const struct oc_mountinfo *mi, uint64_t attrs, struct oc_err *e) {
+OC_MUST_CHECK static int fresh_v1(const struct oc_mountinfo *mi, uint64_t attrs, struct oc_err *e) {
   _cleanup_fd_ int fs = fsopen("cgroup", FSOPEN_CLOEXEC);
   if (fs < 0) return oc_fail_errno(e, "fsopen cgroup");
   char buf[512];
@@ -90,7 +90,7 @@ static int fresh_v1(const struct oc_mountinfo *mi, uint64_t attrs, struct oc_err
   return mnt < 0 ? oc_fail_errno(e, "fsmount cgroup %s", mi->super_opts) : mnt;
 }
 
-static int bind_own(const char *mountpoint, const char *root, const char *path, uint64_t attrs, struct oc_err *e) {
+OC_MUST_CHECK static int bind_own(const char *mountpoint, const char *root, const char *path, uint64_t attrs, struct oc_err *e) {
   char src[PATH_MAX];
   size_t rl = strlen(root);
   const char *rel = "";
@@ -107,7 +107,7 @@ static int bind_own(const char *mountpoint, const char *root, const char *path, 
   return oc_steal_fd(&tree);
 }
 
-static int mount_v2(const struct oc_mount *m, const struct oc_mount_opts *o, int root_fd, const char *dest,
+OC_MUST_CHECK static int mount_v2(const struct oc_mount *m, const struct oc_mount_opts *o, int root_fd, const char *dest,
                     uint64_t attrs, bool unified, struct oc_err *e) {
   _cleanup_fd_ int dfd = oc_mkpath_in_root(root_fd, dest, false, e);
   if (dfd < 0) return -1;
@@ -127,7 +127,7 @@ static int mount_v2(const struct oc_mount *m, const struct oc_mount_opts *o, int
 }
 
 /* One host hierarchy (mi) under the tmpfs tmp. */
-static int mount_hierarchy(const struct oc_mountinfo *mi, bool cgns, char *proc_cgroup, int tmp, const char *dest,
+OC_MUST_CHECK static int mount_hierarchy(const struct oc_mountinfo *mi, bool cgns, char *proc_cgroup, int tmp, const char *dest,
                            uint64_t attrs, struct oc_err *e) {
   bool v2 = strcmp(mi->fstype, "cgroup2") == 0;
   const char *name = strrchr(mi->mountpoint, '/') + 1;
@@ -162,7 +162,7 @@ static bool is_host_hierarchy(const struct oc_mountinfo *mi) {
   return slash && slash[1] && (size_t)(slash - mi->mountpoint) == rl && strncmp(mi->mountpoint, CGROUP_ROOT, rl) == 0;
 }
 
-static int mount_v1_from(const struct oc_config *c, const struct oc_mount_opts *o, int root_fd, const char *dest,
+OC_MUST_CHECK static int mount_v1_from(const struct oc_config *c, const struct oc_mount_opts *o, int root_fd, const char *dest,
                          uint64_t attrs, const struct oc_mountinfo_table *mt, char *proc_cgroup,
                          struct oc_err *e) {
   bool cgns = oc_config_ns(c, OC_NS_CGROUP) != NULL;
@@ -184,7 +184,7 @@ static int mount_v1_from(const struct oc_config *c, const struct oc_mount_opts *
   return 0;
 }
 
-static int mount_v1(const struct oc_config *c, const struct oc_mount_opts *o, int root_fd, const char *dest,
+OC_MUST_CHECK static int mount_v1(const struct oc_config *c, const struct oc_mount_opts *o, int root_fd, const char *dest,
                     uint64_t attrs, struct oc_err *e) {
   struct oc_mountinfo_table mt;
   _cleanup_free_ char *pc = NULL;

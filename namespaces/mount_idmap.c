@@ -25,7 +25,7 @@ static size_t n_source_trees;
 
 /* The pid of our child as the mounted /proc numbers it: we may be in a pid namespace of our own
  * while /proc is still the host's. */
-static pid_t proc_pid_of(int pidfd, struct oc_err *e) {
+OC_MUST_CHECK static pid_t proc_pid_of(int pidfd, struct oc_err *e) {
   char path[64], buf[512];
   snprintf(path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
   _cleanup_fd_ int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -48,7 +48,7 @@ static bool selinux_enabled(void) {
 
 /* Per-mount attributes of a bind clone. A flag locked by a less privileged user namespace cannot be
  * cleared: retry without clearing anything, as runc keeps the locked flags. */
-static int set_bind_attrs(int tree, const struct oc_mount_opts *o, const char *dest, struct oc_err *e) {
+OC_MUST_CHECK static int set_bind_attrs(int tree, const struct oc_mount_opts *o, const char *dest, struct oc_err *e) {
   if (o->attr_set || o->attr_clr) {
     struct mount_attr a = {.attr_set = o->attr_set, .attr_clr = o->attr_clr};
     int r = mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof a);
@@ -68,20 +68,20 @@ static int set_bind_attrs(int tree, const struct oc_mount_opts *o, const char *d
   return 0;
 }
 
-static int apply_propagations(int mnt, const struct oc_mount_opts *o, const char *dest, struct oc_err *e) {
+OC_MUST_CHECK static int apply_propagations(int mnt, const struct oc_mount_opts *o, const char *dest, struct oc_err *e) {
   for (size_t i = 0; i < o->n_prop; i++)
     if (oc_apply_propagation(mnt, o->prop[i], dest, e) < 0) return -1;
   return 0;
 }
 
 /* A destination that resolves into a mounted procfs may only be one of the allowed files. */
-static int check_in_proc(int dest_fd, const char *dest, bool proc_root_ok, struct oc_err *e) {
+OC_MUST_CHECK static int check_in_proc(int dest_fd, const char *dest, bool proc_root_ok, struct oc_err *e) {
   if (!fs_is(dest_fd, PROC_SUPER_MAGIC) || oc_proc_dest_allowed(dest)) return 0;
   if (proc_root_ok && strcmp(dest, "/proc") == 0) return 0;
   return oc_fail(e, EPERM, "%s cannot be mounted because it is inside /proc", dest);
 }
 
-static int mount_bind(const struct oc_config *c, const struct oc_mount *m, size_t idx,
+OC_MUST_CHECK static int mount_bind(const struct oc_config *c, const struct oc_mount *m, size_t idx,
                       const struct oc_mount_opts *o, int root_fd, const char *dest, struct oc_err *e) {
   _cleanup_fd_ int tree = oc_take_source_tree(idx);
   if (tree < 0 && (tree = oc_bind_source_tree(c, m, o, e)) < 0) return -1;
@@ -115,7 +115,7 @@ static const char *host_fallback(const char *type) {
   return NULL;
 }
 
-static int mount_fs(const struct oc_config *c, const struct oc_mount *m, const struct oc_mount_opts *o,
+OC_MUST_CHECK static int mount_fs(const struct oc_config *c, const struct oc_mount *m, const struct oc_mount_opts *o,
                     int root_fd, const char *dest, int *dev_ro_fd, struct oc_err *e) {
   const char *type = m->type;
   bool proc = strcmp(type, "proc") == 0, sysfs = strcmp(type, "sysfs") == 0;
@@ -177,7 +177,7 @@ static int mount_fs(const struct oc_config *c, const struct oc_mount *m, const s
   return 0;
 }
 
-static int mount_one(const struct oc_config *c, size_t idx, int root_fd, int *dev_ro_fd, struct oc_err *e) {
+OC_MUST_CHECK static int mount_one(const struct oc_config *c, size_t idx, int root_fd, int *dev_ro_fd, struct oc_err *e) {
   const struct oc_mount *m = &c->mounts[idx];
   char dest[PATH_MAX];
   if (oc_path_clean(m->destination, dest, sizeof dest, e) < 0) return -1;

@@ -11,20 +11,20 @@
 /* clone3 like fork: returns 0 in the child, the pid in the parent (and a pidfd in *pidfd if not
  * NULL). cgroup_fd >= 0 adds CLONE_INTO_CGROUP; *into_cgroup tells whether that was honoured
  * (kernels without clone3 fall back to a plain clone). */
-pid_t oc_clone3(uint64_t flags, int cgroup_fd, int *pidfd, bool *into_cgroup, struct oc_err *e);
+OC_MUST_CHECK pid_t oc_clone3(uint64_t flags, int cgroup_fd, int *pidfd, bool *into_cgroup, struct oc_err *e);
 /* CLONE_NEW* flags for the namespaces the config asks to be created at clone time (time and
  * cgroup namespaces are unshared later by the init, see runtime/init.c). */
 uint64_t oc_ns_clone_flags(const struct oc_config *c);
 /* Open the namespaces joined by path; fds[t] = -1 for the others. */
-int oc_ns_open_joined(const struct oc_config *c, int fds[OC_NS_COUNT], struct oc_err *e);
+OC_MUST_CHECK int oc_ns_open_joined(const struct oc_config *c, int fds[OC_NS_COUNT], struct oc_err *e);
 void oc_ns_close(int fds[OC_NS_COUNT]);
 /* setns into every open fd except those of the types in skip (bit = 1 << type). User first. */
-int oc_ns_join(const int fds[OC_NS_COUNT], unsigned skip, struct oc_err *e);
+OC_MUST_CHECK int oc_ns_join(const int fds[OC_NS_COUNT], unsigned skip, struct oc_err *e);
 /* Write one map file ("uid_map" or "gid_map") of pid; nothing when m is empty. */
-int oc_ns_write_id_map(pid_t pid, const char *file, const struct oc_id_maps *m, struct oc_err *e);
+OC_MUST_CHECK int oc_ns_write_id_map(pid_t pid, const char *file, const struct oc_id_maps *m, struct oc_err *e);
 /* Write /proc/<pid>/uid_map and gid_map from linux.uidMappings / gidMappings. */
-int oc_ns_write_id_maps(pid_t pid, const struct oc_config *c, struct oc_err *e);
+OC_MUST_CHECK int oc_ns_write_id_maps(pid_t pid, const struct oc_config *c, struct oc_err *e);
 /* unshare(CLONE_NEWTIME) and write linux.timeOffsets; the process enters it at execve. */
-int oc_ns_new_time(const struct oc_config *c, struct oc_err *e);
+OC_MUST_CHECK int oc_ns_new_time(const struct oc_config *c, struct oc_err *e);
 
 #endif

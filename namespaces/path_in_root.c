@@ -59,11 +59,11 @@ int oc_open_in_root(int root_fd, const char *path, int flags, struct oc_err *e) 
   return fd;
 }
 
-static int mkpath_in_root(int root_fd, const char *path, bool file, int depth, struct oc_err *e);
+OC_MUST_CHECK static int mkpath_in_root(int root_fd, const char *path, bool file, int depth, struct oc_err *e);
 
 /* name (in parent, at prefix) is a symlink to nowhere: continue with its target, resolved inside
  * the root as the kernel would with RESOLVE_IN_ROOT, followed by the rest of the path. */
-static int follow_dangling(int root_fd, int parent, const char *name, const char *prefix,
+OC_MUST_CHECK static int follow_dangling(int root_fd, int parent, const char *name, const char *prefix,
                            const char *rest, bool file, int depth, struct oc_err *e) {
   char target[PATH_MAX], joined[PATH_MAX * 2 + 2], clean[PATH_MAX];
   ssize_t n = readlinkat(parent, name, target, sizeof target - 1);
@@ -83,7 +83,7 @@ int oc_mkpath_in_root(int root_fd, const char *path, bool file, struct oc_err *e
   return mkpath_in_root(root_fd, path, file, 0, e);
 }
 
-static int mkpath_in_root(int root_fd, const char *path, bool file, int depth, struct oc_err *e) {
+OC_MUST_CHECK static int mkpath_in_root(int root_fd, const char *path, bool file, int depth, struct oc_err *e) {
   int fd = openat2_in_root(root_fd, path, O_PATH);
   if (fd >= 0) return fd;
   if (errno != ENOENT) return oc_fail_errno(e, "open %s in the container", path);

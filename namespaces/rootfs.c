@@ -21,7 +21,7 @@ static bool path_under(const char *path, const char *dir) {
 
 /* pivot_root refuses a shared parent mount, a bind under a shared mount would propagate to the host
  * and an unbindable one cannot be bound at all: make the mount holding the rootfs private then. */
-static int make_parent_private(const char *rootfs, struct oc_err *e) {
+OC_MUST_CHECK static int make_parent_private(const char *rootfs, struct oc_err *e) {
   struct oc_mountinfo_table mt;
   if (oc_mountinfo_read(&mt, e) < 0) return -1;
   const struct oc_mountinfo *best = NULL;
@@ -41,14 +41,14 @@ static int make_parent_private(const char *rootfs, struct oc_err *e) {
   return r;
 }
 
-static int root_propagation(const struct oc_config *c, unsigned long *flags, struct oc_err *e) {
+OC_MUST_CHECK static int root_propagation(const struct oc_config *c, unsigned long *flags, struct oc_err *e) {
   *flags = MS_SLAVE | MS_REC;
   if (c->rootfs_propagation && !oc_propagation_parse(c->rootfs_propagation, flags))
     return oc_fail(e, EINVAL, "linux.rootfsPropagation: unknown propagation \"%s\"", c->rootfs_propagation);
   return 0;
 }
 
-static int prepare_root(const struct oc_config *c, const char *rootfs, struct oc_err *e) {
+OC_MUST_CHECK static int prepare_root(const struct oc_config *c, const char *rootfs, struct oc_err *e) {
   unsigned long prop;
   if (root_propagation(c, &prop, e) < 0) return -1;
   if (mount(NULL, "/", NULL, prop, NULL) < 0) return oc_fail_errno(e, "set the propagation of /");
@@ -85,7 +85,7 @@ out:
 
 /* --no-pivot: the host's full procfs and sysfs mounts stay in the namespace below the moved root;
  * detach them (or cover them when locked) so a chroot escape finds nothing, then MS_MOVE. */
-static int hide_host_proc_sys(const char *rootfs, struct oc_err *e) {
+OC_MUST_CHECK static int hide_host_proc_sys(const char *rootfs, struct oc_err *e) {
   struct oc_mountinfo_table mt;
   if (oc_mountinfo_read(&mt, e) < 0) return -1;
   int r = 0;
@@ -107,7 +107,7 @@ static int hide_host_proc_sys(const char *rootfs, struct oc_err *e) {
   return r;
 }
 
-static int move_root(const char *rootfs, struct oc_err *e) {
+OC_MUST_CHECK static int move_root(const char *rootfs, struct oc_err *e) {
   if (hide_host_proc_sys(rootfs, e) < 0) return -1;
   if (chdir(rootfs) < 0) return oc_fail_errno(e, "chdir %s", rootfs);
   if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0) return oc_fail_errno(e, "move %s to /", rootfs);

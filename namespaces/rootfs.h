@@ -9,21 +9,21 @@
 
 /* Reject what cannot work before anything is created (unknown mount type, bad option, relative
  * destination, bad propagation, missing rootfs). rootfs is the absolute rootfs path. */
-int oc_rootfs_validate(const struct oc_config *c, const char *rootfs, struct oc_err *e);
+OC_MUST_CHECK int oc_rootfs_validate(const struct oc_config *c, const char *rootfs, struct oc_err *e);
 /* Before pivot_root: rootfs propagation, bind the rootfs onto itself, every config mount,
  * default devices, /dev symlinks, /dev/pts/ptmx, linux.devices. */
-int oc_rootfs_prepare(const struct oc_config *c, const char *rootfs, struct oc_err *e);
+OC_MUST_CHECK int oc_rootfs_prepare(const struct oc_config *c, const char *rootfs, struct oc_err *e);
 /* pivot_root into rootfs (or MS_MOVE + chroot when no_pivot), detach the old root, chdir("/"). */
-int oc_rootfs_pivot(const char *rootfs, bool no_pivot, struct oc_err *e);
+OC_MUST_CHECK int oc_rootfs_pivot(const char *rootfs, bool no_pivot, struct oc_err *e);
 /* After pivot_root: maskedPaths (over a verified /dev/null), readonlyPaths, root.readonly. */
-int oc_rootfs_finalize(const struct oc_config *c, struct oc_err *e);
+OC_MUST_CHECK int oc_rootfs_finalize(const struct oc_config *c, struct oc_err *e);
 /* Write linux.sysctl through the container's /proc/sys (verified procfs). */
-int oc_sysctl_apply(const struct oc_config *c, struct oc_err *e);
+OC_MUST_CHECK int oc_sysctl_apply(const struct oc_config *c, struct oc_err *e);
 /* In the runtime, before cloning the init: open the bind mount sources as detached trees when the
  * init could not (a user namespace: host paths it may not reach, host filesystems it may not
  * idmap). The clone inherits them and oc_rootfs_prepare uses them; call oc_rootfs_close_sources()
  * in the runtime once the init is cloned (and on error). */
-int oc_rootfs_open_sources(const struct oc_config *c, struct oc_err *e);
+OC_MUST_CHECK int oc_rootfs_open_sources(const struct oc_config *c, struct oc_err *e);
 void oc_rootfs_close_sources(void);
 
 /* For `features`: the i-th mount option ocrun understands, NULL past the end. */

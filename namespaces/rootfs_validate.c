@@ -30,7 +30,7 @@ static bool in_proc_filesystems(const char *type) {
   return false;
 }
 
-static int probe_fs(const struct oc_mount *m, size_t idx, const struct oc_mount_opts *o, struct oc_err *e) {
+OC_MUST_CHECK static int probe_fs(const struct oc_mount *m, size_t idx, const struct oc_mount_opts *o, struct oc_err *e) {
   _cleanup_fd_ int fs = fsopen(m->type, FSOPEN_CLOEXEC);
   if (fs < 0) {
     if (errno == ENODEV || (errno != ENOSYS && errno != EPERM && !in_proc_filesystems(m->type)))
@@ -62,7 +62,7 @@ static int probe_fs(const struct oc_mount *m, size_t idx, const struct oc_mount_
 
 static bool has_maps(const struct oc_mount *m) { return m->uid_mappings.n || m->gid_mappings.n; }
 
-static int validate_bind(const struct oc_config *c, const struct oc_mount *m, size_t idx,
+OC_MUST_CHECK static int validate_bind(const struct oc_config *c, const struct oc_mount *m, size_t idx,
                          const struct oc_mount_opts *o, const char *dest, struct oc_err *e) {
   if (!m->source || !m->source[0]) return oc_fail(e, EINVAL, "mounts[%zu]: bind mount on %s has no source", idx, dest);
   if (strncmp(dest, "/proc/", 6) == 0 && !oc_proc_dest_allowed(dest))
@@ -76,7 +76,7 @@ static int validate_bind(const struct oc_config *c, const struct oc_mount *m, si
   return 0;
 }
 
-static int validate_mount(const struct oc_config *c, size_t idx, struct oc_err *e) {
+OC_MUST_CHECK static int validate_mount(const struct oc_config *c, size_t idx, struct oc_err *e) {
   const struct oc_mount *m = &c->mounts[idx];
   char dest[PATH_MAX];
   if (!m->destination || m->destination[0] != '/')
@@ -102,7 +102,7 @@ static int validate_mount(const struct oc_config *c, size_t idx, struct oc_err *
   return r;
 }
 
-static int validate_devices(const struct oc_config *c, struct oc_err *e) {
+OC_MUST_CHECK static int validate_devices(const struct oc_config *c, struct oc_err *e) {
   for (size_t i = 0; i < c->n_devices; i++) {
     const struct oc_device *d = &c->devices[i];
     if (!d->path || d->path[0] != '/')
@@ -113,7 +113,7 @@ static int validate_devices(const struct oc_config *c, struct oc_err *e) {
   return 0;
 }
 
-static int validate_paths(const struct oc_strv *v, const char *key, struct oc_err *e) {
+OC_MUST_CHECK static int validate_paths(const struct oc_strv *v, const char *key, struct oc_err *e) {
   for (size_t i = 0; i < v->n; i++)
     if (v->v[i][0] != '/') return oc_fail(e, EINVAL, "%s: \"%s\" is not an absolute path", key, v->v[i]);
   return 0;

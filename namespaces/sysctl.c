@@ -41,7 +41,7 @@ int oc_sysctl_validate(const struct oc_config *c, struct oc_err *e) {
 }
 
 /* "net.ipv4.ip_forward" -> "net/ipv4/ip_forward"; a key already written with slashes is kept. */
-static int key_path(const char *key, char *out, size_t cap, struct oc_err *e) {
+OC_MUST_CHECK static int key_path(const char *key, char *out, size_t cap, struct oc_err *e) {
   if (snprintf(out, cap, "%s", key) >= (int)cap) return oc_fail(e, ENAMETOOLONG, "linux.sysctl: key too long: %s", key);
   if (!strchr(out, '/'))
     for (char *p = out; *p; p++)
@@ -57,7 +57,7 @@ static int key_path(const char *key, char *out, size_t cap, struct oc_err *e) {
   return 0;
 }
 
-static int open_proc_sys(struct oc_err *e) {
+OC_MUST_CHECK static int open_proc_sys(struct oc_err *e) {
   _cleanup_fd_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0) return oc_fail_errno(e, "open /");
   _cleanup_fd_ int fd = oc_open_in_root(root, "/proc/sys", O_PATH | O_DIRECTORY, e);

@@ -11,19 +11,19 @@
 #include "base/cleanup.h"
 
 /* Any 1.x.y (with pre-release or build suffixes) is accepted; other majors are not. */
-static int check_version(const char *v, struct oc_err *e) {
+OC_MUST_CHECK static int check_version(const char *v, struct oc_err *e) {
   if (v[0] == '1' && v[1] == '.' && v[2] >= '0' && v[2] <= '9') return 0;
   return oc_fail(e, EINVAL, "unsupported ociVersion \"%.64s\"", v);
 }
 
-static int parse_root(yajl_val o, struct oc_config *c, struct oc_err *e) {
+OC_MUST_CHECK static int parse_root(yajl_val o, struct oc_config *c, struct oc_err *e) {
   if (oc_j_req(oc_j_str(o, "root", "path", &c->root.path, e), "root", "path", e) < 0 ||
       oc_j_bool(o, "root", "readonly", &c->root.readonly, e) < 0)
     return -1;
   return 0;
 }
 
-static int parse_mounts(yajl_val a, struct oc_config *c, struct oc_err *e) {
+OC_MUST_CHECK static int parse_mounts(yajl_val a, struct oc_config *c, struct oc_err *e) {
   c->mounts = oc_j_calloc(a->u.array.len, sizeof *c->mounts, e);
   if (!c->mounts) return -1;
   c->n_mounts = a->u.array.len;
@@ -43,7 +43,7 @@ static int parse_mounts(yajl_val a, struct oc_config *c, struct oc_err *e) {
   return 0;
 }
 
-static int parse_hook_list(yajl_val a, const char *kind, struct oc_hooks *h, struct oc_err *e) {
+OC_MUST_CHECK static int parse_hook_list(yajl_val a, const char *kind, struct oc_hooks *h, struct oc_err *e) {
   h->v = oc_j_calloc(a->u.array.len, sizeof *h->v, e);
   if (!h->v) return -1;
   h->n = a->u.array.len;
@@ -62,7 +62,7 @@ static int parse_hook_list(yajl_val a, const char *kind, struct oc_hooks *h, str
   return 0;
 }
 
-static int parse_hooks(yajl_val o, struct oc_config *c, struct oc_err *e) {
+OC_MUST_CHECK static int parse_hooks(yajl_val o, struct oc_config *c, struct oc_err *e) {
   for (int k = 0; k < OC_HOOK_COUNT; k++) {
     const char *name = oc_hook_kind_name((enum oc_hook_kind)k);
     yajl_val a;
@@ -73,7 +73,7 @@ static int parse_hooks(yajl_val o, struct oc_config *c, struct oc_err *e) {
   return 0;
 }
 
-static int from_tree(yajl_val t, struct oc_config *c, struct oc_err *e) {
+OC_MUST_CHECK static int from_tree(yajl_val t, struct oc_config *c, struct oc_err *e) {
   yajl_val o;
   if (!YAJL_IS_OBJECT(t)) return oc_fail(e, EINVAL, "config: expected a JSON object");
   if (oc_j_req(oc_j_str(t, "", "ociVersion", &c->oci_version, e), "", "ociVersion", e) < 0 ||
@@ -99,7 +99,7 @@ static int from_tree(yajl_val t, struct oc_config *c, struct oc_err *e) {
 }
 
 /* what (a file name, or NULL) prefixes every error. */
-static int parse_named(const char *json, size_t len, const char *what, struct oc_config **out,
+OC_MUST_CHECK static int parse_named(const char *json, size_t len, const char *what, struct oc_config **out,
                        struct oc_err *e) {
   yajl_val tree;
   *out = NULL;

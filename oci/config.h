@@ -206,17 +206,21 @@ struct oc_config {
 };
 
 /* Parse config.json text. Errors name the config key, e.g. "process.args: must be an array of strings". */
-int oc_config_parse(const char *json, size_t len, struct oc_config **out, struct oc_err *e);
+OC_MUST_CHECK int oc_config_parse(const char *json, size_t len, struct oc_config **out, struct oc_err *e);
 /* Read and parse a file (a bundle's config.json). */
-int oc_config_load(const char *path, struct oc_config **out, struct oc_err *e);
+OC_MUST_CHECK int oc_config_load(const char *path, struct oc_config **out, struct oc_err *e);
 void oc_config_free(struct oc_config *c);
+static inline void oc_config_freep(struct oc_config **c) {
+  if (*c) oc_config_free(*c);
+}
+#define _cleanup_config_ __attribute__((cleanup(oc_config_freep)))
 
 /* Parse a process object (exec --process FILE). */
-int oc_process_parse(const char *json, size_t len, struct oc_process *out, struct oc_err *e);
+OC_MUST_CHECK int oc_process_parse(const char *json, size_t len, struct oc_process *out, struct oc_err *e);
 void oc_process_release(struct oc_process *p);
 
 /* Parse a LinuxResources object (update --resources). */
-int oc_resources_parse(const char *json, size_t len, struct oc_resources *out, struct oc_err *e);
+OC_MUST_CHECK int oc_resources_parse(const char *json, size_t len, struct oc_resources *out, struct oc_err *e);
 void oc_resources_release(struct oc_resources *r);
 
 /* Lookup helpers for names used in config.json (also used by `features` and the CLI). */

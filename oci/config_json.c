@@ -11,7 +11,7 @@
 
 /* Reject what the yajl tree cannot hold safely: deep nesting (yajl_tree_free recurses),
  * NUL bytes and "\u0000" escapes (the tree keeps C strings, a NUL would cut a value short). */
-static int scan_json(const char *s, size_t len, struct oc_err *e) {
+OC_MUST_CHECK static int scan_json(const char *s, size_t len, struct oc_err *e) {
   size_t depth = 0;
   bool in_str = false, esc = false;
   for (size_t i = 0; i < len; i++) {
@@ -51,7 +51,7 @@ static int scan_json(const char *s, size_t len, struct oc_err *e) {
 }
 
 /* yajl's message spans three lines (text, context, caret): keep it to one. */
-static int parse_error(struct oc_err *e, const char *ebuf) {
+OC_MUST_CHECK static int parse_error(struct oc_err *e, const char *ebuf) {
   char msg[256] = "", ctx[160] = "";
   const char *nl = strchr(ebuf, '\n');
   size_t n = nl ? (size_t)(nl - ebuf) : strlen(ebuf);
@@ -73,7 +73,7 @@ static int parse_error(struct oc_err *e, const char *ebuf) {
   return oc_fail(e, EINVAL, "invalid JSON: %s", msg);
 }
 
-static int parse_tree(const char *json, size_t len, yajl_val *out, struct oc_err *e) {
+OC_MUST_CHECK static int parse_tree(const char *json, size_t len, yajl_val *out, struct oc_err *e) {
   if (len > OC_JSON_MAX_SIZE)
     return oc_fail(e, EFBIG, "too large (%zu bytes, limit %u)", len, OC_JSON_MAX_SIZE);
   if (scan_json(json, len, e) < 0) return -1;

@@ -14,59 +14,59 @@
 #define OC_JPATH_MAX 256
 
 /* Parse JSON text (size, nesting and NUL checks first). what (may be NULL) prefixes errors. */
-int oc_json_parse(const char *json, size_t len, const char *what, yajl_val *out, struct oc_err *e);
+OC_MUST_CHECK int oc_json_parse(const char *json, size_t len, const char *what, yajl_val *out, struct oc_err *e);
 
 /* "path.key", "path.key[i]" ("key" alone when path is empty). */
 void oc_jpath(char *buf, const char *path, const char *key);
 void oc_jpath_index(char *buf, const char *path, const char *key, size_t i);
 
 /* Error helpers: "path.key: message". */
-int oc_j_fail(struct oc_err *e, const char *path, const char *key, const char *fmt, ...)
+OC_MUST_CHECK int oc_j_fail(struct oc_err *e, const char *path, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Turn a getter's 0 (absent) into a "required" error; passes errors through; 0 if present. */
-int oc_j_req(int r, const char *path, const char *key, struct oc_err *e);
+OC_MUST_CHECK int oc_j_req(int r, const char *path, const char *key, struct oc_err *e);
 
 yajl_val oc_j_member(yajl_val obj, const char *key); /* last occurrence; NULL if absent/null */
-void *oc_j_calloc(size_t n, size_t size, struct oc_err *e);
+OC_MUST_CHECK void *oc_j_calloc(size_t n, size_t size, struct oc_err *e);
 
 /* Values (key may be NULL when path already names the value, e.g. "mounts[2]"). */
-int oc_jv_object(yajl_val v, const char *path, const char *key, struct oc_err *e);
-int oc_jv_uint(yajl_val v, const char *path, const char *key, uint64_t max, uint64_t *out,
+OC_MUST_CHECK int oc_jv_object(yajl_val v, const char *path, const char *key, struct oc_err *e);
+OC_MUST_CHECK int oc_jv_uint(yajl_val v, const char *path, const char *key, uint64_t max, uint64_t *out,
                struct oc_err *e);
-int oc_jv_sint(yajl_val v, const char *path, const char *key, int64_t min, int64_t max,
+OC_MUST_CHECK int oc_jv_sint(yajl_val v, const char *path, const char *key, int64_t min, int64_t max,
                int64_t *out, struct oc_err *e);
 
 /* Members of an object. */
-int oc_j_object(yajl_val obj, const char *path, const char *key, yajl_val *out, struct oc_err *e);
-int oc_j_array(yajl_val obj, const char *path, const char *key, yajl_val *out, struct oc_err *e);
-int oc_j_str(yajl_val obj, const char *path, const char *key, char **out, struct oc_err *e);
-int oc_j_bool(yajl_val obj, const char *path, const char *key, bool *out, struct oc_err *e);
-int oc_j_obool(yajl_val obj, const char *path, const char *key, oc_bool *out, struct oc_err *e);
-int oc_j_uint(yajl_val obj, const char *path, const char *key, uint64_t max, uint64_t *out,
+OC_MUST_CHECK int oc_j_object(yajl_val obj, const char *path, const char *key, yajl_val *out, struct oc_err *e);
+OC_MUST_CHECK int oc_j_array(yajl_val obj, const char *path, const char *key, yajl_val *out, struct oc_err *e);
+OC_MUST_CHECK int oc_j_str(yajl_val obj, const char *path, const char *key, char **out, struct oc_err *e);
+OC_MUST_CHECK int oc_j_bool(yajl_val obj, const char *path, const char *key, bool *out, struct oc_err *e);
+OC_MUST_CHECK int oc_j_obool(yajl_val obj, const char *path, const char *key, oc_bool *out, struct oc_err *e);
+OC_MUST_CHECK int oc_j_uint(yajl_val obj, const char *path, const char *key, uint64_t max, uint64_t *out,
               struct oc_err *e);
-int oc_j_u32(yajl_val obj, const char *path, const char *key, uint32_t *out, struct oc_err *e);
-int oc_j_sint(yajl_val obj, const char *path, const char *key, int64_t min, int64_t max,
+OC_MUST_CHECK int oc_j_u32(yajl_val obj, const char *path, const char *key, uint32_t *out, struct oc_err *e);
+OC_MUST_CHECK int oc_j_sint(yajl_val obj, const char *path, const char *key, int64_t min, int64_t max,
               int64_t *out, struct oc_err *e);
-int oc_j_ou64(yajl_val obj, const char *path, const char *key, uint64_t max, oc_u64 *out,
+OC_MUST_CHECK int oc_j_ou64(yajl_val obj, const char *path, const char *key, uint64_t max, oc_u64 *out,
               struct oc_err *e);
-int oc_j_oi64(yajl_val obj, const char *path, const char *key, int64_t min, int64_t max,
+OC_MUST_CHECK int oc_j_oi64(yajl_val obj, const char *path, const char *key, int64_t min, int64_t max,
               oc_i64 *out, struct oc_err *e);
-int oc_j_strv(yajl_val obj, const char *path, const char *key, struct oc_strv *out,
+OC_MUST_CHECK int oc_j_strv(yajl_val obj, const char *path, const char *key, struct oc_strv *out,
               struct oc_err *e);
-int oc_j_kvv(yajl_val obj, const char *path, const char *key, struct oc_kvv *out,
+OC_MUST_CHECK int oc_j_kvv(yajl_val obj, const char *path, const char *key, struct oc_kvv *out,
              struct oc_err *e);
-int oc_j_id_maps(yajl_val obj, const char *path, const char *key, struct oc_id_maps *out,
+OC_MUST_CHECK int oc_j_id_maps(yajl_val obj, const char *path, const char *key, struct oc_id_maps *out,
                  struct oc_err *e);
 
 void oc_strv_release(struct oc_strv *v);
 void oc_kvv_release(struct oc_kvv *v);
 
 /* Sub-parsers on an already parsed tree (path = the object's dotted name, "" at top level). */
-int oc_process_from_tree(yajl_val v, const char *path, struct oc_process *p, struct oc_err *e);
-int oc_resources_from_tree(yajl_val v, const char *path, struct oc_resources *r,
+OC_MUST_CHECK int oc_process_from_tree(yajl_val v, const char *path, struct oc_process *p, struct oc_err *e);
+OC_MUST_CHECK int oc_resources_from_tree(yajl_val v, const char *path, struct oc_resources *r,
                            struct oc_err *e);
-int oc_linux_from_tree(yajl_val v, const char *path, struct oc_config *c, struct oc_err *e);
-int oc_seccomp_from_tree(yajl_val v, const char *path, struct oc_seccomp *s, struct oc_err *e);
+OC_MUST_CHECK int oc_linux_from_tree(yajl_val v, const char *path, struct oc_config *c, struct oc_err *e);
+OC_MUST_CHECK int oc_seccomp_from_tree(yajl_val v, const char *path, struct oc_seccomp *s, struct oc_err *e);
 void oc_seccomp_release(struct oc_seccomp *s);
 
 #endif

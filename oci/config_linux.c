@@ -6,7 +6,7 @@
 #include "oci/config_json.h"
 #include "oci/names.h"
 
-static int parse_namespaces(yajl_val a, const char *path, struct oc_config *c, struct oc_err *e) {
+OC_MUST_CHECK static int parse_namespaces(yajl_val a, const char *path, struct oc_config *c, struct oc_err *e) {
   for (size_t i = 0; i < a->u.array.len; i++) {
     yajl_val o = a->u.array.values[i];
     char ip[OC_JPATH_MAX], *type = NULL;
@@ -27,7 +27,7 @@ static int parse_namespaces(yajl_val a, const char *path, struct oc_config *c, s
   return 0;
 }
 
-static int parse_time_offsets(yajl_val o, const char *path, struct oc_config *c,
+OC_MUST_CHECK static int parse_time_offsets(yajl_val o, const char *path, struct oc_config *c,
                               struct oc_err *e) {
   for (size_t i = 0; i < o->u.object.len; i++) {
     const char *key = o->u.object.keys[i];
@@ -56,7 +56,7 @@ static int parse_time_offsets(yajl_val o, const char *path, struct oc_config *c,
   return 0;
 }
 
-static int parse_devices(yajl_val a, const char *path, struct oc_config *c, struct oc_err *e) {
+OC_MUST_CHECK static int parse_devices(yajl_val a, const char *path, struct oc_config *c, struct oc_err *e) {
   c->devices = oc_j_calloc(a->u.array.len, sizeof *c->devices, e);
   if (!c->devices) return -1;
   c->n_devices = a->u.array.len;
@@ -87,7 +87,7 @@ static int parse_devices(yajl_val a, const char *path, struct oc_config *c, stru
   return 0;
 }
 
-static int parse_personality(yajl_val o, const char *path, struct oc_config *c,
+OC_MUST_CHECK static int parse_personality(yajl_val o, const char *path, struct oc_config *c,
                              struct oc_err *e) {
   char *domain = NULL;
   struct oc_strv flags = {0};
@@ -115,7 +115,7 @@ static int parse_personality(yajl_val o, const char *path, struct oc_config *c,
   return r < 0 ? -1 : 0;
 }
 
-static int check_propagation(const char *p, const char *path, struct oc_err *e) {
+OC_MUST_CHECK static int check_propagation(const char *p, const char *path, struct oc_err *e) {
   static const char *const ok[] = {"shared",  "slave",  "private",  "unbindable",
                                    "rshared", "rslave", "rprivate", "runbindable"};
   if (!p || !p[0]) return 0;

@@ -5,7 +5,7 @@
 #include "oci/config_json.h"
 #include "oci/names.h"
 
-static int parse_user(yajl_val o, const char *path, struct oc_user *u, struct oc_err *e) {
+OC_MUST_CHECK static int parse_user(yajl_val o, const char *path, struct oc_user *u, struct oc_err *e) {
   yajl_val gids;
   if (oc_j_u32(o, path, "uid", &u->uid, e) < 0 || oc_j_u32(o, path, "gid", &u->gid, e) < 0 ||
       oc_j_ou64(o, path, "umask", UINT32_MAX, &u->umask, e) < 0 ||
@@ -27,7 +27,7 @@ static int parse_user(yajl_val o, const char *path, struct oc_user *u, struct oc
   return 0;
 }
 
-static int cap_set(yajl_val o, const char *path, const char *key, uint64_t *mask,
+OC_MUST_CHECK static int cap_set(yajl_val o, const char *path, const char *key, uint64_t *mask,
                    struct oc_err *e) {
   struct oc_strv names = {0};
   int r = oc_j_strv(o, path, key, &names, e);
@@ -42,7 +42,7 @@ static int cap_set(yajl_val o, const char *path, const char *key, uint64_t *mask
   return r < 0 ? -1 : 0;
 }
 
-static int parse_caps(yajl_val o, const char *path, struct oc_caps *c, struct oc_err *e) {
+OC_MUST_CHECK static int parse_caps(yajl_val o, const char *path, struct oc_caps *c, struct oc_err *e) {
   c->set = true;
   if (cap_set(o, path, "bounding", &c->bounding, e) < 0 ||
       cap_set(o, path, "effective", &c->effective, e) < 0 ||
@@ -53,7 +53,7 @@ static int parse_caps(yajl_val o, const char *path, struct oc_caps *c, struct oc
   return 0;
 }
 
-static int parse_rlimits(yajl_val a, const char *path, struct oc_process *p, struct oc_err *e) {
+OC_MUST_CHECK static int parse_rlimits(yajl_val a, const char *path, struct oc_process *p, struct oc_err *e) {
   size_t n = a->u.array.len;
   p->rlimits = oc_j_calloc(n, sizeof *p->rlimits, e);
   if (!p->rlimits) return -1;
@@ -80,7 +80,7 @@ static int parse_rlimits(yajl_val a, const char *path, struct oc_process *p, str
   return 0;
 }
 
-static int parse_scheduler(yajl_val o, const char *path, struct oc_scheduler *s,
+OC_MUST_CHECK static int parse_scheduler(yajl_val o, const char *path, struct oc_scheduler *s,
                            struct oc_err *e) {
   char *policy = NULL;
   struct oc_strv flags = {0};
@@ -112,7 +112,7 @@ static int parse_scheduler(yajl_val o, const char *path, struct oc_scheduler *s,
   return r;
 }
 
-static int parse_io_priority(yajl_val o, const char *path, struct oc_io_priority *io,
+OC_MUST_CHECK static int parse_io_priority(yajl_val o, const char *path, struct oc_io_priority *io,
                              struct oc_err *e) {
   char *cls = NULL;
   int64_t prio = 0;

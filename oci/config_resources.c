@@ -6,7 +6,7 @@
 
 #define DEV_NUM_MAX ((int64_t)UINT32_MAX)
 
-static int parse_device_rules(yajl_val o, const char *path, struct oc_resources *r,
+OC_MUST_CHECK static int parse_device_rules(yajl_val o, const char *path, struct oc_resources *r,
                               struct oc_err *e) {
   yajl_val a;
   if (oc_j_array(o, path, "devices", &a, e) < 0) return -1;
@@ -55,7 +55,7 @@ static int parse_device_rules(yajl_val o, const char *path, struct oc_resources 
 }
 
 /* Memory values are int64 with -1 = unlimited; UINT64_MAX (the same bits) is taken as -1 too. */
-static int mem_value(yajl_val o, const char *path, const char *key, oc_i64 *out, struct oc_err *e) {
+OC_MUST_CHECK static int mem_value(yajl_val o, const char *path, const char *key, oc_i64 *out, struct oc_err *e) {
   yajl_val v = oc_j_member(o, key);
   if (v && YAJL_IS_NUMBER(v) && strcmp(v->u.number.r, "18446744073709551615") == 0) {
     out->set = true;
@@ -65,7 +65,7 @@ static int mem_value(yajl_val o, const char *path, const char *key, oc_i64 *out,
   return oc_j_oi64(o, path, key, -1, INT64_MAX, out, e);
 }
 
-static int parse_memory(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int parse_memory(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
   if (mem_value(o, path, "limit", &r->memory.limit, e) < 0 ||
       mem_value(o, path, "reservation", &r->memory.reservation, e) < 0 ||
       mem_value(o, path, "swap", &r->memory.swap, e) < 0 ||
@@ -79,7 +79,7 @@ static int parse_memory(yajl_val o, const char *path, struct oc_resources *r, st
   return 0;
 }
 
-static int parse_cpu(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int parse_cpu(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
   if (oc_j_ou64(o, path, "shares", UINT64_MAX, &r->cpu.shares, e) < 0 ||
       oc_j_oi64(o, path, "quota", INT64_MIN, INT64_MAX, &r->cpu.quota, e) < 0 ||
       oc_j_ou64(o, path, "burst", UINT64_MAX, &r->cpu.burst, e) < 0 ||
@@ -94,7 +94,7 @@ static int parse_cpu(yajl_val o, const char *path, struct oc_resources *r, struc
   return 0;
 }
 
-static int parse_throttles(yajl_val o, const char *path, const char *key, struct oc_throttles *t,
+OC_MUST_CHECK static int parse_throttles(yajl_val o, const char *path, const char *key, struct oc_throttles *t,
                            struct oc_err *e) {
   yajl_val a;
   if (oc_j_array(o, path, key, &a, e) < 0) return -1;
@@ -116,7 +116,7 @@ static int parse_throttles(yajl_val o, const char *path, const char *key, struct
   return 0;
 }
 
-static int parse_block_io(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int parse_block_io(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
   yajl_val a;
   if (oc_j_ou64(o, path, "weight", UINT16_MAX, &r->block_io.weight, e) < 0 ||
       oc_j_ou64(o, path, "leafWeight", UINT16_MAX, &r->block_io.leaf_weight, e) < 0 ||
@@ -147,7 +147,7 @@ static int parse_block_io(yajl_val o, const char *path, struct oc_resources *r, 
   return 0;
 }
 
-static int parse_hugepages(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int parse_hugepages(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
   yajl_val a;
   if (oc_j_array(o, path, "hugepageLimits", &a, e) < 0) return -1;
   if (!a) return 0;
@@ -167,7 +167,7 @@ static int parse_hugepages(yajl_val o, const char *path, struct oc_resources *r,
   return 0;
 }
 
-static int parse_network(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int parse_network(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
   yajl_val a;
   if (oc_j_ou64(o, path, "classID", UINT32_MAX, &r->network.class_id, e) < 0 ||
       oc_j_array(o, path, "priorities", &a, e) < 0)
@@ -189,7 +189,7 @@ static int parse_network(yajl_val o, const char *path, struct oc_resources *r, s
   return 0;
 }
 
-static int parse_rdma(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int parse_rdma(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
   size_t n = o->u.object.len;
   r->rdma = oc_j_calloc(n, sizeof *r->rdma, e);
   if (!r->rdma) return -1;

@@ -5,7 +5,7 @@
 #include "oci/config_json.h"
 #include "oci/names.h"
 
-static int action(yajl_val o, const char *path, const char *key, bool required,
+OC_MUST_CHECK static int action(yajl_val o, const char *path, const char *key, bool required,
                   enum oc_seccomp_action *out, struct oc_err *e) {
   char *name = NULL;
   int r = oc_j_str(o, path, key, &name, e);
@@ -19,7 +19,7 @@ static int action(yajl_val o, const char *path, const char *key, bool required,
   return r < 0 ? -1 : 0;
 }
 
-static int parse_args(yajl_val a, const char *path, struct oc_seccomp_rule *rule,
+OC_MUST_CHECK static int parse_args(yajl_val a, const char *path, struct oc_seccomp_rule *rule,
                       struct oc_err *e) {
   rule->args = oc_j_calloc(a->u.array.len, sizeof *rule->args, e);
   if (!rule->args) return -1;
@@ -45,7 +45,7 @@ static int parse_args(yajl_val a, const char *path, struct oc_seccomp_rule *rule
   return 0;
 }
 
-static int parse_syscalls(yajl_val a, const char *path, struct oc_seccomp *s, struct oc_err *e) {
+OC_MUST_CHECK static int parse_syscalls(yajl_val a, const char *path, struct oc_seccomp *s, struct oc_err *e) {
   s->syscalls = oc_j_calloc(a->u.array.len, sizeof *s->syscalls, e);
   if (!s->syscalls) return -1;
   s->n_syscalls = a->u.array.len;

@@ -7,6 +7,6 @@
 
 /* Pretty-printed default config.json (malloc'd, NUL-terminated). rootless: user namespace
  * mapping the caller's euid/egid to 0, no network namespace, /sys bound, no cgroup resources. */
-char *oc_spec_default_json(bool rootless, struct oc_err *e);
+OC_MUST_CHECK char *oc_spec_default_json(bool rootless, struct oc_err *e);
 
 #endif

@@ -60,7 +60,7 @@ static struct oc_ledger_entry *entry_find(struct oc_ledger *l, const char *id, c
   return NULL;
 }
 
-static int entry_add(struct oc_ledger *l, const struct oc_admission_request *req, struct oc_err *e) {
+OC_MUST_CHECK static int entry_add(struct oc_ledger *l, const struct oc_admission_request *req, struct oc_err *e) {
   struct oc_ledger_entry *nv = realloc(l->v, (l->n + 1) * sizeof *nv);
   if (!nv) return oc_fail(e, ENOMEM, "ledger: out of memory");
   l->v = nv;
@@ -93,7 +93,7 @@ static char *str_dup(yajl_val o, const char *key) {
   return v && YAJL_IS_STRING(v) ? strdup(v->u.string) : NULL;
 }
 
-static int parse_entry(yajl_val o, struct oc_ledger_entry *en, const char *path, size_t i,
+OC_MUST_CHECK static int parse_entry(yajl_val o, struct oc_ledger_entry *en, const char *path, size_t i,
                        struct oc_err *e) {
   if (!YAJL_IS_OBJECT(o)) return oc_fail(e, EINVAL, "%s: entries[%zu]: not an object", path, i);
   en->id = str_dup(o, "id");
@@ -112,7 +112,7 @@ static int parse_entry(yajl_val o, struct oc_ledger_entry *en, const char *path,
   return 0;
 }
 
-static int ledger_read(int dfd, const char *dir, struct oc_ledger *l, struct oc_err *e) {
+OC_MUST_CHECK static int ledger_read(int dfd, const char *dir, struct oc_ledger *l, struct oc_err *e) {
   *l = (struct oc_ledger){0};
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/%s", dir, LEDGER_FILE);
@@ -160,20 +160,9 @@ static void gen_d(yajl_gen g, const char *k, double v) {
   yajl_gen_number(g, buf, (size_t)n);
 }
 
-static int write_all(int fd, const unsigned char *p, size_t len) {
-  while (len > 0) {
-    ssize_t w = write(fd, p, len);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return -1;
-    p += w;
-    len -= (size_t)w;
-  }
-  return 0;
-}
-
 /* Under the lock: temp file, rename over ledger.json. No fsync: the ledger is a cache that
  * reconcile checks against live containers, and after a host crash none of those survive. */
-static int ledger_write(int dfd, const char *dir, const struct oc_ledger *l, struct oc_err *e) {
+OC_MUST_CHECK static int ledger_write(int dfd, const char *dir, const struct oc_ledger *l, struct oc_err *e) {
   yajl_gen g = yajl_gen_alloc(NULL);
   if (!g) return oc_fail(e, ENOMEM, "ledger: out of memory");
   yajl_gen_map_open(g);
@@ -207,7 +196,7 @@ static int ledger_write(int dfd, const char *dir, const struct oc_ledger *l, str
   } else {
     _cleanup_fd_ int fd = openat(dfd, LEDGER_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) r = oc_fail_errno(e, "ledger %s/%s", dir, LEDGER_TMP);
-    else if (write_all(fd, buf, len) < 0) r = oc_fail_errno(e, "ledger write %s/%s", dir, LEDGER_TMP);
+    else if (oc_write_all(fd, buf, len) < 0) r = oc_fail_errno(e, "ledger write %s/%s", dir, LEDGER_TMP);
     else if (close(oc_steal_fd(&fd)) < 0) r = oc_fail_errno(e, "ledger close %s/%s", dir, LEDGER_TMP);
     else if (renameat(dfd, LEDGER_TMP, dfd, LEDGER_FILE) < 0)
       r = oc_fail_errno(e, "ledger rename %s/%s", dir, LEDGER_FILE);
@@ -218,7 +207,7 @@ static int ledger_write(int dfd, const char *dir, const struct oc_ledger *l, str
 }
 
 /* The ledger dir (created 0700 if absent) and its lock, held until the fds are closed. */
-static int ledger_lock(bool exclusive, int *dfd_out, struct oc_err *e) {
+OC_MUST_CHECK static int ledger_lock(bool exclusive, int *dfd_out, struct oc_err *e) {
   const char *dir = oc_ledger_dir();
   if (mkdir(dir, 0700) < 0 && errno != EEXIST) return oc_fail_errno(e, "ledger dir %s", dir);
   _cleanup_fd_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -350,7 +339,7 @@ static void add_text(struct oc_admit_result *res, const char *fmt, ...) {
 
 /* Decide on size s (replacing old, NULL for a new container) against the other entries in l.
  * Fills res; returns 0 admitted, -1 refused (e = text). */
-static int decide(const struct oc_policy *p, const struct oc_host *h, const struct oc_ledger *l,
+OC_MUST_CHECK static int decide(const struct oc_policy *p, const struct oc_host *h, const struct oc_ledger *l,
                   const struct oc_size *s, const struct oc_size *old, struct oc_admit_result *res,
                   struct oc_err *e) {
   res->refused = res->warned = false;
@@ -421,7 +410,7 @@ static void unlock(struct locked *k) {
 }
 
 /* Lock, read, reconcile (in memory; *dropped how many). */
-static int begin(struct locked *k, bool exclusive, size_t *dropped, struct oc_err *e) {
+OC_MUST_CHECK static int begin(struct locked *k, bool exclusive, size_t *dropped, struct oc_err *e) {
   *k = (struct locked){.lock_fd = -1, .dfd = -1};
   k->lock_fd = ledger_lock(exclusive, &k->dfd, e);
   if (k->lock_fd < 0) return -1;
@@ -431,9 +420,9 @@ static int begin(struct locked *k, bool exclusive, size_t *dropped, struct oc_er
   return 0;
 }
 
-static int commit(struct locked *k, struct oc_err *e) { return ledger_write(k->dfd, oc_ledger_dir(), &k->l, e); }
+OC_MUST_CHECK static int commit(struct locked *k, struct oc_err *e) { return ledger_write(k->dfd, oc_ledger_dir(), &k->l, e); }
 
-static int admit(const struct oc_policy *p, const struct oc_admission_request *req, bool write,
+OC_MUST_CHECK static int admit(const struct oc_policy *p, const struct oc_admission_request *req, bool write,
                  struct oc_admit_result *res, struct oc_err *e) {
   *res = (struct oc_admit_result){0};
   if (!req->id || !req->root) return oc_fail(e, EINVAL, "ledger: admission without id or root");

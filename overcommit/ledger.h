@@ -57,27 +57,27 @@ void oc_ledger_set_lookup(oc_ledger_lookup_fn fn);
 
 /* Admit a new container (before its cgroup is created). 0: admitted (res->warned: log res->text).
  * < 0: res->refused with e->msg = the refusal text, or another error (I/O, duplicate id). */
-int oc_ledger_admit(const struct oc_policy *p, const struct oc_admission_request *req,
+OC_MUST_CHECK int oc_ledger_admit(const struct oc_policy *p, const struct oc_admission_request *req,
                     struct oc_admit_result *res, struct oc_err *e);
 /* Same decision, nothing written (create --dry-run). */
-int oc_ledger_check(const struct oc_policy *p, const struct oc_admission_request *req,
+OC_MUST_CHECK int oc_ledger_check(const struct oc_policy *p, const struct oc_admission_request *req,
                     struct oc_admit_result *res, struct oc_err *e);
 /* After clone: the container's init pid and its start time. */
-int oc_ledger_set_pid(const char *id, const char *root, pid_t pid, unsigned long long start_time,
+OC_MUST_CHECK int oc_ledger_set_pid(const char *id, const char *root, pid_t pid, unsigned long long start_time,
                       struct oc_err *e);
 /* On delete and on every failure after admission. A missing entry is not an error. */
-int oc_ledger_release(const char *id, const char *root, struct oc_err *e);
+OC_MUST_CHECK int oc_ledger_release(const char *id, const char *root, struct oc_err *e);
 /* update: size the update (oc_policy_apply_update, which may add weight/swap to upd) and admit
  * only the increase. Return values as oc_ledger_admit; a container not in the ledger is admitted
  * with a warning. */
-int oc_ledger_admit_update(const struct oc_policy *p, const char *id, const char *root,
+OC_MUST_CHECK int oc_ledger_admit_update(const struct oc_policy *p, const char *id, const char *root,
                            struct oc_resources *upd, struct oc_admit_result *res, struct oc_err *e);
 /* Put a size back (the cgroup update failed after admit_update: pass res->old). */
-int oc_ledger_set_size(const char *id, const char *root, const struct oc_size *s, struct oc_err *e);
+OC_MUST_CHECK int oc_ledger_set_size(const char *id, const char *root, const struct oc_size *s, struct oc_err *e);
 
 /* Read-only view (capacity): reconciled in memory; *stale counts entries the next admission
  * will release. */
-int oc_ledger_snapshot(struct oc_ledger *out, size_t *stale, struct oc_err *e);
+OC_MUST_CHECK int oc_ledger_snapshot(struct oc_ledger *out, size_t *stale, struct oc_err *e);
 void oc_ledger_free(struct oc_ledger *l);
 
 /* The arithmetic for both resources over the entries of l. */

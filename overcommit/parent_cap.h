@@ -23,10 +23,10 @@ int64_t oc_cg_parent_cap_bytes(const struct oc_policy *p, const struct oc_host *
  * hybrid ones. bytes -1 is unlimited. Writes only when the current limit differs (*changed).
  * A v1 kernel that cannot lower the limit below the current usage (EBUSY) keeps the old one:
  * then 0 is returned and note (if given) says so. */
-int oc_cg_parent_cap_set(const char *parent, int64_t bytes, bool *changed, char *note, size_t note_len,
+OC_MUST_CHECK int oc_cg_parent_cap_set(const char *parent, int64_t bytes, bool *changed, char *note, size_t note_len,
                          struct oc_err *e);
 
 /* Both for OC_CG_PARENT under p (host totals detected as the ledger does). */
-int oc_cg_parent_cap_apply(const struct oc_policy *p, char *note, size_t note_len, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_parent_cap_apply(const struct oc_policy *p, char *note, size_t note_len, struct oc_err *e);
 
 #endif

@@ -72,7 +72,7 @@ int oc_policy_preset(const char *name, struct oc_policy *p, struct oc_err *e) {
 
 /* ---- typed members ---- */
 
-static int get_enum(yajl_val v, const char *key, const char *const *names, size_t n, int *out,
+OC_MUST_CHECK static int get_enum(yajl_val v, const char *key, const char *const *names, size_t n, int *out,
                     struct oc_err *e) {
   if (!YAJL_IS_STRING(v)) return oc_fail(e, EINVAL, "%s: must be a string", key);
   for (size_t i = 0; i < n; i++)
@@ -87,7 +87,7 @@ static int get_enum(yajl_val v, const char *key, const char *const *names, size_
 }
 
 /* A number in (min, max] when min_open, else [min, max]. */
-static int get_num(yajl_val v, const char *key, double min, bool min_open, double max, double *out,
+OC_MUST_CHECK static int get_num(yajl_val v, const char *key, double min, bool min_open, double max, double *out,
                    struct oc_err *e) {
   if (!YAJL_IS_NUMBER(v) || !(v->u.number.flags & YAJL_NUMBER_DOUBLE_VALID))
     return oc_fail(e, EINVAL, "%s: must be a number", key);
@@ -99,7 +99,7 @@ static int get_num(yajl_val v, const char *key, double min, bool min_open, doubl
   return 0;
 }
 
-static int get_int(yajl_val v, const char *key, int64_t min, int64_t max, int64_t *out,
+OC_MUST_CHECK static int get_int(yajl_val v, const char *key, int64_t min, int64_t max, int64_t *out,
                    struct oc_err *e) {
   if (!YAJL_IS_INTEGER(v)) return oc_fail(e, EINVAL, "%s: must be an integer", key);
   long long i = YAJL_GET_INTEGER(v);
@@ -109,13 +109,13 @@ static int get_int(yajl_val v, const char *key, int64_t min, int64_t max, int64_
   return 0;
 }
 
-static int get_bool(yajl_val v, const char *key, bool *out, struct oc_err *e) {
+OC_MUST_CHECK static int get_bool(yajl_val v, const char *key, bool *out, struct oc_err *e) {
   if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v)) return oc_fail(e, EINVAL, "%s: must be true or false", key);
   *out = YAJL_IS_TRUE(v);
   return 0;
 }
 
-static int set_key(struct oc_policy *p, const char *k, yajl_val v, bool *ha_pct, bool *ha_fail,
+OC_MUST_CHECK static int set_key(struct oc_policy *p, const char *k, yajl_val v, bool *ha_pct, bool *ha_fail,
                    bool *ha_size, struct oc_err *e) {
   int ival;
   int64_t i64;
@@ -161,7 +161,7 @@ static int set_key(struct oc_policy *p, const char *k, yajl_val v, bool *ha_pct,
   return r;
 }
 
-static int parse_tree(yajl_val root, struct oc_policy *p, struct oc_err *e) {
+OC_MUST_CHECK static int parse_tree(yajl_val root, struct oc_policy *p, struct oc_err *e) {
   if (!YAJL_IS_OBJECT(root)) return oc_fail(e, EINVAL, "must be a JSON object");
   size_t n = root->u.object.len;
   /* The preset first, so that the file's own keys override it whatever their order. */
@@ -297,7 +297,7 @@ char *oc_policy_json(const struct oc_policy *p, struct oc_err *e) {
 
 /* ---- host totals ---- */
 
-static int env_override(const char *name, double *out, struct oc_err *e) {
+OC_MUST_CHECK static int env_override(const char *name, double *out, struct oc_err *e) {
   const char *s = getenv(name);
   if (!s || !s[0]) return 0;
   char *end;
@@ -308,7 +308,7 @@ static int env_override(const char *name, double *out, struct oc_err *e) {
   return 1;
 }
 
-static int meminfo_total_mb(int64_t *out, struct oc_err *e) {
+OC_MUST_CHECK static int meminfo_total_mb(int64_t *out, struct oc_err *e) {
   _cleanup_free_ char *buf = NULL;
   if (oc_read_fileat(AT_FDCWD, "/proc/meminfo", &buf, NULL, 1 << 20, e) < 0) return -1;
   const char *p = strstr(buf, "MemTotal:");

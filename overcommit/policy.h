@@ -45,25 +45,25 @@ struct oc_host {
  * containers, default_vcpus 1, swap off, orchestrated containers counted only. */
 void oc_policy_defaults(struct oc_policy *p);
 /* Apply a named preset (openstack-legacy, openstack, vm) over p. */
-int oc_policy_preset(const char *name, struct oc_policy *p, struct oc_err *e);
+OC_MUST_CHECK int oc_policy_preset(const char *name, struct oc_policy *p, struct oc_err *e);
 /* Parse policy JSON over the defaults; the preset (if any) first, then the file's other keys.
  * what names the source in errors ("policy /etc/ocrun/policy.json"). */
-int oc_policy_parse(const char *json, size_t len, const char *what, struct oc_policy *out,
+OC_MUST_CHECK int oc_policy_parse(const char *json, size_t len, const char *what, struct oc_policy *out,
                     struct oc_err *e);
 /* Load the policy: path if given, else $OCRUN_POLICY, else /etc/ocrun/policy.json (defaults when
  * that file does not exist; a given path or $OCRUN_POLICY must exist). Checks it against the host. */
-int oc_policy_load(const char *path, struct oc_policy *out, struct oc_err *e);
+OC_MUST_CHECK int oc_policy_load(const char *path, struct oc_policy *out, struct oc_err *e);
 /* A reserve must leave something of the host. */
-int oc_policy_check_host(const struct oc_policy *p, const struct oc_host *h, struct oc_err *e);
+OC_MUST_CHECK int oc_policy_check_host(const struct oc_policy *p, const struct oc_host *h, struct oc_err *e);
 /* Fraction of capacity kept free for HA (0 .. <1). */
 double oc_policy_ha_fraction(const struct oc_policy *p);
 /* The effective policy as a JSON object (malloc'd, NULL + e on failure). */
-char *oc_policy_json(const struct oc_policy *p, struct oc_err *e);
+OC_MUST_CHECK char *oc_policy_json(const struct oc_policy *p, struct oc_err *e);
 const char *oc_policy_mode_name(enum oc_policy_mode m);
 const char *oc_no_limit_name(enum oc_no_limit n);
 
 /* Host totals from sysconf and /proc/meminfo. $OCRUN_HOST_CPUS and $OCRUN_HOST_MEMORY_MB replace
  * them (tests: a fake node of known size). */
-int oc_host_detect(struct oc_host *h, struct oc_err *e);
+OC_MUST_CHECK int oc_host_detect(struct oc_host *h, struct oc_err *e);
 
 #endif

@@ -76,7 +76,7 @@ static const char *kv_get(const struct oc_kvv *kv, const char *key) {
 }
 
 /* Add or replace key in kv. */
-static int kv_set(struct oc_kvv *kv, const char *key, const char *value, struct oc_err *e) {
+OC_MUST_CHECK static int kv_set(struct oc_kvv *kv, const char *key, const char *value, struct oc_err *e) {
   char *v = strdup(value);
   if (!v) return oc_fail(e, ENOMEM, "%s: out of memory", key);
   for (size_t i = 0; i < kv->n; i++)

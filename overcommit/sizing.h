@@ -51,18 +51,18 @@ uint64_t oc_sizing_weight(double vcpus);
 /* If r has no cpu.shares and no unified cpu.weight: cpu.weight = 100 × vCPUs via unified on a
  * unified host, cpu.shares = 1024 × vCPUs (2..262144) otherwise. Returns the weight in effect
  * (v2 scale) in *weight. */
-int oc_sizing_apply_weight(struct oc_resources *r, double vcpus, bool unified, uint64_t *weight,
+OC_MUST_CHECK int oc_sizing_apply_weight(struct oc_resources *r, double vcpus, bool unified, uint64_t *weight,
                            struct oc_err *e);
 
 /* `--vcpus N --memory SIZE --cpu-cap` of spec/create/run: vcpus <= 0 and memory_bytes <= 0 mean
  * "not given". vcpus records the annotation io.github.ocrun.vcpus; cpu_cap also sets
  * cpu.quota = vcpus × period (period 100000 unless set). */
-int oc_sizing_apply_flags(struct oc_config *c, double vcpus, int64_t memory_bytes, bool cpu_cap,
+OC_MUST_CHECK int oc_sizing_apply_flags(struct oc_config *c, double vcpus, int64_t memory_bytes, bool cpu_cap,
                           struct oc_err *e);
 /* "512m", "4G", "1.5g", "2GiB", "1048576" (bytes) -> bytes. */
-int oc_sizing_parse_memory(const char *s, int64_t *out, struct oc_err *e);
+OC_MUST_CHECK int oc_sizing_parse_memory(const char *s, int64_t *out, struct oc_err *e);
 /* "2", "0.5" -> vCPUs in (0, 10000]. */
-int oc_sizing_parse_vcpus(const char *s, double *out, struct oc_err *e);
+OC_MUST_CHECK int oc_sizing_parse_vcpus(const char *s, double *out, struct oc_err *e);
 
 /* Whether the policy changes and may refuse a container with these flags (mode not off, not opted
  * out, not a Kubernetes container under "orchestrated": "count"). */
@@ -77,14 +77,14 @@ unsigned oc_sizing_host_cgroups(void);
  * memory limit, swap = limit when swap is off, memory.oom.group on a unified host) and fill
  * out->size. Only containers the policy governs are changed: not in mode off, not opted out,
  * not Kubernetes containers under "orchestrated": "count". */
-int oc_policy_apply(const struct oc_policy *p, struct oc_config *c,
+OC_MUST_CHECK int oc_policy_apply(const struct oc_policy *p, struct oc_config *c,
                     struct oc_admission_request *out, struct oc_err *e);
 /* The same with the host's cgroup facts given (OC_HOST_* bits; unit tests). */
-int oc_policy_apply_host(const struct oc_policy *p, struct oc_config *c, unsigned host,
+OC_MUST_CHECK int oc_policy_apply_host(const struct oc_policy *p, struct oc_config *c, unsigned host,
                          struct oc_admission_request *out, struct oc_err *e);
 /* update: the new size from the old one and the update's resources (fields not given keep their
  * value), and the same changes on upd (automatic weight when the vCPUs change, swap). */
-int oc_policy_apply_update(const struct oc_policy *p, const struct oc_size *old,
+OC_MUST_CHECK int oc_policy_apply_update(const struct oc_policy *p, const struct oc_size *old,
                            struct oc_resources *upd, unsigned host, struct oc_size *out,
                            struct oc_err *e);
 

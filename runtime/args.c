@@ -64,3 +64,12 @@ int oc_parse_opts(int argc, char **argv, const struct oc_opt *opts, bool *help,
   return i;
 }
 
+int oc_parse_ids(int argc, char **argv, const struct oc_opt *opts, int min_pos, int max_pos,
+                     bool *help, struct oc_err *e) {
+  int i = oc_parse_opts(argc, argv, opts, help, NULL, NULL, e);
+  if (i < 0 || *help) return i;
+  int n = argc - i;
+  if (n < min_pos) return oc_fail(e, EINVAL, "%s: container id required", argv[0]);
+  if (n > max_pos) return oc_fail(e, EINVAL, "%s: unexpected argument \"%s\"", argv[0], argv[i + max_pos]);
+  return i;
+}

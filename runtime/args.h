@@ -17,7 +17,11 @@ struct oc_opt {
  * "--help"/"-h" sets *help if help != NULL. Repeated value flags call on_repeat if given
  * (for --env, --cap), else the last one wins. */
 typedef void (*oc_opt_repeat_fn)(const char *name, const char *value, void *ctx);
-int oc_parse_opts(int argc, char **argv, const struct oc_opt *opts, bool *help,
+OC_MUST_CHECK int oc_parse_opts(int argc, char **argv, const struct oc_opt *opts, bool *help,
                   oc_opt_repeat_fn on_value, void *ctx, struct oc_err *e);
+/* oc_parse_opts, then between min_pos and max_pos positional arguments (the container id
+ * first); returns the index of the first one. */
+OC_MUST_CHECK int oc_parse_ids(int argc, char **argv, const struct oc_opt *opts, int min_pos, int max_pos,
+                               bool *help, struct oc_err *e);
 
 #endif

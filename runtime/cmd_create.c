@@ -22,7 +22,7 @@ struct create_cli {
   bool detach, keep, help;
 };
 
-static int parse(int argc, char **argv, struct create_cli *cli, bool is_run, struct oc_err *e) {
+OC_MUST_CHECK static int parse(int argc, char **argv, struct create_cli *cli, bool is_run, struct oc_err *e) {
   bool no_subreaper = false;
   const struct oc_opt opts[] = {
       {"bundle", 'b', &cli->o.bundle, NULL},
@@ -101,7 +101,7 @@ int cmd_run(struct oc_globals *g, int argc, char **argv) {
   if (oc_container_start(g, cli.o.id, &e) < 0) {
     struct oc_err de;
     oc_log_error("%s", e.msg);
-    if (!cli.keep) oc_container_delete(g, cli.o.id, true, &de);
+    if (!cli.keep && oc_container_delete(g, cli.o.id, true, &de) < 0) oc_log_warn("cleanup: %s", de.msg);
     return 1;
   }
   if (cli.detach) return 0;

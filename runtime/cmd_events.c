@@ -50,7 +50,7 @@ static long long now_ms(void) {
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int print_stats(const struct oc_cgroup *cg, const char *id, struct oc_err *e) {
+OC_MUST_CHECK static int print_stats(const struct oc_cgroup *cg, const char *id, struct oc_err *e) {
   char *json = NULL;
   if (oc_cg_stats_json(cg, id, &json, e) < 0) return -1;
   printf("%s\n", json);
@@ -63,7 +63,7 @@ static bool container_gone(struct oc_globals *g, const struct oc_state *s) {
   return oc_state_status(g->root, s) == OC_STOPPED;
 }
 
-static int stream(struct oc_globals *g, const struct oc_state *s, const struct oc_cgroup *cg,
+OC_MUST_CHECK static int stream(struct oc_globals *g, const struct oc_state *s, const struct oc_cgroup *cg,
                   long long interval, struct oc_err *e) {
   struct oc_cg_oom_watch *w = NULL;
   struct oc_err we;

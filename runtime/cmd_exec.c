@@ -40,7 +40,7 @@ static void set_env(struct oc_strv *env, const char *kv) {
   push(env, kv);
 }
 
-static int parse_user(const char *spec, struct oc_user *u, struct oc_err *e) {
+OC_MUST_CHECK static int parse_user(const char *spec, struct oc_user *u, struct oc_err *e) {
   long uid, gid;
   char buf[64];
   snprintf(buf, sizeof buf, "%s", spec);
@@ -53,7 +53,7 @@ static int parse_user(const char *spec, struct oc_user *u, struct oc_err *e) {
   return 0;
 }
 
-static int apply_flags(struct oc_process *p, const struct repeated *r, const char *cwd, const char *user,
+OC_MUST_CHECK static int apply_flags(struct oc_process *p, const struct repeated *r, const char *cwd, const char *user,
                        bool tty, bool nnp, struct oc_err *e) {
   if (cwd) p->cwd = (char *)cwd;
   if (tty) p->terminal = true;

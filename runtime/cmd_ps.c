@@ -20,7 +20,7 @@
 
 extern char **environ;
 
-static int container_pids(struct oc_globals *g, const char *id, pid_t **pids, size_t *n,
+OC_MUST_CHECK static int container_pids(struct oc_globals *g, const char *id, pid_t **pids, size_t *n,
                           struct oc_err *e) {
   struct oc_state *s = NULL;
   if (oc_state_load(g->root, id, &s, e) < 0) return -1;
@@ -39,7 +39,7 @@ static int container_pids(struct oc_globals *g, const char *id, pid_t **pids, si
 }
 
 /* Run ps with args, its stdout into a malloc'd string. */
-static int run_ps(char **args, char **out, struct oc_err *e) {
+OC_MUST_CHECK static int run_ps(char **args, char **out, struct oc_err *e) {
   int p[2];
   if (pipe2(p, O_CLOEXEC) < 0) return oc_fail_errno(e, "pipe");
   posix_spawn_file_actions_t fa;
@@ -91,7 +91,7 @@ static bool has_pid(const pid_t *pids, size_t n, long v) {
   return false;
 }
 
-static int print_table(const pid_t *pids, size_t n, char **ps_args, int n_args, struct oc_err *e) {
+OC_MUST_CHECK static int print_table(const pid_t *pids, size_t n, char **ps_args, int n_args, struct oc_err *e) {
   char *args[256] = {"ps", "-ef", NULL};
   if (n_args > 0) {
     if (n_args > 250) return oc_fail(e, E2BIG, "ps: too many arguments");

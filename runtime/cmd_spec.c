@@ -7,6 +7,7 @@
 
 #include "oci/spec.h"
 #include "base/cleanup.h"
+#include "base/fsutil.h"
 #include "runtime/commands.h"
 #include "base/log.h"
 
@@ -17,17 +18,6 @@ static void usage(FILE *f) {
         "      --rootless    configuration for a container run by a non-root user\n"
         "  -h, --help        show this help\n",
         f);
-}
-
-static int write_all(int fd, const char *buf, size_t len) {
-  while (len > 0) {
-    ssize_t n = write(fd, buf, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return -1;
-    buf += n;
-    len -= (size_t)n;
-  }
-  return 0;
 }
 
 static int write_spec(const char *bundle, bool rootless) {
@@ -49,7 +39,7 @@ static int write_spec(const char *bundle, bool rootless) {
     oc_fail_errno(&e, "create %s/config.json", bundle);
     return oc_log_fail(&e);
   }
-  int r = write_all(fd, json, strlen(json));
+  int r = oc_write_all(fd, json, strlen(json));
   if (r == 0) {
     r = close(oc_steal_fd(&fd));
   }

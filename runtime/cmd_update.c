@@ -54,7 +54,7 @@ struct update_flags {
       *cpus, *mems, *pids, *blkio, *rt_period, *rt_runtime, *idle, *kmem, *kmem_tcp, *l3, *mba;
 };
 
-static int flags_to_resources(const struct update_flags *f, struct oc_resources *r, struct oc_err *e) {
+OC_MUST_CHECK static int flags_to_resources(const struct update_flags *f, struct oc_resources *r, struct oc_err *e) {
   struct { const char *name, *val; oc_i64 *dst; } sizes[] = {
     {"memory", f->memory, &r->memory.limit},
     {"memory-swap", f->swap, &r->memory.swap},
@@ -168,7 +168,7 @@ int cmd_update(struct oc_globals *g, int argc, char **argv) {
   if (ret == 0) ret = oc_cg_update(cg, &r, &e);
   if (ret < 0 && admitted) {
     struct oc_err e2;
-    oc_ledger_set_size(s->id, root_abs, &res.old, &e2);
+    if (oc_ledger_set_size(s->id, root_abs, &res.old, &e2) < 0) oc_log_warn("ledger: restore the size: %s", e2.msg);
   }
   oc_cg_free(cg);
   oc_state_free(s);

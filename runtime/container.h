@@ -23,10 +23,10 @@ struct oc_create_opts {
 };
 
 /* Create the container and return once its init waits for `start`; *pid is its host pid. */
-int oc_container_create(const struct oc_globals *g, const struct oc_create_opts *o, pid_t *pid,
+OC_MUST_CHECK int oc_container_create(const struct oc_globals *g, const struct oc_create_opts *o, pid_t *pid,
                         struct oc_err *e);
-int oc_container_start(const struct oc_globals *g, const char *id, struct oc_err *e);
+OC_MUST_CHECK int oc_container_start(const struct oc_globals *g, const char *id, struct oc_err *e);
 /* force: kill what runs first; a missing container is then not an error. */
-int oc_container_delete(const struct oc_globals *g, const char *id, bool force, struct oc_err *e);
+OC_MUST_CHECK int oc_container_delete(const struct oc_globals *g, const char *id, bool force, struct oc_err *e);
 
 #endif

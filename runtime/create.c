@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "cgroups/cgroup.h"
-#include "namespaces/console.h"
+#include "base/unix_socket.h"
 #include "namespaces/ns.h"
 #include "namespaces/rootfs.h"
 #include "overcommit/ledger.h"
@@ -52,7 +52,7 @@ struct create_job {
   int ns_fds[OC_NS_COUNT];
 };
 
-static int validate(struct create_job *j, struct oc_err *e) {
+OC_MUST_CHECK static int validate(struct create_job *j, struct oc_err *e) {
   const struct oc_config *c = j->c;
   if (!c->has_process || c->process.args.n == 0) return oc_fail(e, EINVAL, "process.args must not be empty");
   if (!oc_config_ns(c, OC_NS_MOUNT)) return oc_fail(e, EINVAL, "linux.namespaces: a mount namespace is required");
@@ -71,13 +71,11 @@ static int validate(struct create_job *j, struct oc_err *e) {
   if (c->process.cwd && c->process.cwd[0] != '/')
     return oc_fail(e, EINVAL, "process.cwd: must be an absolute path, got \"%s\"", c->process.cwd);
   if (oc_rootfs_validate(c, j->rootfs, e) < 0) return -1;
-  char cache[PATH_MAX];
-  snprintf(cache, sizeof cache, "%s/" OC_SECCOMP_CACHE_DIR, j->g->root);
-  if (c->seccomp.set && oc_seccomp_compile_cached(&c->seccomp, cache, &j->seccomp, e) < 0) return -1;
+  if (c->seccomp.set && oc_seccomp_compile_cached(&c->seccomp, j->g->root, &j->seccomp, e) < 0) return -1;
   return 0;
 }
 
-static int load_bundle(struct create_job *j, struct oc_err *e) {
+OC_MUST_CHECK static int load_bundle(struct create_job *j, struct oc_err *e) {
   const char *b = j->o->bundle ? j->o->bundle : ".";
   if (!realpath(b, j->bundle)) return oc_fail_errno(e, "bundle %s", b);
   char path[PATH_MAX + 16];
@@ -96,7 +94,7 @@ static int load_bundle(struct create_job *j, struct oc_err *e) {
   return 0;
 }
 
-static int make_state_dir(struct create_job *j, struct oc_err *e) {
+OC_MUST_CHECK static int make_state_dir(struct create_job *j, struct oc_err *e) {
   if (oc_mkdir_p(j->g->root, 0700, e) < 0) return -1;
   if (oc_state_dir(j->g->root, j->o->id, j->state_dir, sizeof j->state_dir, e) < 0) return -1;
   if (mkdir(j->state_dir, 0700) < 0) {
@@ -112,7 +110,7 @@ static int make_state_dir(struct create_job *j, struct oc_err *e) {
 
 /* The start socket lives in the state dir; binding through /proc/self/fd keeps sun_path short
  * whatever the length of --root. */
-static int make_start_socket(struct create_job *j, struct oc_err *e) {
+OC_MUST_CHECK static int make_start_socket(struct create_job *j, struct oc_err *e) {
   struct sockaddr_un sa = {.sun_family = AF_UNIX};
   snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/start.sock", j->state_dir_fd);
   j->start_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -122,14 +120,14 @@ static int make_start_socket(struct create_job *j, struct oc_err *e) {
   return 0;
 }
 
-static int connect_console(struct create_job *j, struct oc_err *e) {
+OC_MUST_CHECK static int connect_console(struct create_job *j, struct oc_err *e) {
   if (!j->c->process.terminal) return 0;
   if (!j->o->console_socket) {
     j->console_fd = fcntl(j->o->internal_console_fd, F_DUPFD_CLOEXEC, 3);
     return j->console_fd < 0 ? oc_fail_errno(e, "dup console socket") : 0;
   }
-  j->console_fd = oc_console_connect(j->o->console_socket, e);
-  return j->console_fd < 0 ? -1 : 0;
+  j->console_fd = oc_unix_connect(j->o->console_socket, e);
+  return j->console_fd < 0 ? oc_wrap(e, -1, "console socket") : 0;
 }
 
 static void rfc3339_now(char *buf, size_t len) {
@@ -141,19 +139,46 @@ static void rfc3339_now(char *buf, size_t len) {
   snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
 }
 
-/* pid and time namespaces apply to children: join them around the clone only. */
-static int clone_init(struct create_job *j, struct oc_err *e) {
-  int saved[2] = {-1, -1};
-  static const enum oc_ns_type around[2] = {OC_NS_PID, OC_NS_TIME};
+static const enum oc_ns_type around_clone[2] = {OC_NS_PID, OC_NS_TIME};
+
+/* Back to the runtime's own pid and time namespaces (saved by join_for_clone). A failure leaves
+ * this process in the container's: it must not go on to create anything else. */
+OC_MUST_CHECK static int rejoin_own(int saved[2], struct oc_err *e) {
+  int r = 0;
   for (int i = 0; i < 2; i++) {
-    int fd = j->ns_fds[around[i]];
+    if (saved[i] < 0) continue;
+    if (setns(saved[i], oc_ns_clone_flag(around_clone[i])) < 0 && r == 0)
+      r = oc_fail_errno(e, "rejoin the runtime's %s namespace", oc_ns_type_name(around_clone[i]));
+    close(saved[i]);
+    saved[i] = -1;
+  }
+  return r;
+}
+
+/* pid and time namespaces given by path apply to children: join them around the clone only. */
+OC_MUST_CHECK static int join_for_clone(struct create_job *j, int saved[2], struct oc_err *e) {
+  for (int i = 0; i < 2; i++) {
+    int fd = j->ns_fds[around_clone[i]];
     if (fd < 0) continue;
     saved[i] = open(i == 0 ? "/proc/self/ns/pid" : "/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
-    if (saved[i] < 0 || setns(fd, oc_ns_clone_flag(around[i])) < 0)
-      return oc_fail_errno(e, "join %s namespace", oc_ns_type_name(around[i]));
+    if (saved[i] < 0 || setns(fd, oc_ns_clone_flag(around_clone[i])) < 0) {
+      int r = oc_fail_errno(e, "join %s namespace", oc_ns_type_name(around_clone[i]));
+      struct oc_err e2;
+      return rejoin_own(saved, &e2) < 0 ? oc_fail(e, e2.errnum, "%s", e2.msg) : r;
+    }
   }
+  return 0;
+}
+
+OC_MUST_CHECK static int clone_init(struct create_job *j, struct oc_err *e) {
+  int saved[2] = {-1, -1};
+  if (join_for_clone(j, saved, e) < 0) return -1;
   int sv[2];
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return oc_fail_errno(e, "socketpair");
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    int r = oc_fail_errno(e, "socketpair");
+    struct oc_err e2;
+    return rejoin_own(saved, &e2) < 0 ? oc_fail(e, e2.errnum, "%s", e2.msg) : r;
+  }
   bool into = false;
   pid_t pid = oc_clone3(oc_ns_clone_flags(j->c), oc_cg_clone_fd(j->cg), &j->pidfd, &into, e);
   if (pid == 0) {
@@ -168,42 +193,26 @@ static int clone_init(struct create_job *j, struct oc_err *e) {
   }
   close(sv[1]);
   j->sync_fd = sv[0];
-  for (int i = 0; i < 2; i++)
-    if (saved[i] >= 0) {
-      setns(saved[i], oc_ns_clone_flag(around[i]));
-      close(saved[i]);
-    }
+  if (pid > 0) j->pid = pid; /* undo kills it whatever happens next */
+  struct oc_err e2;
+  if (rejoin_own(saved, &e2) < 0) return oc_fail(e, e2.errnum, "%s", e2.msg);
   if (pid < 0) return -1;
-  j->pid = pid;
   if (oc_config_ns(j->c, OC_NS_USER) && !oc_config_ns(j->c, OC_NS_USER)->path &&
       oc_ns_write_id_maps(pid, j->c, e) < 0)
     return -1;
   return oc_cg_enter(j->cg, pid, into, e);
 }
 
-static int run_runtime_hooks(struct create_job *j, const char *state_json, struct oc_err *e) {
+OC_MUST_CHECK static int run_runtime_hooks(struct create_job *j, const char *state_json, struct oc_err *e) {
   if (oc_hooks_run(j->c, OC_HOOK_PRESTART, state_json, e) < 0) return -1;
   if (oc_hooks_run(j->c, OC_HOOK_CREATE_RUNTIME, state_json, e) < 0) return -1;
   if (oc_sync_send(j->sync_fd, OC_SYNC_HOOKS_DONE, 0, NULL, 0) < 0) return oc_fail_errno(e, "sync with init");
   return 0;
 }
 
-static int forward_seccomp_listener(struct create_job *j, const char *state_json, struct oc_err *e) {
-  if (oc_sync_expect(j->sync_fd, OC_SYNC_SECCOMP_FD, NULL, NULL, 0, e) < 0) return -1;
-  _cleanup_fd_ int fd = oc_recv_fd(j->sync_fd, e);
-  if (fd < 0) return -1;
-  return oc_seccomp_send_listener(&j->c->seccomp, fd, state_json, j->pid, e);
-}
-
-static int write_pid_file(const char *path, pid_t pid, struct oc_err *e) {
-  char buf[32];
-  int n = snprintf(buf, sizeof buf, "%d", pid); /* no newline: containerd parses it strictly */
-  return oc_write_path_atomic(path, buf, (size_t)n, 0644, e);
-}
-
 /* The overcommit policy: size the container, adjust its resources (weight, swap, defaults) and
  * admit it against the node's capacity in the host-wide ledger (or only check, for --dry-run). */
-static int admit(struct create_job *j, const char *cg_path, struct oc_err *e) {
+OC_MUST_CHECK static int admit(struct create_job *j, const char *cg_path, struct oc_err *e) {
   struct oc_policy pol;
   if (oc_policy_load(j->g->policy, &pol, e) < 0) return -1;
   double vcpus = 0;
@@ -235,7 +244,7 @@ static int admit(struct create_job *j, const char *cg_path, struct oc_err *e) {
   return 0;
 }
 
-static int create_steps(struct create_job *j, struct oc_err *e) {
+OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   if (oc_id_validate(j->o->id, e) < 0) return -1;
   /* A relative --pid-file is relative to the caller's cwd; create moves to the bundle later. */
   if (j->o->pid_file && j->o->pid_file[0] != '/') {
@@ -292,10 +301,11 @@ static int create_steps(struct create_job *j, struct oc_err *e) {
     if (oc_sync_expect(j->sync_fd, OC_SYNC_HOOKS, NULL, NULL, 0, e) < 0) return -1;
     if (run_runtime_hooks(j, state_json, e) < 0) return -1;
   }
-  if (j->seccomp && oc_seccomp_uses_notify(j->seccomp) && forward_seccomp_listener(j, state_json, e) < 0)
+  if (j->seccomp && oc_seccomp_uses_notify(j->seccomp) &&
+      oc_seccomp_listener_forward(&j->c->seccomp, j->sync_fd, state_json, j->pid, e) < 0)
     return -1;
   if (oc_sync_expect(j->sync_fd, OC_SYNC_READY, NULL, NULL, 0, e) < 0) return -1;
-  if (j->pid_file[0] && write_pid_file(j->pid_file, j->pid, e) < 0) return -1;
+  if (j->pid_file[0] && oc_write_pid_file(j->pid_file, j->pid, e) < 0) return -1;
   return 0;
 }
 

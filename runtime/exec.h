@@ -15,7 +15,7 @@ struct oc_exec_opts {
 };
 
 /* Returns 0 and the process' exit code in *exit_code (or 0 with detach). */
-int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
+OC_MUST_CHECK int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
                       const struct oc_config *c, int *exit_code, struct oc_err *e);
 
 #endif

@@ -6,7 +6,7 @@
 
 #include "runtime/process_setup.h"
 
-static int close_span(unsigned lo, unsigned hi, struct oc_err *e) {
+OC_MUST_CHECK static int close_span(unsigned lo, unsigned hi, struct oc_err *e) {
   if (lo > hi) return 0;
   if (close_range(lo, hi, 0) == 0) return 0;
   if (errno != ENOSYS) return oc_fail_errno(e, "close_range(%u, %u)", lo, hi);
@@ -18,7 +18,7 @@ static int close_span(unsigned lo, unsigned hi, struct oc_err *e) {
   return 0;
 }
 
-static int set_cloexec(int fd, bool on, struct oc_err *e) {
+OC_MUST_CHECK static int set_cloexec(int fd, bool on, struct oc_err *e) {
   int flags = fcntl(fd, F_GETFD);
   if (flags < 0) return errno == EBADF ? 0 : oc_fail_errno(e, "fcntl(%d, F_GETFD)", fd);
   int want = on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;

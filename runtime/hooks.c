@@ -11,7 +11,7 @@
 
 #include "base/cleanup.h"
 
-static int wait_hook(pid_t pid, int timeout_s, int *status, struct oc_err *e) {
+OC_MUST_CHECK static int wait_hook(pid_t pid, int timeout_s, int *status, struct oc_err *e) {
   _cleanup_fd_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
   if (pidfd >= 0 && timeout_s > 0) {
     struct pollfd p = {.fd = pidfd, .events = POLLIN};
@@ -19,8 +19,9 @@ static int wait_hook(pid_t pid, int timeout_s, int *status, struct oc_err *e) {
     do r = poll(&p, 1, timeout_s * 1000);
     while (r < 0 && errno == EINTR);
     if (r == 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, status, 0);
+      if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+        return oc_fail_errno(e, "timed out after %d s, and killing it failed", timeout_s);
+      while (waitpid(pid, status, 0) < 0 && errno == EINTR) {}
       return oc_fail(e, ETIMEDOUT, "timed out after %d s", timeout_s);
     }
   }
@@ -29,7 +30,7 @@ static int wait_hook(pid_t pid, int timeout_s, int *status, struct oc_err *e) {
   return 0;
 }
 
-static int run_one(const struct oc_hook *h, const char *state_json, struct oc_err *e) {
+OC_MUST_CHECK static int run_one(const struct oc_hook *h, const char *state_json, struct oc_err *e) {
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) < 0) return oc_fail_errno(e, "pipe");
   pid_t pid = fork();
@@ -40,7 +41,9 @@ static int run_one(const struct oc_hook *h, const char *state_json, struct oc_er
   }
   if (pid == 0) {
     if (dup2(pipefd[0], 0) < 0) _exit(127);
-    syscall(SYS_close_range, 3, ~0U, 0);
+    /* Every fd of ours is CLOEXEC already; this also drops any a library opened without it.
+     * ENOSYS (before Linux 5.9): CLOEXEC alone has to do. */
+    if (syscall(SYS_close_range, 3, ~0U, 0) < 0 && errno != ENOSYS) _exit(127);
     char *argv0[] = {h->path, NULL};
     char *empty_env[] = {NULL};
     execve(h->path, h->args.n ? h->args.v : argv0, h->env.n ? h->env.v : empty_env);

@@ -5,7 +5,7 @@
 #include "base/error.h"
 
 /* Run every hook of one kind in order; the first failure stops and is returned. */
-int oc_hooks_run(const struct oc_config *c, enum oc_hook_kind kind, const char *state_json,
+OC_MUST_CHECK int oc_hooks_run(const struct oc_config *c, enum oc_hook_kind kind, const char *state_json,
                  struct oc_err *e);
 static inline bool oc_hooks_any(const struct oc_config *c, enum oc_hook_kind kind) {
   return c->hooks[kind].n > 0;

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "namespaces/console.h"
 #include "namespaces/ns.h"
 #include "namespaces/rootfs.h"
@@ -26,7 +27,7 @@
 
 static bool has_ns(const struct oc_config *c, enum oc_ns_type t) { return oc_config_ns(c, t) != NULL; }
 
-static int become_ns_root(const struct oc_config *c, struct oc_err *e) {
+OC_MUST_CHECK static int become_ns_root(const struct oc_config *c, struct oc_err *e) {
   if (!has_ns(c, OC_NS_USER)) return 0;
   /* Inside a fresh user namespace we are the overflow uid until we switch to a mapped id. */
   if (setresgid(0, 0, 0) < 0 && errno != EINVAL) return oc_fail_errno(e, "setresgid(0) in user namespace");
@@ -34,7 +35,7 @@ static int become_ns_root(const struct oc_config *c, struct oc_err *e) {
   return 0;
 }
 
-static int set_names(const struct oc_config *c, struct oc_err *e) {
+OC_MUST_CHECK static int set_names(const struct oc_config *c, struct oc_err *e) {
   if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
     return oc_fail_errno(e, "sethostname \"%s\"", c->hostname);
   if (c->domainname && setdomainname(c->domainname, strlen(c->domainname)) < 0)
@@ -43,7 +44,7 @@ static int set_names(const struct oc_config *c, struct oc_err *e) {
 }
 
 /* Everything up to READY; errors go back to the runtime, which cleans up. */
-static int prepare(struct oc_init_ctx *x, char *state_json, char **exe, struct oc_err *e) {
+OC_MUST_CHECK static int prepare(struct oc_init_ctx *x, char *state_json, char **exe, struct oc_err *e) {
   const struct oc_config *c = x->c;
   if (oc_ns_join(x->ns_fds, (1u << OC_NS_PID) | (1u << OC_NS_TIME), e) < 0) return -1;
   oc_ns_close(x->ns_fds);
@@ -77,26 +78,12 @@ static int prepare(struct oc_init_ctx *x, char *state_json, char **exe, struct o
     char name[300];
     snprintf(name, sizeof name, "_ses.%s", x->id);
     /* Best effort, as runc: some kernels or seccomp setups refuse keyrings. */
-    syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
+    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0)
+      oc_log_debug("join session keyring %s: %s (continuing without)", name, strerror(errno));
   }
-  if (oc_process_apply_attrs(c, &c->process, e) < 0) return -1;
-  if (oc_process_chdir(&c->process, e) < 0) return -1;
-  /* The init owns its copy of the config after clone: the env may grow a HOME. */
-  if (oc_process_default_home((struct oc_process *)&c->process, e) < 0) return -1;
-  if (oc_process_find_executable(&c->process, exe, e) < 0) return -1;
-  if (x->seccomp && oc_seccomp_uses_notify(x->seccomp)) {
-    /* The listener fd must reach the agent through the runtime before `create` returns. */
-    int nfd = -1;
-    if (c->process.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-      return oc_fail_errno(e, "prctl(PR_SET_NO_NEW_PRIVS)");
-    if (oc_seccomp_load(x->seccomp, &nfd, e) < 0) return -1;
-    if (oc_sync_send(x->sync_fd, OC_SYNC_SECCOMP_FD, 0, NULL, 0) < 0 ||
-        oc_send_fd(x->sync_fd, nfd, "seccomp", e) < 0)
-      return oc_fail(e, EPIPE, "send seccomp listener fd to runtime");
-    close(nfd);
-    x->seccomp = NULL;
-  }
-  return 0;
+  /* The init owns its copy of the config after clone: the env may grow a HOME. The listener
+   * fd of a notify filter must reach the agent through the runtime before `create` returns. */
+  return oc_process_prepare(c, (struct oc_process *)&c->process, &x->seccomp, x->sync_fd, exe, e);
 }
 
 /* Block until `start` connects; returns the connection (for error reports) or -1. */
@@ -107,8 +94,15 @@ static int wait_for_start(struct oc_init_ctx *x) {
   if (conn < 0) return -1;
   char b;
   if (read(conn, &b, 1) != 1 || b != 'S') return -1;
-  /* Removing the socket is what turns "created" into "running" for every reader. */
-  unlinkat(x->state_dir_fd, "start.sock", 0);
+  /* Removing the socket is what turns "created" into "running" for every reader: if it stays,
+   * the container would look created forever, so a failure here is a failed start. Root of a
+   * user namespace may not write the host's state dir (EACCES): then `start` removes it. */
+  if (unlinkat(x->state_dir_fd, "start.sock", 0) < 0 && errno != EACCES && errno != EPERM) {
+    char msg[160];
+    int n = snprintf(msg, sizeof msg, "remove start.sock from the state dir: %s", strerror(errno));
+    if (n > 0 && write(conn, msg, (size_t)n) < 0) { /* start then sees EOF and the exit */ }
+    return -1;
+  }
   close(x->start_fd);
   close(x->state_dir_fd);
   return conn;
@@ -120,12 +114,12 @@ void oc_init_run(struct oc_init_ctx *x) {
   char *exe = NULL;
   /* Until execve replaces it, this process is the ocrun binary: keep the container's processes
    * from reaching it through /proc/<pid>/exe (CVE-2019-5736). */
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (oc_sync_expect(x->sync_fd, OC_SYNC_GO, NULL, state_json, sizeof state_json, &e) < 0) _exit(1);
-  if (prepare(x, state_json, &exe, &e) < 0) {
-    oc_sync_send_error(x->sync_fd, &e);
-    _exit(1);
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+    oc_fail_errno(&e, "prctl(PR_SET_DUMPABLE, 0)");
+    oc_sync_report_exit(x->sync_fd, &e, 1);
   }
+  if (oc_sync_expect(x->sync_fd, OC_SYNC_GO, NULL, state_json, sizeof state_json, &e) < 0) _exit(1);
+  if (prepare(x, state_json, &exe, &e) < 0) oc_sync_report_exit(x->sync_fd, &e, 1);
   if (oc_sync_send(x->sync_fd, OC_SYNC_READY, 0, NULL, 0) < 0) _exit(1);
   close(x->sync_fd);
 

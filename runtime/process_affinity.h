@@ -15,11 +15,11 @@
 
 /* Parse a cpu list into a CPU_ALLOC'ed set (free with CPU_FREE); *setsize is its byte size.
  * `what` names the config key in errors. */
-int oc_cpu_list_parse(const char *list, const char *what, cpu_set_t **set, size_t *setsize,
+OC_MUST_CHECK int oc_cpu_list_parse(const char *list, const char *what, cpu_set_t **set, size_t *setsize,
                       struct oc_err *e);
 /* Parse list and sched_setaffinity(pid, ...) (pid 0 = the caller). */
-int oc_cpu_affinity_apply(pid_t pid, const char *list, const char *what, struct oc_err *e);
+OC_MUST_CHECK int oc_cpu_affinity_apply(pid_t pid, const char *list, const char *what, struct oc_err *e);
 /* execCPUAffinity.final, if set; a no-op otherwise. */
-int oc_process_apply_final_affinity(const struct oc_process *p, struct oc_err *e);
+OC_MUST_CHECK int oc_process_apply_final_affinity(const struct oc_process *p, struct oc_err *e);
 
 #endif

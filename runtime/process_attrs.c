@@ -30,7 +30,7 @@ static const char *fmt_limit(uint64_t v, char *buf, size_t n) {
   return buf;
 }
 
-static int apply_rlimits(const struct oc_process *p, struct oc_err *e) {
+OC_MUST_CHECK static int apply_rlimits(const struct oc_process *p, struct oc_err *e) {
   for (size_t i = 0; i < p->n_rlimits; i++) {
     const struct oc_rlimit *rl = &p->rlimits[i];
     struct rlimit lim = {.rlim_cur = rl->soft, .rlim_max = rl->hard};
@@ -47,7 +47,7 @@ static int apply_rlimits(const struct oc_process *p, struct oc_err *e) {
   return 0;
 }
 
-static int apply_oom_score_adj(const struct oc_process *p, struct oc_err *e) {
+OC_MUST_CHECK static int apply_oom_score_adj(const struct oc_process *p, struct oc_err *e) {
   if (!p->oom_score_adj.set) return 0;
   char buf[32];
   snprintf(buf, sizeof buf, "%" PRId64, p->oom_score_adj.v);
@@ -67,7 +67,7 @@ static const char *policy_name(int policy) {
   }
 }
 
-static int apply_scheduler(const struct oc_process *p, struct oc_err *e) {
+OC_MUST_CHECK static int apply_scheduler(const struct oc_process *p, struct oc_err *e) {
   const struct oc_scheduler *s = &p->scheduler;
   if (!s->set) return 0;
   struct oc_sched_attr attr = {
@@ -86,7 +86,7 @@ static int apply_scheduler(const struct oc_process *p, struct oc_err *e) {
   return 0;
 }
 
-static int apply_io_priority(const struct oc_process *p, struct oc_err *e) {
+OC_MUST_CHECK static int apply_io_priority(const struct oc_process *p, struct oc_err *e) {
   const struct oc_io_priority *io = &p->io_priority;
   if (!io->set) return 0;
   if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, IOPRIO_PRIO_VALUE(io->ioclass, io->priority)) < 0)
@@ -95,7 +95,7 @@ static int apply_io_priority(const struct oc_process *p, struct oc_err *e) {
   return 0;
 }
 
-static int apply_personality(const struct oc_config *c, struct oc_err *e) {
+OC_MUST_CHECK static int apply_personality(const struct oc_config *c, struct oc_err *e) {
   if (!c || !c->personality_domain.set) return 0;
   unsigned long persona = (unsigned long)c->personality_domain.v;
   if (c->personality_flags.set) persona |= (unsigned long)c->personality_flags.v;

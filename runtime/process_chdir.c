@@ -11,7 +11,7 @@
 
 /* A cwd reached through a leaked fd or a /proc magic link (CVE-2024-21626) lies outside the
  * root: the kernel then reports it as "(unreachable)...", which glibc turns into ENOENT. */
-static int verify_cwd(struct oc_err *e) {
+OC_MUST_CHECK static int verify_cwd(struct oc_err *e) {
   _cleanup_free_ char *wd = getcwd(NULL, 0);
   if (!wd && errno == ENOENT)
     return oc_fail(e, EPERM,

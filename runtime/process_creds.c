@@ -43,7 +43,7 @@ static void note_unknown_caps(const struct oc_caps *c, uint64_t known) {
     oc_log_debug("ignoring capabilities unknown to the running kernel (mask %#" PRIx64 ")", unknown);
 }
 
-static int drop_bounding(uint64_t keep, int last, struct oc_err *e) {
+OC_MUST_CHECK static int drop_bounding(uint64_t keep, int last, struct oc_err *e) {
   for (int cap = 0; cap <= last; cap++) {
     if (keep & CAP_BIT(cap)) continue;
     char name[48];
@@ -63,7 +63,7 @@ static bool setgroups_denied(void) {
   return oc_procfs_read("self/setgroups", buf, sizeof buf, &ignored) > 0 && strncmp(buf, "deny", 4) == 0;
 }
 
-static int switch_ids(const struct oc_user *u, struct oc_err *e) {
+OC_MUST_CHECK static int switch_ids(const struct oc_user *u, struct oc_err *e) {
   bool groups = !setgroups_denied();
   if (!groups && u->n_additional_gids)
     oc_log_debug("process.user.additionalGids ignored: setgroups is denied in this user namespace");
@@ -104,7 +104,7 @@ static int set_flag(cap_t c, cap_flag_t flag, uint64_t mask, int last) {
   return 0;
 }
 
-static int set_caps(const struct oc_caps *caps, int last, struct oc_err *e) {
+OC_MUST_CHECK static int set_caps(const struct oc_caps *caps, int last, struct oc_err *e) {
   cap_t c = cap_init();
   if (!c) return oc_fail_errno(e, "cap_init");
   /* Inheritable is only ever what the config lists (CVE-2022-29162). */

@@ -9,6 +9,14 @@
 #include "runtime/process_affinity.h"
 #include "runtime/process_setup.h"
 
+int oc_process_prepare(const struct oc_config *c, struct oc_process *p, struct oc_seccomp_filter **seccomp,
+                       int sync_fd, char **exe, struct oc_err *e) {
+  if (oc_process_apply_attrs(c, p, e) < 0 || oc_process_chdir(p, e) < 0 || oc_process_default_home(p, e) < 0 ||
+      oc_process_find_executable(p, exe, e) < 0)
+    return -1;
+  return oc_seccomp_listener_handover(seccomp, p->no_new_privileges, sync_fd, e);
+}
+
 int oc_process_exec(const struct oc_process *p, const char *exe, struct oc_seccomp_filter *f,
                     int preserve_fds, int keep_fd, struct oc_err *e) {
   /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the capabilities

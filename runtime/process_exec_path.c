@@ -38,7 +38,7 @@ static const char *env_path(const struct oc_strv *env) {
   return path ? path : OC_DEFAULT_PATH;
 }
 
-static int search_path(const char *file, const char *path, char **out, struct oc_err *e) {
+OC_MUST_CHECK static int search_path(const char *file, const char *path, char **out, struct oc_err *e) {
   if (*file && *path) {  /* an empty PATH has no entries; an empty entry means "." */
     for (const char *dir = path;;) {
       const char *colon = strchrnul(dir, ':');

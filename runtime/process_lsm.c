@@ -16,7 +16,7 @@ bool oc_apparmor_enabled(void) {
 
 bool oc_selinux_enabled(void) { return access("/sys/fs/selinux/enforce", F_OK) == 0; }
 
-static int apply_apparmor(const char *profile, struct oc_err *e) {
+OC_MUST_CHECK static int apply_apparmor(const char *profile, struct oc_err *e) {
   if (!oc_apparmor_enabled())
     return oc_fail(e, EOPNOTSUPP,
                    "apparmor profile \"%s\" requested but AppArmor is not enabled on this host", profile);
@@ -30,7 +30,7 @@ static int apply_apparmor(const char *profile, struct oc_err *e) {
   return 0;
 }
 
-static int apply_selinux(const char *label, struct oc_err *e) {
+OC_MUST_CHECK static int apply_selinux(const char *label, struct oc_err *e) {
   if (!oc_selinux_enabled())
     return oc_fail(e, EOPNOTSUPP, "selinux label \"%s\" requested but SELinux is not enabled on this host",
                    label);

@@ -8,6 +8,6 @@
 bool oc_apparmor_enabled(void);
 bool oc_selinux_enabled(void);
 /* Apply both if set (empty string = unset); a clear error when asked for and the LSM is off. */
-int oc_process_apply_lsm(const struct oc_process *p, struct oc_err *e);
+OC_MUST_CHECK int oc_process_apply_lsm(const struct oc_process *p, struct oc_err *e);
 
 #endif

@@ -8,23 +8,23 @@
 /* Steps that need privilege and come before the user switch: rlimits, oomScoreAdj, scheduler,
  * ioPriority, personality, execCPUAffinity.initial, apparmor/selinux (error if asked for
  * and that LSM is not active). */
-int oc_process_apply_attrs(const struct oc_config *c, const struct oc_process *p, struct oc_err *e);
+OC_MUST_CHECK int oc_process_apply_attrs(const struct oc_config *c, const struct oc_process *p, struct oc_err *e);
 /* umask, setgroups/setgid/setuid (keeping caps), capabilities (all five sets, bounding dropped),
  * noNewPrivileges; verifies the ids after the switch. */
-int oc_process_apply_creds(const struct oc_process *p, struct oc_err *e);
+OC_MUST_CHECK int oc_process_apply_creds(const struct oc_process *p, struct oc_err *e);
 /* chdir(cwd) and verify the result is inside the container root (no leaked-fd escape). */
-int oc_process_chdir(const struct oc_process *p, struct oc_err *e);
+OC_MUST_CHECK int oc_process_chdir(const struct oc_process *p, struct oc_err *e);
 /* Resolve args[0] with PATH from p->env (inside the container, after pivot_root).
  * Errors use runc's texts: `exec: "x": executable file not found in $PATH`,
  * `exec: "/x": no such file or directory`, `exec: "/x": permission denied`. */
-int oc_process_find_executable(const struct oc_process *p, char **out, struct oc_err *e);
+OC_MUST_CHECK int oc_process_find_executable(const struct oc_process *p, char **out, struct oc_err *e);
 /* Close every fd above 2 + preserve_fds except keep (-1 = none); CLOEXEC the kept one. */
-int oc_close_fds(int preserve_fds, int keep, struct oc_err *e);
+OC_MUST_CHECK int oc_close_fds(int preserve_fds, int keep, struct oc_err *e);
 
 /* Add HOME from the container's /etc/passwd (or "/") when env has none. After pivot_root. */
-int oc_process_default_home(struct oc_process *p, struct oc_err *e);
+OC_MUST_CHECK int oc_process_default_home(struct oc_process *p, struct oc_err *e);
 /* First thing in create/run/exec: close every fd the caller left us above 2 + preserve_fds
  * (containerd leaks its socket as fd 3), so nothing of theirs can reach the container. */
-int oc_close_inherited_fds(int preserve_fds, struct oc_err *e);
+OC_MUST_CHECK int oc_close_inherited_fds(int preserve_fds, struct oc_err *e);
 
 #endif

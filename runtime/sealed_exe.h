@@ -9,6 +9,6 @@
 void oc_sealed_exe_set_argv(char **argv);
 /* Returns 0 at once when already running from the sealed copy; otherwise execs it (returns only
  * on failure). */
-int oc_reexec_sealed(struct oc_err *e);
+OC_MUST_CHECK int oc_reexec_sealed(struct oc_err *e);
 
 #endif

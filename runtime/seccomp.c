@@ -26,6 +26,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "base/cleanup.h"
+#include "base/fsutil.h"
 #include "base/log.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
@@ -119,7 +120,7 @@ static bool valid_action(enum oc_seccomp_action a) {
 }
 
 /* The libseccomp action for an OCI action and errnoRet; `key` names the item for errors. */
-static int scmp_action(enum oc_seccomp_action a, oc_u64 errno_ret, const char *key,
+OC_MUST_CHECK static int scmp_action(enum oc_seccomp_action a, oc_u64 errno_ret, const char *key,
                        const char *errno_key, uint32_t *out, struct oc_err *e) {
   if (!valid_action(a)) return oc_fail(e, EINVAL, "%s: unknown action %d", key, (int)a);
   if (errno_ret.set && a != OC_SCMP_ERRNO && a != OC_SCMP_TRACE)
@@ -147,7 +148,7 @@ static void ctx_releasep(scmp_filter_ctx *ctx) {
   if (*ctx) seccomp_release(*ctx);
 }
 
-static int parse_flags(const struct oc_seccomp *s, unsigned int *flags, struct oc_err *e) {
+OC_MUST_CHECK static int parse_flags(const struct oc_seccomp *s, unsigned int *flags, struct oc_err *e) {
   *flags = 0;
   for (size_t i = 0; i < s->flags.n; i++) {
     const char *name = s->flags.v[i];
@@ -212,7 +213,7 @@ struct plan {
 };
 static void plan_release(struct plan *p) { free(p->key.p); }
 
-static int check_arches(const struct oc_seccomp *s, struct plan *p, struct oc_err *e) {
+OC_MUST_CHECK static int check_arches(const struct oc_seccomp *s, struct plan *p, struct oc_err *e) {
   for (size_t i = 0; i < s->architectures.n; i++) {
     const char *name = s->architectures.v[i];
     uint32_t token;
@@ -229,7 +230,7 @@ static int check_arches(const struct oc_seccomp *s, struct plan *p, struct oc_er
 
 /* Conditions of one syscalls[] entry. libseccomp cannot AND two conditions on the same argument,
  * so such an entry becomes one rule per condition, as runc does (*split). */
-static int build_conds(const struct oc_seccomp_rule *r, size_t i, struct scmp_arg_cmp **out,
+OC_MUST_CHECK static int build_conds(const struct oc_seccomp_rule *r, size_t i, struct scmp_arg_cmp **out,
                        bool *split, struct oc_err *e) {
   unsigned seen = 0;
   *out = NULL;
@@ -266,7 +267,7 @@ static bool notify_forbidden(const char *name) {
 }
 
 /* The action of syscalls[i]; *skip when it repeats the default (libseccomp refuses those). */
-static int rule_action(const struct oc_seccomp_rule *r, size_t i, uint32_t def, uint32_t *act,
+OC_MUST_CHECK static int rule_action(const struct oc_seccomp_rule *r, size_t i, uint32_t def, uint32_t *act,
                        bool *skip, struct oc_err *e) {
   char key[64], errno_key[80];
   snprintf(key, sizeof key, "linux.seccomp.syscalls[%zu]", i);
@@ -276,7 +277,7 @@ static int rule_action(const struct oc_seccomp_rule *r, size_t i, uint32_t def, 
   return rc;
 }
 
-static int check_rules(const struct oc_seccomp *s, struct plan *p, struct oc_err *e) {
+OC_MUST_CHECK static int check_rules(const struct oc_seccomp *s, struct plan *p, struct oc_err *e) {
   for (size_t i = 0; i < s->n_syscalls; i++) {
     const struct oc_seccomp_rule *r = &s->syscalls[i];
     uint32_t act;
@@ -316,7 +317,7 @@ static int check_rules(const struct oc_seccomp *s, struct plan *p, struct oc_err
 }
 
 /* Every check that can fail, before any work: a profile that passes here compiles. */
-static int check_profile(const struct oc_seccomp *s, struct plan *p, struct oc_err *e) {
+OC_MUST_CHECK static int check_profile(const struct oc_seccomp *s, struct plan *p, struct oc_err *e) {
   int rc = scmp_action(s->default_action, s->default_errno_ret, "linux.seccomp.defaultAction",
                        "linux.seccomp.defaultErrnoRet", &p->def, e);
   if (rc < 0) return rc;
@@ -355,7 +356,7 @@ static int check_profile(const struct oc_seccomp *s, struct plan *p, struct oc_e
 
 /* ---- building the program with libseccomp ---- */
 
-static int add_arches(scmp_filter_ctx ctx, const struct oc_seccomp *s, const struct plan *p,
+OC_MUST_CHECK static int add_arches(scmp_filter_ctx ctx, const struct oc_seccomp *s, const struct plan *p,
                       struct oc_err *e) {
   for (size_t i = 0; i < p->n_arches; i++) {
     if (seccomp_arch_exist(ctx, p->arches[i]) == 0) continue; /* the native one */
@@ -384,7 +385,7 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, const struct scmp
   return 0;
 }
 
-static int add_rules(scmp_filter_ctx ctx, const struct oc_seccomp *s, uint32_t def,
+OC_MUST_CHECK static int add_rules(scmp_filter_ctx ctx, const struct oc_seccomp *s, uint32_t def,
                      struct oc_err *e) {
   for (size_t i = 0; i < s->n_syscalls; i++) {
     const struct oc_seccomp_rule *r = &s->syscalls[i];
@@ -422,7 +423,7 @@ static int read_full(int fd, void *buf, size_t size) {
   return 0;
 }
 
-static int export_bpf(scmp_filter_ctx ctx, struct oc_seccomp_filter *f, struct oc_err *e) {
+OC_MUST_CHECK static int export_bpf(scmp_filter_ctx ctx, struct oc_seccomp_filter *f, struct oc_err *e) {
   _cleanup_fd_ int fd = memfd_create("ocrun-seccomp", MFD_CLOEXEC);
   if (fd < 0) return oc_fail_errno(e, "linux.seccomp: memfd_create");
   int rc = seccomp_export_bpf(ctx, fd);
@@ -442,7 +443,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct oc_seccomp_filter *f, struct o
   return 0;
 }
 
-static int set_attrs(scmp_filter_ctx ctx, struct oc_err *e) {
+OC_MUST_CHECK static int set_attrs(scmp_filter_ctx ctx, struct oc_err *e) {
   /* The runtime sets no_new_privs itself when process.noNewPrivileges asks for it. */
   int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 #if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 5)
@@ -452,7 +453,7 @@ static int set_attrs(scmp_filter_ctx ctx, struct oc_err *e) {
   return 0;
 }
 
-static int build_bpf(const struct oc_seccomp *s, const struct plan *p, struct oc_seccomp_filter *f,
+OC_MUST_CHECK static int build_bpf(const struct oc_seccomp *s, const struct plan *p, struct oc_seccomp_filter *f,
                      struct oc_err *e) {
   __attribute__((cleanup(ctx_releasep))) scmp_filter_ctx ctx = seccomp_init(p->def);
   if (!ctx)
@@ -509,16 +510,6 @@ static bool cache_load(const char *dir, const struct keybuf *key, struct oc_secc
   return true;
 }
 
-static int write_full(int fd, const void *buf, size_t size) {
-  for (size_t off = 0; off < size;) {
-    ssize_t n = write(fd, (const char *)buf + off, size - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return -1;
-    off += (size_t)n;
-  }
-  return 0;
-}
-
 static size_t count_entries(const char *dir) {
   _cleanup_dir_ DIR *d = opendir(dir);
   size_t n = 0;
@@ -546,18 +537,21 @@ static void cache_store(const char *dir, const struct keybuf *key, const struct 
     return;
   }
   uint64_t klen = key->len, n = f->len;
-  if (write_full(fd, CACHE_MAGIC, 8) < 0 || write_full(fd, &klen, 8) < 0 ||
-      write_full(fd, key->p, key->len) < 0 || write_full(fd, &n, 8) < 0 ||
-      write_full(fd, f->insns, n * sizeof(struct sock_filter)) < 0 || rename(tmp, path) < 0) {
+  if (oc_write_all(fd, CACHE_MAGIC, 8) < 0 || oc_write_all(fd, &klen, 8) < 0 ||
+      oc_write_all(fd, key->p, key->len) < 0 || oc_write_all(fd, &n, 8) < 0 ||
+      oc_write_all(fd, f->insns, n * sizeof(struct sock_filter)) < 0 || rename(tmp, path) < 0) {
     oc_log_debug("seccomp cache: write %s: %m", path);
     unlink(tmp);
   }
 }
 
-int oc_seccomp_compile_cached(const struct oc_seccomp *s, const char *cache_dir,
+int oc_seccomp_compile_cached(const struct oc_seccomp *s, const char *root,
                               struct oc_seccomp_filter **out, struct oc_err *e) {
   *out = NULL;
   if (!s->set) return 0;
+  char dir[PATH_MAX];
+  const char *cache_dir = NULL;
+  if (root && snprintf(dir, sizeof dir, "%s/" OC_SECCOMP_CACHE_DIR, root) < (int)sizeof dir) cache_dir = dir;
   __attribute__((cleanup(plan_release))) struct plan p = {0};
   int rc = check_profile(s, &p, e);
   if (rc < 0) return rc;
@@ -608,117 +602,4 @@ void oc_seccomp_free(struct oc_seccomp_filter *f) {
   if (!f) return;
   free(f->insns);
   free(f);
-}
-
-/* ---- seccomp agent: the container process state over listenerPath ---- */
-
-static void yajl_gen_freep(yajl_gen *g) {
-  if (*g) yajl_gen_free(*g);
-}
-static void yajl_tree_freep(yajl_val *v) {
-  if (*v) yajl_tree_free(*v);
-}
-
-/* {"ociVersion":..,"fds":["seccompFd"],"pid":..,"metadata":..,"state":<state_json>} */
-static int build_process_state(const struct oc_seccomp *s, const char *state_json, pid_t pid,
-                               char **out, struct oc_err *e) {
-  char err[256];
-  __attribute__((cleanup(yajl_tree_freep))) yajl_val st = yajl_tree_parse(state_json, err, sizeof err);
-  if (!st || !YAJL_IS_OBJECT(st))
-    return oc_fail(e, EINVAL, "seccomp listener: the container state is not a JSON object");
-  const char *ver_path[] = {"ociVersion", NULL};
-  const char *ver = YAJL_GET_STRING(yajl_tree_get(st, ver_path, yajl_t_string));
-  if (!ver) ver = OC_SPEC_VERSION;
-
-  __attribute__((cleanup(yajl_gen_freep))) yajl_gen g = yajl_gen_alloc(NULL);
-  if (!g) return oc_fail(e, ENOMEM, "seccomp listener: out of memory");
-#define STR(x) (const unsigned char *)(x), strlen(x)
-  yajl_gen_status gs = yajl_gen_map_open(g);
-  if (gs == yajl_gen_status_ok) gs = yajl_gen_string(g, STR("ociVersion"));
-  if (gs == yajl_gen_status_ok) gs = yajl_gen_string(g, STR(ver));
-  if (gs == yajl_gen_status_ok) gs = yajl_gen_string(g, STR("fds"));
-  if (gs == yajl_gen_status_ok) gs = yajl_gen_array_open(g);
-  if (gs == yajl_gen_status_ok) gs = yajl_gen_string(g, STR("seccompFd"));
-  if (gs == yajl_gen_status_ok) gs = yajl_gen_array_close(g);
-  if (gs == yajl_gen_status_ok) gs = yajl_gen_string(g, STR("pid"));
-  if (gs == yajl_gen_status_ok) gs = yajl_gen_integer(g, pid);
-  if (gs == yajl_gen_status_ok && s->listener_metadata && *s->listener_metadata) {
-    gs = yajl_gen_string(g, STR("metadata"));
-    if (gs == yajl_gen_status_ok) gs = yajl_gen_string(g, STR(s->listener_metadata));
-  }
-#undef STR
-  if (gs != yajl_gen_status_ok)
-    return oc_fail(e, EINVAL, "linux.seccomp.listenerMetadata: cannot be encoded as JSON (not UTF-8?)");
-  /* The map is left open: the state object is appended as it is. */
-  const unsigned char *head;
-  size_t head_len;
-  yajl_gen_get_buf(g, &head, &head_len);
-  if (asprintf(out, "%.*s,\"state\":%s}", (int)head_len, (const char *)head, state_json) < 0) {
-    *out = NULL;
-    return oc_fail(e, ENOMEM, "seccomp listener: out of memory");
-  }
-  return 0;
-}
-
-/* connect(2) to a unix socket path; paths longer than sun_path go through /proc/self/fd. */
-static int connect_unix(const char *path, struct oc_err *e) {
-  struct sockaddr_un sa = {.sun_family = AF_UNIX};
-  _cleanup_fd_ int dirfd = -1;
-  if (strlen(path) < sizeof sa.sun_path) {
-    memcpy(sa.sun_path, path, strlen(path) + 1);
-  } else {
-    _cleanup_free_ char *d = strdup(path), *b = strdup(path);
-    if (!d || !b) return oc_fail(e, ENOMEM, "linux.seccomp.listenerPath: out of memory");
-    dirfd = open(dirname(d), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0) return oc_fail_errno(e, "linux.seccomp.listenerPath: open directory of %s", path);
-    int n = snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/%s", dirfd, basename(b));
-    if (n < 0 || (size_t)n >= sizeof sa.sun_path)
-      return oc_fail(e, ENAMETOOLONG, "linux.seccomp.listenerPath: %s: socket name too long", path);
-  }
-  _cleanup_fd_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return oc_fail_errno(e, "linux.seccomp.listenerPath: socket");
-  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
-    return oc_fail_errno(e, "linux.seccomp.listenerPath: connect to %s", path);
-  return oc_steal_fd(&fd);
-}
-
-int oc_seccomp_send_listener(const struct oc_seccomp *s, int notify_fd, const char *state_json,
-                             pid_t pid, struct oc_err *e) {
-  if (!s->listener_path || !*s->listener_path)
-    return oc_fail(e, EINVAL, "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used");
-  if (notify_fd < 0) return oc_fail(e, EBADF, "seccomp listener: no listener fd to send");
-  if (!state_json) return oc_fail(e, EINVAL, "seccomp listener: no container state");
-  _cleanup_free_ char *msg = NULL;
-  int rc = build_process_state(s, state_json, pid, &msg, e);
-  if (rc < 0) return rc;
-  _cleanup_fd_ int fd = connect_unix(s->listener_path, e);
-  if (fd < 0) return fd;
-
-  /* The fd rides on the first sendmsg only; the rest of a long state follows without it. */
-  size_t len = strlen(msg), off = 0;
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } ctl;
-  memset(&ctl, 0, sizeof ctl);
-  bool fd_sent = false;
-  while (off < len) {
-    struct iovec iov = {msg + off, len - off};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-    if (!fd_sent) {
-      mh.msg_control = ctl.buf;
-      mh.msg_controllen = sizeof ctl.buf;
-      struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-      cm->cmsg_level = SOL_SOCKET;
-      cm->cmsg_type = SCM_RIGHTS;
-      cm->cmsg_len = CMSG_LEN(sizeof(int));
-      memcpy(CMSG_DATA(cm), &notify_fd, sizeof(int));
-    }
-    ssize_t n = sendmsg(fd, &mh, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return oc_fail_errno(e, "linux.seccomp.listenerPath: send to %s", s->listener_path);
-    fd_sent = true;
-    off += (size_t)n;
-  }
-  return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
@@ -50,6 +51,19 @@ int oc_state_lookup(const char *root, const char *id, pid_t *pid, unsigned long 
   *start_time = s->start_time;
   oc_state_free(s);
   return 1;
+}
+
+int oc_state_open_init(const struct oc_state *s, struct oc_err *e) {
+  if (s->pid <= 0) return oc_fail(e, ESRCH, "container not running");
+  _cleanup_fd_ int pfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+  if (pfd < 0 || oc_proc_start_time(s->pid) != s->start_time) return oc_fail(e, ESRCH, "container not running");
+  return oc_steal_fd(&pfd);
+}
+
+int oc_write_pid_file(const char *path, pid_t pid, struct oc_err *e) {
+  char buf[32];
+  int n = snprintf(buf, sizeof buf, "%d", pid);
+  return oc_write_path_atomic(path, buf, (size_t)n, 0644, e);
 }
 
 int oc_state_save(const char *root, const struct oc_state *s, struct oc_err *e) {

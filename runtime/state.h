@@ -7,22 +7,30 @@
 #include "oci/state_json.h"
 #include "base/error.h"
 
-/* Compiled seccomp programs under --root; '+' keeps the name out of the container id space. */
-#define OC_SECCOMP_CACHE_DIR "seccomp+cache"
 
 
 /* "<root>/<id>" into buf. */
-int oc_state_dir(const char *root, const char *id, char *buf, size_t len, struct oc_err *e);
+OC_MUST_CHECK int oc_state_dir(const char *root, const char *id, char *buf, size_t len, struct oc_err *e);
 /* Load; missing dir -> error "container does not exist" with errnum ENOENT. */
-int oc_state_load(const char *root, const char *id, struct oc_state **out, struct oc_err *e);
-int oc_state_save(const char *root, const struct oc_state *s, struct oc_err *e);
+OC_MUST_CHECK int oc_state_load(const char *root, const char *id, struct oc_state **out, struct oc_err *e);
+OC_MUST_CHECK int oc_state_save(const char *root, const struct oc_state *s, struct oc_err *e);
 void oc_state_free(struct oc_state *s);
+static inline void oc_state_freep(struct oc_state **s) {
+  if (*s) oc_state_free(*s);
+}
+#define _cleanup_state_ __attribute__((cleanup(oc_state_freep)))
+/* A pidfd for the container's init, checked against its recorded start time (opened first, so
+ * the check proves the pidfd is our init and not a reused pid). ESRCH "container not running"
+ * when it is gone. */
+OC_MUST_CHECK int oc_state_open_init(const struct oc_state *s, struct oc_err *e);
 /* Derive the status from the pid (+ start time), the start socket and the cgroup freezer. */
 enum oc_status oc_state_status(const char *root, const struct oc_state *s);
 /* The config.json copy kept in the state dir. */
-int oc_state_config(const char *root, const char *id, struct oc_config **out, struct oc_err *e);
+OC_MUST_CHECK int oc_state_config(const char *root, const char *id, struct oc_config **out, struct oc_err *e);
 /* Validate a container id: [A-Za-z0-9_.-]+, not "." or "..". */
-int oc_id_validate(const char *id, struct oc_err *e);
+OC_MUST_CHECK int oc_id_validate(const char *id, struct oc_err *e);
+/* --pid-file: the pid without a newline (containerd parses it strictly), written atomically. */
+OC_MUST_CHECK int oc_write_pid_file(const char *path, pid_t pid, struct oc_err *e);
 /* The ledger's view of a container (oc_ledger_lookup_fn): 1 its state dir has state.json (with
  * pid: its init pid and start time), 0 gone, -1 cannot tell. */
 int oc_state_lookup(const char *root, const char *id, pid_t *pid, unsigned long long *start_time);

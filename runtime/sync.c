@@ -1,5 +1,6 @@
 #include "runtime/sync.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -19,6 +20,12 @@ int oc_sync_send(int fd, enum oc_sync_type type, int32_t value, const void *data
 
 int oc_sync_send_error(int fd, const struct oc_err *err) {
   return oc_sync_send(fd, OC_SYNC_ERROR, err->errnum, err->msg, strlen(err->msg));
+}
+
+void oc_sync_report_exit(int fd, const struct oc_err *e, int code) {
+  /* A failed send means the runtime is gone: it cannot be told, and it reads EOF if alive. */
+  if (oc_sync_send_error(fd, e) < 0) _exit(code);
+  _exit(code);
 }
 
 int oc_sync_expect(int fd, enum oc_sync_type want, int32_t *value, char *buf, size_t cap,

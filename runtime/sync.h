@@ -1,4 +1,32 @@
-/* Messages between the runtime and a container process it cloned (SOCK_SEQPACKET pair). */
+/* Messages between the runtime and a container process it cloned (a SOCK_SEQPACKET pair; each
+ * message is a header {type, value} and an optional payload).
+ *
+ * create (runtime: create.c run_init; container: init.c oc_init_run)
+ *   runtime                                   init
+ *   clone3 → write id maps, join the cgroup
+ *   GO (payload: "creating" state JSON NUL
+ *       "created" state JSON)             →   join/unshare namespaces, mounts, rootfs
+ *                                         ←   HOOKS            (only with prestart or
+ *   run prestart + createRuntime hooks                          createRuntime hooks)
+ *   HOOKS_DONE                            →   createContainer hooks, pivot_root, process{}
+ *                                         ←   SECCOMP_FD + fd  (only with SCMP_ACT_NOTIFY)
+ *   forward the fd to listenerPath
+ *                                         ←   READY            init waits on start.sock
+ *   write the pid file, exit
+ *   Any step of the init may answer ERROR (errnum in value, message as payload) instead;
+ *   EOF means it died. `start` later talks to the init over start.sock, not this pair.
+ *
+ * exec (runtime: exec.c run_exec; helper and process: exec.c join_and_clone, exec_process)
+ *   runtime                                   helper (forked; setns into the container)
+ *                                         ←   PID (value: pid; payload "1" if CLONE_INTO_CGROUP
+ *                                              placed it, else "0"), then the helper exits
+ *   join the cgroup
+ *   GO                                    →   process: setsid, console, process{}
+ *                                         ←   SECCOMP_FD + fd  (only with SCMP_ACT_NOTIFY)
+ *   forward the fd to listenerPath
+ *                                         ←   EOF: execve succeeded (the fd is CLOEXEC), or
+ *                                              ERROR: why it failed
+ */
 #ifndef OCRUN_SYNC_H
 #define OCRUN_SYNC_H
 #include <stddef.h>
@@ -16,11 +44,13 @@ enum oc_sync_type {
   OC_SYNC_ERROR,       /* either way: payload is the error message, errnum in the header */
 };
 
-int oc_sync_send(int fd, enum oc_sync_type type, int32_t value, const void *data, size_t len);
-int oc_sync_send_error(int fd, const struct oc_err *err);
+OC_MUST_CHECK int oc_sync_send(int fd, enum oc_sync_type type, int32_t value, const void *data, size_t len);
+OC_MUST_CHECK int oc_sync_send_error(int fd, const struct oc_err *err);
+/* Send e as an ERROR and _exit(code): the last act of a failed container process. */
+__attribute__((noreturn)) void oc_sync_report_exit(int fd, const struct oc_err *e, int code);
 /* Receive a message of the expected type into buf (NUL-terminated, may be NULL). An ERROR
  * message fills e with the peer's text; EOF says the peer died. *value gets the header value. */
-int oc_sync_expect(int fd, enum oc_sync_type want, int32_t *value, char *buf, size_t cap,
+OC_MUST_CHECK int oc_sync_expect(int fd, enum oc_sync_type want, int32_t *value, char *buf, size_t cap,
                    struct oc_err *e);
 
 #endif

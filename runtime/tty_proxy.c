@@ -7,7 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "namespaces/console.h"
+#include "base/unix_socket.h"
 #include "base/cleanup.h"
 
 static volatile sig_atomic_t winch;

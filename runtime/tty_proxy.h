@@ -7,6 +7,6 @@
 #include "base/error.h"
 
 /* Receive the master from sock, then copy until the pty closes; restores the terminal. */
-int oc_tty_proxy_run(int sock, struct oc_err *e);
+OC_MUST_CHECK int oc_tty_proxy_run(int sock, struct oc_err *e);
 
 #endif

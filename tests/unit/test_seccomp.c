@@ -917,16 +917,16 @@ static void test_compile_cache(void **state) {
   char dir[] = "/tmp/ocrun-seccomp-cache-XXXXXX";
   assert_non_null(mkdtemp(dir));
   char cache[PATH_MAX], file[PATH_MAX + 300];
-  snprintf(cache, sizeof cache, "%s/cache", dir);
+  snprintf(cache, sizeof cache, "%s/" OC_SECCOMP_CACHE_DIR, dir); /* dir is the --root */
 
   double miss, hit;
-  oc_seccomp_free(compile_cached(s, cache, &miss)); /* creates the directory and one entry */
+  oc_seccomp_free(compile_cached(s, dir, &miss)); /* creates the directory and one entry */
   assert_int_equal(bpf_files(cache, file, sizeof file), 1);
   struct stat st;
   assert_int_equal(stat(cache, &st), 0);
   assert_int_equal(st.st_mode & 0777, 0700);
   ino_t ino = inode_of(file);
-  struct oc_seccomp_filter *f = compile_cached(s, cache, &hit);
+  struct oc_seccomp_filter *f = compile_cached(s, dir, &hit);
   assert_int_equal(inode_of(file), ino); /* a hit: not rewritten */
   print_message("podman profile: cache miss %.0f us, cache hit %.0f us\n", miss, hit);
   if (seccomp_usable()) assert_exit0(run_filtered(f, check_podman_profile, true)); /* it works */
@@ -934,13 +934,13 @@ static void test_compile_cache(void **state) {
 
   /* a damaged entry is a miss and gets replaced */
   assert_int_equal(truncate(file, 40), 0);
-  oc_seccomp_free(compile_cached(s, cache, NULL));
+  oc_seccomp_free(compile_cached(s, dir, NULL));
   assert_int_equal(stat(file, &st), 0);
   assert_true(st.st_size > 1000);
   ino = st.st_ino;
   /* an entry someone else owns is not trusted */
   assert_int_equal(chown(file, 65534, 65534), 0);
-  f = compile_cached(s, cache, NULL);
+  f = compile_cached(s, dir, NULL);
   assert_int_equal(stat(file, &st), 0);
   assert_int_equal(st.st_uid, geteuid());
   assert_true(st.st_ino != ino);
@@ -951,17 +951,20 @@ static void test_compile_cache(void **state) {
   strv_add(&s->flags, "SECCOMP_FILTER_FLAG_FOO");
   struct oc_err e = {0};
   f = (void *)1;
-  assert_true(oc_seccomp_compile_cached(s, cache, &f, &e) < 0);
+  assert_true(oc_seccomp_compile_cached(s, dir, &f, &e) < 0);
   assert_null(f);
   assert_non_null(strstr(e.msg, "unknown flag"));
   strv_release(&s->flags);
   rule_errno(sc_rule(s, OC_SCMP_ERRNO, "getcwd"), 5);
-  oc_seccomp_free(compile_cached(s, cache, NULL));
+  oc_seccomp_free(compile_cached(s, dir, NULL));
   assert_int_equal(bpf_files(cache, file, sizeof file), 2);
 
   /* an unusable cache directory only costs time */
-  snprintf(file, sizeof file, "%s/not-a-dir", dir);
+  snprintf(file, sizeof file, "%s/root2", dir);
+  assert_int_equal(mkdir(file, 0700), 0);
+  snprintf(file, sizeof file, "%s/root2/" OC_SECCOMP_CACHE_DIR, dir);
   assert_int_equal(close(open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0600)), 0);
+  snprintf(file, sizeof file, "%s/root2", dir);
   oc_seccomp_free(compile_cached(s, file, NULL));
   oc_config_free(c);
   rm_rf(dir);

@@ -1,12 +1,43 @@
-/* File descriptors over unix sockets (SCM_RIGHTS): the pty master to --console-socket, seccomp
- * listeners to the runtime. The name travels as the data, as runc does. */
+/* Unix sockets: connect to a path of any length, and pass file descriptors (SCM_RIGHTS; the
+ * name travels as the data, as runc does): the pty master to --console-socket, seccomp
+ * listeners to the runtime and to listenerPath. */
 #define _GNU_SOURCE
+#include "base/unix_socket.h"
+
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
-#include "namespaces/console.h"
+#include "base/cleanup.h"
+
+int oc_unix_connect_at(int dirfd, const char *name, struct oc_err *e) {
+  struct sockaddr_un sa = {.sun_family = AF_UNIX};
+  int n = dirfd == AT_FDCWD ? snprintf(sa.sun_path, sizeof sa.sun_path, "%s", name)
+                            : snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/%s", dirfd, name);
+  if (n < 0 || (size_t)n >= sizeof sa.sun_path) return oc_fail(e, ENAMETOOLONG, "socket name too long: %s", name);
+  _cleanup_fd_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return oc_fail_errno(e, "socket");
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) return oc_fail_errno(e, "connect to %s", name);
+  return oc_steal_fd(&fd);
+}
+
+int oc_unix_connect(const char *path, struct oc_err *e) {
+  if (strlen(path) < sizeof(((struct sockaddr_un *)0)->sun_path)) return oc_unix_connect_at(AT_FDCWD, path, e);
+  /* Longer than sun_path: connect through the directory's fd. */
+  _cleanup_free_ char *d = strdup(path), *b = strdup(path);
+  if (!d || !b) return oc_fail(e, ENOMEM, "connect to %s: out of memory", path);
+  _cleanup_fd_ int dirfd = open(dirname(d), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dirfd < 0) return oc_fail_errno(e, "open the directory of %s", path);
+  int fd = oc_unix_connect_at(dirfd, basename(b), e);
+  if (fd < 0) return oc_wrap(e, fd, "%s", path);
+  return fd;
+}
 
 int oc_send_fd(int sock, int fd, const char *name, struct oc_err *e) {
   if (!name || !name[0]) name = "fd";

@@ -1,0 +1,69 @@
+/* delete: kill what is left, remove the cgroup, run poststop hooks, remove the state dir and
+ * release the ledger entry. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/fsutil.h"
+#include "base/log.h"
+#include "cgroups/cgroup.h"
+#include "overcommit/ledger.h"
+#include "runtime/container.h"
+#include "runtime/hooks.h"
+#include "runtime/state.h"
+
+/* Kill what is left of a container that is not stopped: the init through its pidfd (so a
+ * reused pid is never hit), then everything in its cgroup; wait (10 s at most) for the init. */
+static void kill_remains(const struct oc_state *s, enum oc_status st, struct oc_cgroup *cg) {
+  struct oc_err e;
+  _cleanup_fd_ int pfd = oc_state_open_init(s, &e);
+  if (pfd >= 0 && syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+    oc_log_warn("delete %s: kill init (pid %d): %s", s->id, s->pid, strerror(errno));
+  if (cg) {
+    if (oc_cg_signal_all(cg, SIGKILL, &e) < 0) oc_log_warn("delete %s: %s", s->id, e.msg);
+    /* A frozen process only dies once thawed. */
+    if (st == OC_PAUSED && oc_cg_freeze(cg, false, &e) < 0) oc_log_warn("delete %s: %s", s->id, e.msg);
+  }
+  if (pfd < 0) return;
+  struct pollfd p = {.fd = pfd, .events = POLLIN};
+  while (poll(&p, 1, 10000) < 0 && errno == EINTR) {}
+}
+
+static void run_poststop_hooks(const struct oc_globals *g, const struct oc_state *s) {
+  struct oc_err e;
+  _cleanup_config_ struct oc_config *c = NULL;
+  if (oc_state_config(g->root, s->id, &c, &e) < 0 || !oc_hooks_any(c, OC_HOOK_POSTSTOP)) return;
+  _cleanup_free_ char *json = oc_state_json(s, OC_STOPPED);
+  /* The spec: a failing poststop hook is logged, delete goes on. */
+  if (json && oc_hooks_run(c, OC_HOOK_POSTSTOP, json, &e) < 0) oc_log_warn("%s", e.msg);
+}
+
+int oc_container_delete(const struct oc_globals *g, const char *id, bool force, struct oc_err *e) {
+  _cleanup_state_ struct oc_state *s = NULL;
+  int r = oc_state_load(g->root, id, &s, e);
+  if (r < 0) return (force && r == -ENOENT) ? 0 : r;
+  enum oc_status st = oc_state_status(g->root, s);
+  if ((st == OC_RUNNING || st == OC_PAUSED) && !force)
+    return oc_fail(e, EBUSY, "cannot delete container %s that is not stopped: %s", id, oc_status_name(st));
+  struct oc_err ce;
+  _cleanup_cgroup_ struct oc_cgroup *cg = NULL;
+  if (s->cgroup_path && oc_cg_open(s->cgroup_path, &cg, &ce) < 0 && ce.errnum != ENOENT)
+    oc_log_warn("delete %s: %s", id, ce.msg);
+  if (st != OC_STOPPED && s->pid > 0) kill_remains(s, st, cg);
+  if (cg && oc_cg_destroy(cg, &ce) < 0) oc_log_warn("delete %s: %s", id, ce.msg);
+  run_poststop_hooks(g, s);
+  char dir[4200], root_abs[4096];
+  snprintf(dir, sizeof dir, "%s/%s", g->root, id);
+  r = oc_remove_tree(dir, e);
+  if (realpath(g->root, root_abs) && oc_ledger_release(id, root_abs, &ce) < 0) oc_log_warn("delete %s: %s", id, ce.msg);
+  return r;
+}
