@@ -88,8 +88,6 @@ bool oc_cg_kv_get(const char *text, const char *key, uint64_t *out);
 int oc_cgf_kv(const struct oc_cg_dir *d, const char *file, const char *key, uint64_t *out);
 
 /* --- conversions (pure; unit tested) --- */
-/* cpu.shares -> cpu.weight, current rule (runc >= 1.3.2): 0 -> 0 (unset), <= 2 -> 1, >= 262144 -> 10000. */
-uint64_t oc_cg_shares_to_weight(uint64_t shares);
 /* blkio weight 10..1000 -> io.weight 1..10000. */
 uint64_t oc_cg_blkio_to_io_weight(uint64_t w);
 /* OCI memory.swap (memory+swap) -> memory.swap.max. limit: the memory limit in effect (-1 none,
@@ -97,6 +95,13 @@ uint64_t oc_cg_blkio_to_io_weight(uint64_t w);
 OC_MUST_CHECK int oc_cg_swap_v2(int64_t swap, int64_t limit, int64_t *out, struct oc_err *e);
 /* A key of linux.resources.unified may name only a file in the cgroup's own directory. */
 OC_MUST_CHECK int oc_cg_unified_key_check(const char *key, struct oc_err *e);
+/* Write a resource's cgroup file; a failure names the config key ("linux.resources.<key>: ..."). */
+OC_MUST_CHECK int oc_cg_put(const struct oc_cg_dir *d, const char *key, const char *file, const char *val,
+                            struct oc_err *e);
+OC_MUST_CHECK int oc_cg_put_i64(const struct oc_cg_dir *d, const char *key, const char *file, int64_t v,
+                                struct oc_err *e);
+OC_MUST_CHECK int oc_cg_put_u64(const struct oc_cg_dir *d, const char *key, const char *file, uint64_t v,
+                                struct oc_err *e);
 /* Hugepage size as used in file names ("2MB", "1GB"); rejects anything else. */
 OC_MUST_CHECK int oc_cg_pagesize_check(const char *ps, struct oc_err *e);
 /* -1 / max -> "max", else the decimal number, into buf. */

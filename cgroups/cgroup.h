@@ -44,6 +44,8 @@ bool oc_cg_is_frozen(const struct oc_cgroup *cg);
 /* One runc-shaped stats record ({"type":"stats","id":..,"data":{cpu,memory,pids,blkio,hugetlb}}). */
 OC_MUST_CHECK int oc_cg_stats_json(const struct oc_cgroup *cg, const char *id, char **out, struct oc_err *e);
 const char *oc_cg_path(const struct oc_cgroup *cg);
+/* cpu.shares -> cpu.weight, current rule (runc >= 1.3.2): 0 -> 0 (unset), <= 2 -> 1, >= 262144 -> 10000. */
+uint64_t oc_cg_shares_to_weight(uint64_t shares);
 void oc_cg_free(struct oc_cgroup *cg);
 static inline void oc_cg_freep(struct oc_cgroup **cg) {
   if (*cg) oc_cg_free(*cg);

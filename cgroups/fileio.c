@@ -125,3 +125,20 @@ int oc_cgf_kv(const struct oc_cg_dir *d, const char *file, const char *key, uint
   if (r < 0) return r == -ENOENT ? r : -EIO;
   return oc_cg_kv_get(text, key, out) ? 0 : -ENOENT;
 }
+
+int oc_cg_put(const struct oc_cg_dir *d, const char *key, const char *file, const char *val, struct oc_err *e) {
+  int r = oc_cgf_write(d, file, val, e);
+  return r < 0 ? oc_wrap(e, r, "linux.resources.%s", key) : 0;
+}
+
+int oc_cg_put_i64(const struct oc_cg_dir *d, const char *key, const char *file, int64_t v, struct oc_err *e) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%" PRId64, v);
+  return oc_cg_put(d, key, file, buf, e);
+}
+
+int oc_cg_put_u64(const struct oc_cg_dir *d, const char *key, const char *file, uint64_t v, struct oc_err *e) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%" PRIu64, v);
+  return oc_cg_put(d, key, file, buf, e);
+}

@@ -9,19 +9,6 @@
 #include "cgroups/cg_internal.h"
 #include "base/cleanup.h"
 
-OC_MUST_CHECK static int put(const struct oc_cg_dir *d, const char *key, const char *file, const char *val,
-               struct oc_err *e) {
-  int r = oc_cgf_write(d, file, val, e);
-  return r < 0 ? oc_wrap(e, r, "linux.resources.%s", key) : 0;
-}
-
-OC_MUST_CHECK static int put_i64(const struct oc_cg_dir *d, const char *key, const char *file, int64_t v,
-                   struct oc_err *e) {
-  char buf[32];
-  snprintf(buf, sizeof buf, "%" PRId64, v);
-  return put(d, key, file, buf, e);
-}
-
 OC_MUST_CHECK static const struct oc_cg_dir *need(const struct oc_cgroup *cg, unsigned ctl, const char *ctl_name,
                                     const char *key, struct oc_err *e) {
   const struct oc_cg_dir *d = oc_cg_v1_dir(cg, ctl);
@@ -60,9 +47,9 @@ OC_MUST_CHECK static int memory_limits(const struct oc_cg_dir *d, const struct o
     if (oc_cgf_read_u64(d, "memory.limit_in_bytes", &cur, e) < 0) return -1;
     swap_first = swap == -1 || (uint64_t)limit > cur;
   }
-  if (swap_first && put_i64(d, "memory.swap", "memory.memsw.limit_in_bytes", swap, e) < 0) return -1;
-  if (limit != 0 && put_i64(d, "memory.limit", "memory.limit_in_bytes", limit, e) < 0) return -1;
-  if (write_swap && !swap_first && put_i64(d, "memory.swap", "memory.memsw.limit_in_bytes", swap, e) < 0)
+  if (swap_first && oc_cg_put_i64(d, "memory.swap", "memory.memsw.limit_in_bytes", swap, e) < 0) return -1;
+  if (limit != 0 && oc_cg_put_i64(d, "memory.limit", "memory.limit_in_bytes", limit, e) < 0) return -1;
+  if (write_swap && !swap_first && oc_cg_put_i64(d, "memory.swap", "memory.memsw.limit_in_bytes", swap, e) < 0)
     return -1;
   return 0;
 }
@@ -78,20 +65,20 @@ OC_MUST_CHECK static int memory_v1(const struct oc_cgroup *cg, const struct oc_r
   if (!d) return -1;
   if (memory_limits(d, r, update, e) < 0) return -1;
   if (r->memory.reservation.set && r->memory.reservation.v &&
-      put_i64(d, "memory.reservation", "memory.soft_limit_in_bytes", r->memory.reservation.v, e) < 0)
+      oc_cg_put_i64(d, "memory.reservation", "memory.soft_limit_in_bytes", r->memory.reservation.v, e) < 0)
     return -1;
   if (r->memory.swappiness.set && r->memory.swappiness.v != UINT64_MAX) {
     if (r->memory.swappiness.v > 100)
       return oc_fail(e, EINVAL, "linux.resources.memory.swappiness: %" PRIu64 " is not in 0..100",
                      r->memory.swappiness.v);
-    if (put_i64(d, "memory.swappiness", "memory.swappiness", (int64_t)r->memory.swappiness.v, e) < 0) return -1;
+    if (oc_cg_put_i64(d, "memory.swappiness", "memory.swappiness", (int64_t)r->memory.swappiness.v, e) < 0) return -1;
   }
   if (r->memory.disable_oom_killer.set && r->memory.disable_oom_killer.v &&
-      put(d, "memory.disableOOMKiller", "memory.oom_control", "1", e) < 0)
+      oc_cg_put(d, "memory.disableOOMKiller", "memory.oom_control", "1", e) < 0)
     return -1;
   /* kernel (kmem) limits are obsolete and refused by current kernels: ignored, as runc does */
   if (r->memory.kernel_tcp.set &&
-      put_i64(d, "memory.kernelTCP", "memory.kmem.tcp.limit_in_bytes", r->memory.kernel_tcp.v, e) < 0)
+      oc_cg_put_i64(d, "memory.kernelTCP", "memory.kmem.tcp.limit_in_bytes", r->memory.kernel_tcp.v, e) < 0)
     return -1;
   return 0;
 }
@@ -103,7 +90,7 @@ OC_MUST_CHECK static int cpu_v1(const struct oc_cgroup *cg, const struct oc_reso
   if (shares || quota || period || rt_p || rt_r || r->cpu.burst.set || r->cpu.idle.set) {
     const struct oc_cg_dir *d = need(cg, OC_CTL_CPU, "cpu", "cpu", e);
     if (!d) return -1;
-    if (shares && put_i64(d, "cpu.shares", "cpu.shares", (int64_t)r->cpu.shares.v, e) < 0) return -1;
+    if (shares && oc_cg_put_i64(d, "cpu.shares", "cpu.shares", (int64_t)r->cpu.shares.v, e) < 0) return -1;
     int64_t q = quota ? (r->cpu.quota.v < 0 ? -1 : r->cpu.quota.v) : 0;
     if (period) {
       char buf[32];
@@ -111,26 +98,26 @@ OC_MUST_CHECK static int cpu_v1(const struct oc_cgroup *cg, const struct oc_reso
       /* a shorter period may be refused while the old quota is larger: then quota first */
       if (oc_cgf_write(d, "cpu.cfs_period_us", buf, e) < 0) {
         if (!quota || e->errnum != EINVAL) return oc_wrap(e, -1, "linux.resources.cpu.period");
-        if (put_i64(d, "cpu.quota", "cpu.cfs_quota_us", q, e) < 0) return -1;
+        if (oc_cg_put_i64(d, "cpu.quota", "cpu.cfs_quota_us", q, e) < 0) return -1;
         quota = false;
-        if (put(d, "cpu.period", "cpu.cfs_period_us", buf, e) < 0) return -1;
+        if (oc_cg_put(d, "cpu.period", "cpu.cfs_period_us", buf, e) < 0) return -1;
       }
     }
-    if (quota && put_i64(d, "cpu.quota", "cpu.cfs_quota_us", q, e) < 0) return -1;
-    if (r->cpu.burst.set && put_i64(d, "cpu.burst", "cpu.cfs_burst_us", (int64_t)r->cpu.burst.v, e) < 0)
+    if (quota && oc_cg_put_i64(d, "cpu.quota", "cpu.cfs_quota_us", q, e) < 0) return -1;
+    if (r->cpu.burst.set && oc_cg_put_i64(d, "cpu.burst", "cpu.cfs_burst_us", (int64_t)r->cpu.burst.v, e) < 0)
       return -1;
-    if (rt_p && put_i64(d, "cpu.realtimePeriod", "cpu.rt_period_us", (int64_t)r->cpu.realtime_period.v, e) < 0)
+    if (rt_p && oc_cg_put_i64(d, "cpu.realtimePeriod", "cpu.rt_period_us", (int64_t)r->cpu.realtime_period.v, e) < 0)
       return -1;
-    if (rt_r && put_i64(d, "cpu.realtimeRuntime", "cpu.rt_runtime_us", r->cpu.realtime_runtime.v, e) < 0)
+    if (rt_r && oc_cg_put_i64(d, "cpu.realtimeRuntime", "cpu.rt_runtime_us", r->cpu.realtime_runtime.v, e) < 0)
       return -1;
-    if (r->cpu.idle.set && put_i64(d, "cpu.idle", "cpu.idle", r->cpu.idle.v, e) < 0) return -1;
+    if (r->cpu.idle.set && oc_cg_put_i64(d, "cpu.idle", "cpu.idle", r->cpu.idle.v, e) < 0) return -1;
   }
   bool cpus = r->cpu.cpus && *r->cpu.cpus, mems = r->cpu.mems && *r->cpu.mems;
   if (cpus || mems) {
     const struct oc_cg_dir *d = need(cg, OC_CTL_CPUSET, "cpuset", "cpu.cpus", e);
     if (!d) return -1;
-    if (cpus && put(d, "cpu.cpus", "cpuset.cpus", r->cpu.cpus, e) < 0) return -1;
-    if (mems && put(d, "cpu.mems", "cpuset.mems", r->cpu.mems, e) < 0) return -1;
+    if (cpus && oc_cg_put(d, "cpu.cpus", "cpuset.cpus", r->cpu.cpus, e) < 0) return -1;
+    if (mems && oc_cg_put(d, "cpu.mems", "cpuset.mems", r->cpu.mems, e) < 0) return -1;
   }
   return 0;
 }
@@ -156,20 +143,20 @@ OC_MUST_CHECK static int blkio_v1(const struct oc_cgroup *cg, const struct oc_re
     return oc_fail(e, ENOTSUP,
                    "linux.resources.blockIO.weight: %s has neither blkio.weight nor blkio.bfq.weight "
                    "(no proportional I/O scheduler on this host)", d->dirpath);
-  if (weight && put_i64(d, "blockIO.weight", wfile, (int64_t)r->block_io.weight.v, e) < 0) return -1;
+  if (weight && oc_cg_put_i64(d, "blockIO.weight", wfile, (int64_t)r->block_io.weight.v, e) < 0) return -1;
   if (leaf && oc_cgf_exists(d, "blkio.leaf_weight") &&
-      put_i64(d, "blockIO.leafWeight", "blkio.leaf_weight", (int64_t)r->block_io.leaf_weight.v, e) < 0)
+      oc_cg_put_i64(d, "blockIO.leafWeight", "blkio.leaf_weight", (int64_t)r->block_io.leaf_weight.v, e) < 0)
     return -1;
   for (size_t i = 0; i < r->block_io.n_weight_devices; i++) {
     const struct oc_weight_device *wd = &r->block_io.weight_devices[i];
     char buf[96];
     if (wd->weight.set) {
       snprintf(buf, sizeof buf, "%" PRId64 ":%" PRId64 " %" PRIu64, wd->major, wd->minor, wd->weight.v);
-      if (put(d, "blockIO.weightDevice", wdfile, buf, e) < 0) return -1;
+      if (oc_cg_put(d, "blockIO.weightDevice", wdfile, buf, e) < 0) return -1;
     }
     if (wd->leaf_weight.set && oc_cgf_exists(d, "blkio.leaf_weight_device")) {
       snprintf(buf, sizeof buf, "%" PRId64 ":%" PRId64 " %" PRIu64, wd->major, wd->minor, wd->leaf_weight.v);
-      if (put(d, "blockIO.weightDevice", "blkio.leaf_weight_device", buf, e) < 0) return -1;
+      if (oc_cg_put(d, "blockIO.weightDevice", "blkio.leaf_weight_device", buf, e) < 0) return -1;
     }
   }
   for (size_t k = 0; k < 4; k++) {
@@ -196,8 +183,8 @@ OC_MUST_CHECK static int hugetlb_v1(struct oc_cgroup *cg, const struct oc_resour
     char file[80], rsvd[80];
     snprintf(file, sizeof file, "hugetlb.%s.limit_in_bytes", h->page_size);
     snprintf(rsvd, sizeof rsvd, "hugetlb.%s.rsvd.limit_in_bytes", h->page_size);
-    if (put_i64(d, "hugepageLimits", file, (int64_t)h->limit, e) < 0) return -1;
-    if (oc_cgf_exists(d, rsvd) && put_i64(d, "hugepageLimits", rsvd, (int64_t)h->limit, e) < 0) return -1;
+    if (oc_cg_put_i64(d, "hugepageLimits", file, (int64_t)h->limit, e) < 0) return -1;
+    if (oc_cgf_exists(d, rsvd) && oc_cg_put_i64(d, "hugepageLimits", rsvd, (int64_t)h->limit, e) < 0) return -1;
   }
   return 0;
 }
@@ -206,7 +193,7 @@ OC_MUST_CHECK static int network_v1(const struct oc_cgroup *cg, const struct oc_
   /* only where the hierarchies are mounted (most hosts have neither) */
   const struct oc_cg_dir *cls = oc_cg_v1_dir(cg, OC_CTL_NET_CLS), *prio = oc_cg_v1_dir(cg, OC_CTL_NET_PRIO);
   if (cls && r->network.class_id.set &&
-      put_i64(cls, "network.classID", "net_cls.classid", (int64_t)r->network.class_id.v, e) < 0)
+      oc_cg_put_i64(cls, "network.classID", "net_cls.classid", (int64_t)r->network.class_id.v, e) < 0)
     return -1;
   for (size_t i = 0; prio && i < r->network.n_priorities; i++) {
     const struct oc_net_priority *p = &r->network.priorities[i];
@@ -215,7 +202,7 @@ OC_MUST_CHECK static int network_v1(const struct oc_cgroup *cg, const struct oc_
                      p->name ? p->name : "");
     char buf[128];
     snprintf(buf, sizeof buf, "%s %" PRIu32, p->name, p->priority);
-    if (put(prio, "network.priorities", "net_prio.ifpriomap", buf, e) < 0) return -1;
+    if (oc_cg_put(prio, "network.priorities", "net_prio.ifpriomap", buf, e) < 0) return -1;
   }
   return 0;
 }
@@ -234,7 +221,7 @@ int oc_cg_apply_v1(struct oc_cgroup *cg, const struct oc_resources *r, bool upda
     const struct oc_cg_dir *d = need(cg, OC_CTL_PIDS, "pids", "pids", e);
     char buf[32];
     oc_cg_fmt_limit(buf, sizeof buf, r->pids.limit.v > 0 ? r->pids.limit.v : -1);
-    if (!d || put(d, "pids.limit", "pids.max", buf, e) < 0) return -1;
+    if (!d || oc_cg_put(d, "pids.limit", "pids.max", buf, e) < 0) return -1;
   }
   if (blkio_v1(cg, r, e) < 0 || hugetlb_v1(cg, r, e) < 0 || network_v1(cg, r, e) < 0) return -1;
   return rdma_v1(cg, r, e);

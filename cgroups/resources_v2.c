@@ -9,19 +9,6 @@
 #include "cgroups/cg_internal.h"
 #include "base/cleanup.h"
 
-OC_MUST_CHECK static int put(const struct oc_cg_dir *d, const char *key, const char *file, const char *val,
-               struct oc_err *e) {
-  int r = oc_cgf_write(d, file, val, e);
-  return r < 0 ? oc_wrap(e, r, "linux.resources.%s", key) : 0;
-}
-
-OC_MUST_CHECK static int put_u64(const struct oc_cg_dir *d, const char *key, const char *file, uint64_t v,
-                   struct oc_err *e) {
-  char buf[32];
-  snprintf(buf, sizeof buf, "%" PRIu64, v);
-  return put(d, key, file, buf, e);
-}
-
 /* The memory limit in effect, as OCI expresses it (-1 unlimited). */
 OC_MUST_CHECK static int current_limit(const struct oc_cg_dir *d, int64_t *out, struct oc_err *e) {
   uint64_t v;
@@ -58,7 +45,7 @@ OC_MUST_CHECK static int memory_v2(const struct oc_cg_dir *d, const struct oc_re
         check_before_update(d, "memory.current", limit, e) < 0)
       return -1;
     oc_cg_fmt_limit(buf, sizeof buf, limit);
-    if (put(d, "memory.limit", "memory.max", buf, e) < 0) return -1;
+    if (oc_cg_put(d, "memory.limit", "memory.max", buf, e) < 0) return -1;
   }
   if (r->memory.swap.set || limit == -1) {
     int64_t swap = r->memory.swap.set ? r->memory.swap.v : 0, out;
@@ -73,7 +60,7 @@ OC_MUST_CHECK static int memory_v2(const struct oc_cg_dir *d, const struct oc_re
   }
   if (r->memory.reservation.set && r->memory.reservation.v != 0) {
     oc_cg_fmt_limit(buf, sizeof buf, r->memory.reservation.v);
-    if (put(d, "memory.reservation", "memory.low", buf, e) < 0) return -1;
+    if (oc_cg_put(d, "memory.reservation", "memory.low", buf, e) < 0) return -1;
   }
   return 0;
 }
@@ -95,7 +82,7 @@ OC_MUST_CHECK static int cpu_max(const struct oc_cg_dir *d, const struct oc_reso
     snprintf(cur_q, sizeof cur_q, "max");
   if (p) period = r->cpu.period.v;
   snprintf(val, sizeof val, "%s %" PRIu64, cur_q, period);
-  return put(d, q ? "cpu.quota" : "cpu.period", "cpu.max", val, e);
+  return oc_cg_put(d, q ? "cpu.quota" : "cpu.period", "cpu.max", val, e);
 }
 
 OC_MUST_CHECK static int cpu_v2(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e) {
@@ -103,17 +90,17 @@ OC_MUST_CHECK static int cpu_v2(const struct oc_cg_dir *d, const struct oc_resou
       (r->cpu.realtime_period.set && r->cpu.realtime_period.v != 0))
     return oc_fail(e, EINVAL, "linux.resources.cpu.realtimeRuntime/realtimePeriod: not supported on cgroup v2");
   if (r->cpu.shares.set && r->cpu.shares.v != 0 &&
-      put_u64(d, "cpu.shares", "cpu.weight", oc_cg_shares_to_weight(r->cpu.shares.v), e) < 0)
+      oc_cg_put_u64(d, "cpu.shares", "cpu.weight", oc_cg_shares_to_weight(r->cpu.shares.v), e) < 0)
     return -1;
   if (cpu_max(d, r, e) < 0) return -1;
-  if (r->cpu.burst.set && put_u64(d, "cpu.burst", "cpu.max.burst", r->cpu.burst.v, e) < 0) return -1;
+  if (r->cpu.burst.set && oc_cg_put_u64(d, "cpu.burst", "cpu.max.burst", r->cpu.burst.v, e) < 0) return -1;
   if (r->cpu.idle.set) {
     char buf[32];
     snprintf(buf, sizeof buf, "%" PRId64, r->cpu.idle.v);
-    if (put(d, "cpu.idle", "cpu.idle", buf, e) < 0) return -1;
+    if (oc_cg_put(d, "cpu.idle", "cpu.idle", buf, e) < 0) return -1;
   }
-  if (r->cpu.cpus && *r->cpu.cpus && put(d, "cpu.cpus", "cpuset.cpus", r->cpu.cpus, e) < 0) return -1;
-  if (r->cpu.mems && *r->cpu.mems && put(d, "cpu.mems", "cpuset.mems", r->cpu.mems, e) < 0) return -1;
+  if (r->cpu.cpus && *r->cpu.cpus && oc_cg_put(d, "cpu.cpus", "cpuset.cpus", r->cpu.cpus, e) < 0) return -1;
+  if (r->cpu.mems && *r->cpu.mems && oc_cg_put(d, "cpu.mems", "cpuset.mems", r->cpu.mems, e) < 0) return -1;
   return 0;
 }
 
@@ -126,7 +113,7 @@ OC_MUST_CHECK static int io_v2(const struct oc_cg_dir *d, const struct oc_resour
                    d->dirpath);
   if (r->block_io.weight.set && r->block_io.weight.v) {
     uint64_t w = bfq ? r->block_io.weight.v : oc_cg_blkio_to_io_weight(r->block_io.weight.v);
-    if (put_u64(d, "blockIO.weight", wfile, w, e) < 0) return -1;
+    if (oc_cg_put_u64(d, "blockIO.weight", wfile, w, e) < 0) return -1;
   }
   if (r->block_io.n_weight_devices) {
     _cleanup_fd_ int fd = oc_cgf_open_w(d, wfile, e);
@@ -179,8 +166,8 @@ int oc_cg_hugetlb_v2(struct oc_cgroup *cg, const struct oc_resources *r, struct 
     if (!oc_cgf_exists(d, file))
       return oc_fail(e, ENOENT, "linux.resources.hugepageLimits: %s/%s: no such file (page size %s not "
                      "supported or hugetlb controller not enabled)", d->dirpath, file, h->page_size);
-    if (put_u64(d, "hugepageLimits", file, h->limit, e) < 0) return -1;
-    if (oc_cgf_exists(d, rsvd) && put_u64(d, "hugepageLimits", rsvd, h->limit, e) < 0) return -1;
+    if (oc_cg_put_u64(d, "hugepageLimits", file, h->limit, e) < 0) return -1;
+    if (oc_cgf_exists(d, rsvd) && oc_cg_put_u64(d, "hugepageLimits", rsvd, h->limit, e) < 0) return -1;
   }
   return 0;
 }
@@ -215,7 +202,7 @@ int oc_cg_apply_v2(struct oc_cgroup *cg, const struct oc_resources *r, bool upda
   if (r->pids.limit.set) {
     char buf[32];
     oc_cg_fmt_limit(buf, sizeof buf, r->pids.limit.v > 0 ? r->pids.limit.v : -1);
-    if (put(d, "pids.limit", "pids.max", buf, e) < 0) return -1;
+    if (oc_cg_put(d, "pids.limit", "pids.max", buf, e) < 0) return -1;
   }
   if (io_v2(d, r, e) < 0 || oc_cg_hugetlb_v2(cg, r, e) < 0) return -1;
   /* network (net_cls/net_prio) has no v2 equivalent: ignored, as runc does */

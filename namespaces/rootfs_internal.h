@@ -92,7 +92,7 @@ struct oc_mountinfo_table {
 OC_MUST_CHECK int oc_mountinfo_read(struct oc_mountinfo_table *t, struct oc_err *e);
 void oc_mountinfo_free(struct oc_mountinfo_table *t);
 
-/* ---- devices.c ---- */
+/* ---- dev_nodes.c ---- */
 
 /* /dev is set up by us unless the config bind-mounts /dev itself. */
 bool oc_rootfs_needs_dev(const struct oc_config *c);

@@ -195,3 +195,30 @@ void oc_config_free(struct oc_config *c) {
   free(c->intel_rdt.clos_id);
   free(c);
 }
+
+const char *oc_kvv_get(const struct oc_kvv *kv, const char *key) {
+  for (size_t i = 0; i < kv->n; i++)
+    if (strcmp(kv->v[i].key, key) == 0) return kv->v[i].value;
+  return NULL;
+}
+
+int oc_kvv_set(struct oc_kvv *kv, const char *key, const char *value, struct oc_err *e) {
+  char *v = strdup(value);
+  if (!v) return oc_fail(e, ENOMEM, "%s: out of memory", key);
+  for (size_t i = 0; i < kv->n; i++)
+    if (strcmp(kv->v[i].key, key) == 0) {
+      free(kv->v[i].value);
+      kv->v[i].value = v;
+      return 0;
+    }
+  char *k = strdup(key);
+  struct oc_kv *nv = k ? realloc(kv->v, (kv->n + 1) * sizeof *nv) : NULL;
+  if (!nv) {
+    free(k);
+    free(v);
+    return oc_fail(e, ENOMEM, "%s: out of memory", key);
+  }
+  nv[kv->n++] = (struct oc_kv){.key = k, .value = v};
+  kv->v = nv;
+  return 0;
+}

@@ -210,6 +210,10 @@ OC_MUST_CHECK int oc_config_parse(const char *json, size_t len, struct oc_config
 /* Read and parse a file (a bundle's config.json). */
 OC_MUST_CHECK int oc_config_load(const char *path, struct oc_config **out, struct oc_err *e);
 void oc_config_free(struct oc_config *c);
+/* The value of key in kv (annotations, unified), NULL if absent. */
+const char *oc_kvv_get(const struct oc_kvv *kv, const char *key);
+/* Add key, or replace its value. */
+OC_MUST_CHECK int oc_kvv_set(struct oc_kvv *kv, const char *key, const char *value, struct oc_err *e);
 static inline void oc_config_freep(struct oc_config **c) {
   if (*c) oc_config_free(*c);
 }
