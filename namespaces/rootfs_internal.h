@@ -61,18 +61,21 @@ OC_MUST_CHECK int oc_bind_source_tree(const struct oc_config *c, const struct oc
  * to the caller). */
 int oc_take_source_tree(size_t idx);
 
-/* ---- mounts.c / mount_cgroup.c ---- */
+/* ---- mount_fd.c: detached mounts (fsopen/fsmount) and move_mount ---- */
 
 /* Make a fresh filesystem of type with the mount's source and data; returns the detached mount fd. */
 OC_MUST_CHECK int oc_fs_mount_fd(const char *type, const char *source, const struct oc_mount_opts *o, const char *label,
                    uint64_t attrs, struct oc_err *e);
 /* Attach a detached mount onto the O_PATH fd dest. */
 OC_MUST_CHECK int oc_attach(int mnt_fd, int dest_fd, const char *dest, struct oc_err *e);
+/* The last message the kernel left in a filesystem context, as " (msg)", or "". */
+void oc_fs_context_log(int fs, char *buf, size_t cap);
+
+/* ---- mounts.c (config mounts), mount_cgroup.c (type cgroup) ---- */
+
 /* Every config mount in order. A read-only /dev is mounted writable first (devices are created in
  * it later): its mount fd is returned in *dev_ro_fd for the caller to make read-only. */
 OC_MUST_CHECK int oc_mounts_apply(const struct oc_config *c, int root_fd, int *dev_ro_fd, struct oc_err *e);
-/* The last message the kernel left in a filesystem context, as " (msg)", or "". */
-void oc_fs_context_log(int fs, char *buf, size_t cap);
 OC_MUST_CHECK int oc_mount_cgroup(const struct oc_config *c, const struct oc_mount *m, const struct oc_mount_opts *o,
                     int root_fd, const char *dest, struct oc_err *e);
 /* Mount points inside /proc that are allowed (lxcfs-style file binds). */
