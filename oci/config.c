@@ -23,42 +23,25 @@ OC_MUST_CHECK static int parse_root(yajl_val o, struct oc_config *c, struct oc_e
   return 0;
 }
 
-OC_MUST_CHECK static int parse_mounts(yajl_val a, struct oc_config *c, struct oc_err *e) {
-  c->mounts = oc_j_calloc(a->u.array.len, sizeof *c->mounts, e);
-  if (!c->mounts) return -1;
-  c->n_mounts = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++) {
-    yajl_val o = a->u.array.values[i];
-    struct oc_mount *m = &c->mounts[i];
-    char ip[OC_JPATH_MAX];
-    oc_jpath_index(ip, "", "mounts", i);
-    if (oc_jv_object(o, ip, NULL, e) < 0 ||
-        oc_j_req(oc_j_str(o, ip, "destination", &m->destination, e), ip, "destination", e) < 0 ||
-        oc_j_str(o, ip, "type", &m->type, e) < 0 || oc_j_str(o, ip, "source", &m->source, e) < 0 ||
-        oc_j_strv(o, ip, "options", &m->options, e) < 0 ||
-        oc_j_id_maps(o, ip, "uidMappings", &m->uid_mappings, e) < 0 ||
-        oc_j_id_maps(o, ip, "gidMappings", &m->gid_mappings, e) < 0)
-      return -1;
-  }
+OC_MUST_CHECK static int parse_mount(yajl_val o, const char *ip, void *elem, void *ctx, struct oc_err *e) {
+  (void)ctx;
+  struct oc_mount *m = elem;
+  if (oc_j_req(oc_j_str(o, ip, "destination", &m->destination, e), ip, "destination", e) < 0 ||
+      oc_j_str(o, ip, "type", &m->type, e) < 0 || oc_j_str(o, ip, "source", &m->source, e) < 0 ||
+      oc_j_strv(o, ip, "options", &m->options, e) < 0 ||
+      oc_j_id_maps(o, ip, "uidMappings", &m->uid_mappings, e) < 0 ||
+      oc_j_id_maps(o, ip, "gidMappings", &m->gid_mappings, e) < 0)
+    return -1;
   return 0;
 }
 
-OC_MUST_CHECK static int parse_hook_list(yajl_val a, const char *kind, struct oc_hooks *h, struct oc_err *e) {
-  h->v = oc_j_calloc(a->u.array.len, sizeof *h->v, e);
-  if (!h->v) return -1;
-  h->n = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++) {
-    yajl_val o = a->u.array.values[i];
-    struct oc_hook *hook = &h->v[i];
-    char ip[OC_JPATH_MAX];
-    oc_jpath_index(ip, "hooks", kind, i);
-    if (oc_jv_object(o, ip, NULL, e) < 0 ||
-        oc_j_req(oc_j_str(o, ip, "path", &hook->path, e), ip, "path", e) < 0 ||
-        oc_j_strv(o, ip, "args", &hook->args, e) < 0 ||
-        oc_j_strv(o, ip, "env", &hook->env, e) < 0 ||
-        oc_j_oi64(o, ip, "timeout", 1, INT32_MAX, &hook->timeout, e) < 0)
-      return -1;
-  }
+OC_MUST_CHECK static int parse_hook(yajl_val o, const char *ip, void *elem, void *ctx, struct oc_err *e) {
+  (void)ctx;
+  struct oc_hook *hook = elem;
+  if (oc_j_req(oc_j_str(o, ip, "path", &hook->path, e), ip, "path", e) < 0 ||
+      oc_j_strv(o, ip, "args", &hook->args, e) < 0 || oc_j_strv(o, ip, "env", &hook->env, e) < 0 ||
+      oc_j_oi64(o, ip, "timeout", 1, INT32_MAX, &hook->timeout, e) < 0)
+    return -1;
   return 0;
 }
 
@@ -67,7 +50,7 @@ OC_MUST_CHECK static int parse_hooks(yajl_val o, struct oc_config *c, struct oc_
     const char *name = oc_hook_kind_name((enum oc_hook_kind)k);
     yajl_val a;
     if (oc_j_array(o, "hooks", name, &a, e) < 0 ||
-        (a && parse_hook_list(a, name, &c->hooks[k], e) < 0))
+        oc_j_objects(a, "hooks", name, sizeof *c->hooks[k].v, &c->hooks[k].v, &c->hooks[k].n, parse_hook, NULL, e) < 0)
       return -1;
   }
   return 0;
@@ -88,7 +71,7 @@ OC_MUST_CHECK static int from_tree(yajl_val t, struct oc_config *c, struct oc_er
 
   if (oc_j_str(t, "", "hostname", &c->hostname, e) < 0 ||
       oc_j_str(t, "", "domainname", &c->domainname, e) < 0 ||
-      oc_j_array(t, "", "mounts", &o, e) < 0 || (o && parse_mounts(o, c, e) < 0) ||
+      oc_j_array(t, "", "mounts", &o, e) < 0 || oc_j_objects(o, "", "mounts", sizeof *c->mounts, &c->mounts, &c->n_mounts, parse_mount, NULL, e) < 0 ||
       oc_j_object(t, "", "hooks", &o, e) < 0 || (o && parse_hooks(o, c, e) < 0) ||
       oc_j_kvv(t, "", "annotations", &c->annotations, e) < 0)
     return -1;

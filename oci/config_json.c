@@ -144,6 +144,23 @@ int oc_jv_object(yajl_val v, const char *path, const char *key, struct oc_err *e
   return 0;
 }
 
+int oc_j_objects(yajl_val a, const char *path, const char *key, size_t size, void *v, size_t *n,
+                 oc_j_elem_fn fn, void *ctx, struct oc_err *e) {
+  if (!a) return 0;
+  size_t len = a->u.array.len;
+  char *elems = oc_j_calloc(len, size, e);
+  if (!elems) return -1;
+  memcpy(v, &elems, sizeof elems); /* v is the address of the caller's typed pointer */
+  *n = len;
+  for (size_t i = 0; i < len; i++) {
+    yajl_val o = a->u.array.values[i];
+    char ip[OC_JPATH_MAX];
+    oc_jpath_index(ip, path, key, i);
+    if (oc_jv_object(o, ip, NULL, e) < 0 || fn(o, ip, elems + i * size, ctx, e) < 0) return -1;
+  }
+  return 0;
+}
+
 /* JSON integer text -> sign and magnitude; -1 not an integer, -2 beyond 64 bits. */
 static int int_text(const char *s, bool *neg, uint64_t *mag) {
   *neg = *s == '-';
@@ -317,29 +334,24 @@ int oc_j_kvv(yajl_val obj, const char *path, const char *key, struct oc_kvv *out
   return 1;
 }
 
+OC_MUST_CHECK static int parse_id_map(yajl_val m, const char *p, void *elem, void *ctx, struct oc_err *e) {
+  (void)ctx;
+  struct oc_id_map *id = elem;
+  if (oc_j_req(oc_j_u32(m, p, "containerID", &id->container_id, e), p, "containerID", e) < 0 ||
+      oc_j_req(oc_j_u32(m, p, "hostID", &id->host_id, e), p, "hostID", e) < 0 ||
+      oc_j_req(oc_j_u32(m, p, "size", &id->size, e), p, "size", e) < 0)
+    return -1;
+  return 0;
+}
+
 int oc_j_id_maps(yajl_val obj, const char *path, const char *key, struct oc_id_maps *out,
                  struct oc_err *e) {
   yajl_val a;
   int r = oc_j_array(obj, path, key, &a, e);
   if (r <= 0) return r;
-  size_t n = a->u.array.len;
   free(out->v);
-  out->n = 0;
-  out->v = oc_j_calloc(n, sizeof *out->v, e);
-  if (!out->v) return -1;
-  out->n = n;
-  for (size_t i = 0; i < n; i++) {
-    char p[OC_JPATH_MAX];
-    yajl_val m = a->u.array.values[i];
-    struct oc_id_map *id = &out->v[i];
-    oc_jpath_index(p, path, key, i);
-    if (oc_jv_object(m, p, NULL, e) < 0 ||
-        oc_j_req(oc_j_u32(m, p, "containerID", &id->container_id, e), p, "containerID", e) < 0 ||
-        oc_j_req(oc_j_u32(m, p, "hostID", &id->host_id, e), p, "hostID", e) < 0 ||
-        oc_j_req(oc_j_u32(m, p, "size", &id->size, e), p, "size", e) < 0)
-      return -1;
-  }
-  return 1;
+  *out = (struct oc_id_maps){0};
+  return oc_j_objects(a, path, key, sizeof *out->v, &out->v, &out->n, parse_id_map, NULL, e) < 0 ? -1 : 1;
 }
 
 void oc_strv_release(struct oc_strv *v) {

@@ -31,6 +31,12 @@ OC_MUST_CHECK void *oc_j_calloc(size_t n, size_t size, struct oc_err *e);
 
 /* Values (key may be NULL when path already names the value, e.g. "mounts[2]"). */
 OC_MUST_CHECK int oc_jv_object(yajl_val v, const char *path, const char *key, struct oc_err *e);
+/* An array of objects (a, found at path.key; NULL: none) into a zeroed array of *n elements of
+ * size bytes at *v: each element must be an object and is filled by fn(its value, its path
+ * "path.key[i]", the element, ctx). The one walk every array-of-objects parser uses. */
+typedef int (*oc_j_elem_fn)(yajl_val o, const char *path, void *elem, void *ctx, struct oc_err *e);
+OC_MUST_CHECK int oc_j_objects(yajl_val a, const char *path, const char *key, size_t size, void *v, size_t *n,
+                               oc_j_elem_fn fn, void *ctx, struct oc_err *e);
 OC_MUST_CHECK int oc_jv_uint(yajl_val v, const char *path, const char *key, uint64_t max, uint64_t *out,
                struct oc_err *e);
 OC_MUST_CHECK int oc_jv_sint(yajl_val v, const char *path, const char *key, int64_t min, int64_t max,

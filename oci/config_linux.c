@@ -56,34 +56,23 @@ OC_MUST_CHECK static int parse_time_offsets(yajl_val o, const char *path, struct
   return 0;
 }
 
-OC_MUST_CHECK static int parse_devices(yajl_val a, const char *path, struct oc_config *c, struct oc_err *e) {
-  c->devices = oc_j_calloc(a->u.array.len, sizeof *c->devices, e);
-  if (!c->devices) return -1;
-  c->n_devices = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++) {
-    yajl_val o = a->u.array.values[i];
-    struct oc_device *d = &c->devices[i];
-    char ip[OC_JPATH_MAX], *type = NULL;
-    oc_jpath_index(ip, path, "devices", i);
-    if (oc_jv_object(o, ip, NULL, e) < 0 ||
-        oc_j_req(oc_j_str(o, ip, "type", &type, e), ip, "type", e) < 0)
-      return -1;
-    bool ok = strlen(type) == 1 && strchr("cbup", type[0]);
-    d->type = type[0];
-    int r = ok ? 0 : oc_j_fail(e, ip, "type", "must be c, b, u or p, not \"%.16s\"", type);
-    free(type);
-    if (r < 0 || oc_j_req(oc_j_str(o, ip, "path", &d->path, e), ip, "path", e) < 0) return -1;
-    int rmaj = oc_j_sint(o, ip, "major", 0, UINT32_MAX, &d->major, e);
-    int rmin = rmaj < 0 ? -1 : oc_j_sint(o, ip, "minor", 0, UINT32_MAX, &d->minor, e);
-    if (rmin < 0) return -1;
-    if (d->type != 'p' &&
-        (oc_j_req(rmaj, ip, "major", e) < 0 || oc_j_req(rmin, ip, "minor", e) < 0))
-      return -1;
-    if (oc_j_ou64(o, ip, "fileMode", UINT32_MAX, &d->file_mode, e) < 0 ||
-        oc_j_ou64(o, ip, "uid", UINT32_MAX, &d->uid, e) < 0 ||
-        oc_j_ou64(o, ip, "gid", UINT32_MAX, &d->gid, e) < 0)
-      return -1;
-  }
+OC_MUST_CHECK static int parse_device(yajl_val o, const char *ip, void *elem, void *ctx, struct oc_err *e) {
+  (void)ctx;
+  struct oc_device *d = elem;
+  char *type = NULL;
+  if (oc_j_req(oc_j_str(o, ip, "type", &type, e), ip, "type", e) < 0) return -1;
+  bool ok = strlen(type) == 1 && strchr("cbup", type[0]);
+  d->type = type[0];
+  int r = ok ? 0 : oc_j_fail(e, ip, "type", "must be c, b, u or p, not \"%.16s\"", type);
+  free(type);
+  if (r < 0 || oc_j_req(oc_j_str(o, ip, "path", &d->path, e), ip, "path", e) < 0) return -1;
+  int rmaj = oc_j_sint(o, ip, "major", 0, UINT32_MAX, &d->major, e);
+  int rmin = rmaj < 0 ? -1 : oc_j_sint(o, ip, "minor", 0, UINT32_MAX, &d->minor, e);
+  if (rmin < 0) return -1;
+  if (d->type != 'p' && (oc_j_req(rmaj, ip, "major", e) < 0 || oc_j_req(rmin, ip, "minor", e) < 0)) return -1;
+  if (oc_j_ou64(o, ip, "fileMode", UINT32_MAX, &d->file_mode, e) < 0 ||
+      oc_j_ou64(o, ip, "uid", UINT32_MAX, &d->uid, e) < 0 || oc_j_ou64(o, ip, "gid", UINT32_MAX, &d->gid, e) < 0)
+    return -1;
   return 0;
 }
 
@@ -138,7 +127,7 @@ int oc_linux_from_tree(yajl_val v, const char *path, struct oc_config *c, struct
   oc_jpath(sub, path, "timeOffsets");
   if (o && parse_time_offsets(o, sub, c, e) < 0) return -1;
 
-  if (oc_j_array(v, path, "devices", &o, e) < 0 || (o && parse_devices(o, path, c, e) < 0) ||
+  if (oc_j_array(v, path, "devices", &o, e) < 0 || oc_j_objects(o, path, "devices", sizeof *c->devices, &c->devices, &c->n_devices, parse_device, NULL, e) < 0 ||
       oc_j_str(v, path, "cgroupsPath", &c->cgroups_path, e) < 0)
     return -1;
 

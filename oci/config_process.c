@@ -53,31 +53,24 @@ OC_MUST_CHECK static int parse_caps(yajl_val o, const char *path, struct oc_caps
   return 0;
 }
 
-OC_MUST_CHECK static int parse_rlimits(yajl_val a, const char *path, struct oc_process *p, struct oc_err *e) {
-  size_t n = a->u.array.len;
-  p->rlimits = oc_j_calloc(n, sizeof *p->rlimits, e);
-  if (!p->rlimits) return -1;
-  p->n_rlimits = n;
-  for (size_t i = 0; i < n; i++) {
-    char ip[OC_JPATH_MAX], *type = NULL;
-    yajl_val o = a->u.array.values[i];
-    struct oc_rlimit *rl = &p->rlimits[i];
-    oc_jpath_index(ip, path, "rlimits", i);
-    if (oc_jv_object(o, ip, NULL, e) < 0 ||
-        oc_j_req(oc_j_str(o, ip, "type", &type, e), ip, "type", e) < 0)
-      return -1;
-    rl->resource = oc_rlimit_from_name(type);
-    int r = rl->resource < 0 ? oc_j_fail(e, ip, "type", "unknown rlimit \"%.64s\"", type) : 0;
-    for (size_t j = 0; r == 0 && j < i; j++)
-      if (p->rlimits[j].resource == rl->resource)
-        r = oc_j_fail(e, ip, "type", "duplicate rlimit \"%.64s\"", type);
-    free(type);
-    if (r < 0 ||
-        oc_j_req(oc_j_uint(o, ip, "hard", UINT64_MAX, &rl->hard, e), ip, "hard", e) < 0 ||
-        oc_j_req(oc_j_uint(o, ip, "soft", UINT64_MAX, &rl->soft, e), ip, "soft", e) < 0)
-      return -1;
-  }
+OC_MUST_CHECK static int parse_rlimit(yajl_val o, const char *ip, void *elem, void *ctx, struct oc_err *e) {
+  const struct oc_process *p = ctx;
+  struct oc_rlimit *rl = elem;
+  char *type = NULL;
+  if (oc_j_req(oc_j_str(o, ip, "type", &type, e), ip, "type", e) < 0) return -1;
+  rl->resource = oc_rlimit_from_name(type);
+  int r = rl->resource < 0 ? oc_j_fail(e, ip, "type", "unknown rlimit \"%.64s\"", type) : 0;
+  for (const struct oc_rlimit *prev = p->rlimits; r == 0 && prev < rl; prev++)
+    if (prev->resource == rl->resource) r = oc_j_fail(e, ip, "type", "duplicate rlimit \"%.64s\"", type);
+  free(type);
+  if (r < 0 || oc_j_req(oc_j_uint(o, ip, "hard", UINT64_MAX, &rl->hard, e), ip, "hard", e) < 0 ||
+      oc_j_req(oc_j_uint(o, ip, "soft", UINT64_MAX, &rl->soft, e), ip, "soft", e) < 0)
+    return -1;
   return 0;
+}
+
+OC_MUST_CHECK static int parse_rlimits(yajl_val a, const char *path, struct oc_process *p, struct oc_err *e) {
+  return oc_j_objects(a, path, "rlimits", sizeof *p->rlimits, &p->rlimits, &p->n_rlimits, parse_rlimit, p, e);
 }
 
 OC_MUST_CHECK static int parse_scheduler(yajl_val o, const char *path, struct oc_scheduler *s,

@@ -6,22 +6,12 @@
 
 #define DEV_NUM_MAX ((int64_t)UINT32_MAX)
 
-OC_MUST_CHECK static int parse_device_rules(yajl_val o, const char *path, struct oc_resources *r,
-                              struct oc_err *e) {
-  yajl_val a;
-  if (oc_j_array(o, path, "devices", &a, e) < 0) return -1;
-  if (!a) return 0;
-  r->devices = oc_j_calloc(a->u.array.len, sizeof *r->devices, e);
-  if (!r->devices) return -1;
-  r->n_devices = a->u.array.len;
-  for (size_t i = 0; a && i < a->u.array.len; i++) {
-    yajl_val d = a->u.array.values[i];
-    char ip[OC_JPATH_MAX];
-    oc_jpath_index(ip, path, "devices", i);
-    struct oc_device_rule *rule = &r->devices[i];
+OC_MUST_CHECK static int parse_device_rule(yajl_val d, const char *ip, void *elem, void *ctx, struct oc_err *e) {
+  (void)ctx;
+  struct oc_device_rule *rule = elem;
+  {
     char *type = NULL, *access = NULL;
-    if (oc_jv_object(d, ip, NULL, e) < 0 ||
-        oc_j_req(oc_j_bool(d, ip, "allow", &rule->allow, e), ip, "allow", e) < 0 ||
+    if (oc_j_req(oc_j_bool(d, ip, "allow", &rule->allow, e), ip, "allow", e) < 0 ||
         oc_j_oi64(d, ip, "major", -1, DEV_NUM_MAX, &rule->major, e) < 0 ||
         oc_j_oi64(d, ip, "minor", -1, DEV_NUM_MAX, &rule->minor, e) < 0)
       return -1;
@@ -52,6 +42,13 @@ OC_MUST_CHECK static int parse_device_rules(yajl_val o, const char *path, struct
     if (ret < 0) return -1;
   }
   return 0;
+}
+
+OC_MUST_CHECK static int parse_device_rules(yajl_val o, const char *path, struct oc_resources *r,
+                                            struct oc_err *e) {
+  yajl_val a;
+  if (oc_j_array(o, path, "devices", &a, e) < 0) return -1;
+  return oc_j_objects(a, path, "devices", sizeof *r->devices, &r->devices, &r->n_devices, parse_device_rule, NULL, e);
 }
 
 /* Memory values are int64 with -1 = unlimited; UINT64_MAX (the same bits) is taken as -1 too. */
@@ -94,26 +91,32 @@ OC_MUST_CHECK static int parse_cpu(yajl_val o, const char *path, struct oc_resou
   return 0;
 }
 
+OC_MUST_CHECK static int parse_throttle(yajl_val d, const char *ip, void *elem, void *ctx, struct oc_err *e) {
+  (void)ctx;
+  struct oc_throttle_device *td = elem;
+  if (oc_j_req(oc_j_sint(d, ip, "major", 0, DEV_NUM_MAX, &td->major, e), ip, "major", e) < 0 ||
+      oc_j_req(oc_j_sint(d, ip, "minor", 0, DEV_NUM_MAX, &td->minor, e), ip, "minor", e) < 0 ||
+      oc_j_req(oc_j_uint(d, ip, "rate", UINT64_MAX, &td->rate, e), ip, "rate", e) < 0)
+    return -1;
+  return 0;
+}
+
+OC_MUST_CHECK static int parse_weight_device(yajl_val d, const char *ip, void *elem, void *ctx, struct oc_err *e) {
+  (void)ctx;
+  struct oc_weight_device *w = elem;
+  if (oc_j_req(oc_j_sint(d, ip, "major", 0, DEV_NUM_MAX, &w->major, e), ip, "major", e) < 0 ||
+      oc_j_req(oc_j_sint(d, ip, "minor", 0, DEV_NUM_MAX, &w->minor, e), ip, "minor", e) < 0 ||
+      oc_j_ou64(d, ip, "weight", UINT16_MAX, &w->weight, e) < 0 ||
+      oc_j_ou64(d, ip, "leafWeight", UINT16_MAX, &w->leaf_weight, e) < 0)
+    return -1;
+  return 0;
+}
+
 OC_MUST_CHECK static int parse_throttles(yajl_val o, const char *path, const char *key, struct oc_throttles *t,
                            struct oc_err *e) {
   yajl_val a;
   if (oc_j_array(o, path, key, &a, e) < 0) return -1;
-  if (!a) return 0;
-  t->v = oc_j_calloc(a->u.array.len, sizeof *t->v, e);
-  if (!t->v) return -1;
-  t->n = a->u.array.len;
-  for (size_t i = 0; a && i < a->u.array.len; i++) {
-    yajl_val d = a->u.array.values[i];
-    char ip[OC_JPATH_MAX];
-    oc_jpath_index(ip, path, key, i);
-    struct oc_throttle_device *td = &t->v[i];
-    if (oc_jv_object(d, ip, NULL, e) < 0 ||
-        oc_j_req(oc_j_sint(d, ip, "major", 0, DEV_NUM_MAX, &td->major, e), ip, "major", e) < 0 ||
-        oc_j_req(oc_j_sint(d, ip, "minor", 0, DEV_NUM_MAX, &td->minor, e), ip, "minor", e) < 0 ||
-        oc_j_req(oc_j_uint(d, ip, "rate", UINT64_MAX, &td->rate, e), ip, "rate", e) < 0)
-      return -1;
-  }
-  return 0;
+  return oc_j_objects(a, path, key, sizeof *t->v, &t->v, &t->n, parse_throttle, NULL, e);
 }
 
 OC_MUST_CHECK static int parse_block_io(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
@@ -122,23 +125,9 @@ OC_MUST_CHECK static int parse_block_io(yajl_val o, const char *path, struct oc_
       oc_j_ou64(o, path, "leafWeight", UINT16_MAX, &r->block_io.leaf_weight, e) < 0 ||
       oc_j_array(o, path, "weightDevice", &a, e) < 0)
     return -1;
-  if (a) {
-    r->block_io.weight_devices = oc_j_calloc(a->u.array.len, sizeof *r->block_io.weight_devices, e);
-    if (!r->block_io.weight_devices) return -1;
-    r->block_io.n_weight_devices = a->u.array.len;
-  }
-  for (size_t i = 0; a && i < a->u.array.len; i++) {
-    yajl_val d = a->u.array.values[i];
-    char ip[OC_JPATH_MAX];
-    oc_jpath_index(ip, path, "weightDevice", i);
-    struct oc_weight_device *w = &r->block_io.weight_devices[i];
-    if (oc_jv_object(d, ip, NULL, e) < 0 ||
-        oc_j_req(oc_j_sint(d, ip, "major", 0, DEV_NUM_MAX, &w->major, e), ip, "major", e) < 0 ||
-        oc_j_req(oc_j_sint(d, ip, "minor", 0, DEV_NUM_MAX, &w->minor, e), ip, "minor", e) < 0 ||
-        oc_j_ou64(d, ip, "weight", UINT16_MAX, &w->weight, e) < 0 ||
-        oc_j_ou64(d, ip, "leafWeight", UINT16_MAX, &w->leaf_weight, e) < 0)
-      return -1;
-  }
+  if (oc_j_objects(a, path, "weightDevice", sizeof *r->block_io.weight_devices, &r->block_io.weight_devices,
+                   &r->block_io.n_weight_devices, parse_weight_device, NULL, e) < 0)
+    return -1;
   if (parse_throttles(o, path, "throttleReadBpsDevice", &r->block_io.read_bps, e) < 0 ||
       parse_throttles(o, path, "throttleWriteBpsDevice", &r->block_io.write_bps, e) < 0 ||
       parse_throttles(o, path, "throttleReadIOPSDevice", &r->block_io.read_iops, e) < 0 ||
@@ -147,24 +136,29 @@ OC_MUST_CHECK static int parse_block_io(yajl_val o, const char *path, struct oc_
   return 0;
 }
 
+OC_MUST_CHECK static int parse_hugepage_limit(yajl_val h, const char *ip, void *elem, void *ctx, struct oc_err *e) {
+  (void)ctx;
+  struct oc_hugepage_limit *hl = elem;
+  if (oc_j_req(oc_j_str(h, ip, "pageSize", &hl->page_size, e), ip, "pageSize", e) < 0 ||
+      oc_j_req(oc_j_uint(h, ip, "limit", UINT64_MAX, &hl->limit, e), ip, "limit", e) < 0)
+    return -1;
+  return 0;
+}
+
+OC_MUST_CHECK static int parse_net_priority(yajl_val p, const char *ip, void *elem, void *ctx, struct oc_err *e) {
+  (void)ctx;
+  struct oc_net_priority *np = elem;
+  if (oc_j_req(oc_j_str(p, ip, "name", &np->name, e), ip, "name", e) < 0 ||
+      oc_j_req(oc_j_u32(p, ip, "priority", &np->priority, e), ip, "priority", e) < 0)
+    return -1;
+  return 0;
+}
+
 OC_MUST_CHECK static int parse_hugepages(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
   yajl_val a;
   if (oc_j_array(o, path, "hugepageLimits", &a, e) < 0) return -1;
-  if (!a) return 0;
-  r->hugepage_limits = oc_j_calloc(a->u.array.len, sizeof *r->hugepage_limits, e);
-  if (!r->hugepage_limits) return -1;
-  r->n_hugepage_limits = a->u.array.len;
-  for (size_t i = 0; a && i < a->u.array.len; i++) {
-    yajl_val h = a->u.array.values[i];
-    char ip[OC_JPATH_MAX];
-    oc_jpath_index(ip, path, "hugepageLimits", i);
-    struct oc_hugepage_limit *hl = &r->hugepage_limits[i];
-    if (oc_jv_object(h, ip, NULL, e) < 0 ||
-        oc_j_req(oc_j_str(h, ip, "pageSize", &hl->page_size, e), ip, "pageSize", e) < 0 ||
-        oc_j_req(oc_j_uint(h, ip, "limit", UINT64_MAX, &hl->limit, e), ip, "limit", e) < 0)
-      return -1;
-  }
-  return 0;
+  return oc_j_objects(a, path, "hugepageLimits", sizeof *r->hugepage_limits, &r->hugepage_limits,
+                      &r->n_hugepage_limits, parse_hugepage_limit, NULL, e);
 }
 
 OC_MUST_CHECK static int parse_network(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {
@@ -172,21 +166,8 @@ OC_MUST_CHECK static int parse_network(yajl_val o, const char *path, struct oc_r
   if (oc_j_ou64(o, path, "classID", UINT32_MAX, &r->network.class_id, e) < 0 ||
       oc_j_array(o, path, "priorities", &a, e) < 0)
     return -1;
-  if (!a) return 0;
-  r->network.priorities = oc_j_calloc(a->u.array.len, sizeof *r->network.priorities, e);
-  if (!r->network.priorities) return -1;
-  r->network.n_priorities = a->u.array.len;
-  for (size_t i = 0; a && i < a->u.array.len; i++) {
-    yajl_val p = a->u.array.values[i];
-    char ip[OC_JPATH_MAX];
-    oc_jpath_index(ip, path, "priorities", i);
-    struct oc_net_priority *np = &r->network.priorities[i];
-    if (oc_jv_object(p, ip, NULL, e) < 0 ||
-        oc_j_req(oc_j_str(p, ip, "name", &np->name, e), ip, "name", e) < 0 ||
-        oc_j_req(oc_j_u32(p, ip, "priority", &np->priority, e), ip, "priority", e) < 0)
-      return -1;
-  }
-  return 0;
+  return oc_j_objects(a, path, "priorities", sizeof *r->network.priorities, &r->network.priorities,
+                      &r->network.n_priorities, parse_net_priority, NULL, e);
 }
 
 OC_MUST_CHECK static int parse_rdma(yajl_val o, const char *path, struct oc_resources *r, struct oc_err *e) {

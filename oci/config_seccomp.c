@@ -19,51 +19,34 @@ OC_MUST_CHECK static int action(yajl_val o, const char *path, const char *key, b
   return r < 0 ? -1 : 0;
 }
 
-OC_MUST_CHECK static int parse_args(yajl_val a, const char *path, struct oc_seccomp_rule *rule,
-                      struct oc_err *e) {
-  rule->args = oc_j_calloc(a->u.array.len, sizeof *rule->args, e);
-  if (!rule->args) return -1;
-  rule->n_args = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++) {
-    yajl_val o = a->u.array.values[i];
-    struct oc_seccomp_arg *arg = &rule->args[i];
-    char ip[OC_JPATH_MAX], *op = NULL;
-    oc_jpath_index(ip, path, "args", i);
-    if (oc_jv_object(o, ip, NULL, e) < 0 ||
-        oc_j_req(oc_j_u32(o, ip, "index", &arg->index, e), ip, "index", e) < 0 ||
-        oc_j_req(oc_j_uint(o, ip, "value", UINT64_MAX, &arg->value, e), ip, "value", e) < 0 ||
-        oc_j_uint(o, ip, "valueTwo", UINT64_MAX, &arg->value_two, e) < 0 ||
-        oc_j_req(oc_j_str(o, ip, "op", &op, e), ip, "op", e) < 0)
-      return -1;
-    int n = oc_seccomp_op_from_name(op);
-    int r = n < 0 ? oc_j_fail(e, ip, "op", "unknown operator \"%.64s\"", op) : 0;
-    free(op);
-    if (r < 0) return -1;
-    arg->op = (enum oc_seccomp_op)n;
-    if (arg->index > 5) return oc_j_fail(e, ip, "index", "%u is out of range (0..5)", arg->index);
-  }
+OC_MUST_CHECK static int parse_arg(yajl_val o, const char *ip, void *elem, void *ctx, struct oc_err *e) {
+  (void)ctx;
+  struct oc_seccomp_arg *arg = elem;
+  char *op = NULL;
+  if (oc_j_req(oc_j_u32(o, ip, "index", &arg->index, e), ip, "index", e) < 0 ||
+      oc_j_req(oc_j_uint(o, ip, "value", UINT64_MAX, &arg->value, e), ip, "value", e) < 0 ||
+      oc_j_uint(o, ip, "valueTwo", UINT64_MAX, &arg->value_two, e) < 0 ||
+      oc_j_req(oc_j_str(o, ip, "op", &op, e), ip, "op", e) < 0)
+    return -1;
+  int n = oc_seccomp_op_from_name(op);
+  int r = n < 0 ? oc_j_fail(e, ip, "op", "unknown operator \"%.64s\"", op) : 0;
+  free(op);
+  if (r < 0) return -1;
+  arg->op = (enum oc_seccomp_op)n;
+  if (arg->index > 5) return oc_j_fail(e, ip, "index", "%u is out of range (0..5)", arg->index);
   return 0;
 }
 
-OC_MUST_CHECK static int parse_syscalls(yajl_val a, const char *path, struct oc_seccomp *s, struct oc_err *e) {
-  s->syscalls = oc_j_calloc(a->u.array.len, sizeof *s->syscalls, e);
-  if (!s->syscalls) return -1;
-  s->n_syscalls = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++) {
-    yajl_val o = a->u.array.values[i], args;
-    struct oc_seccomp_rule *rule = &s->syscalls[i];
-    char ip[OC_JPATH_MAX];
-    oc_jpath_index(ip, path, "syscalls", i);
-    if (oc_jv_object(o, ip, NULL, e) < 0 ||
-        oc_j_req(oc_j_strv(o, ip, "names", &rule->names, e), ip, "names", e) < 0 ||
-        action(o, ip, "action", true, &rule->action, e) < 0 ||
-        oc_j_ou64(o, ip, "errnoRet", UINT32_MAX, &rule->errno_ret, e) < 0 ||
-        oc_j_array(o, ip, "args", &args, e) < 0)
-      return -1;
-    if (rule->names.n == 0) return oc_j_fail(e, ip, "names", "must not be empty");
-    if (args && parse_args(args, ip, rule, e) < 0) return -1;
-  }
-  return 0;
+OC_MUST_CHECK static int parse_syscall(yajl_val o, const char *ip, void *elem, void *ctx, struct oc_err *e) {
+  (void)ctx;
+  struct oc_seccomp_rule *rule = elem;
+  yajl_val args;
+  if (oc_j_req(oc_j_strv(o, ip, "names", &rule->names, e), ip, "names", e) < 0 ||
+      action(o, ip, "action", true, &rule->action, e) < 0 ||
+      oc_j_ou64(o, ip, "errnoRet", UINT32_MAX, &rule->errno_ret, e) < 0 || oc_j_array(o, ip, "args", &args, e) < 0)
+    return -1;
+  if (rule->names.n == 0) return oc_j_fail(e, ip, "names", "must not be empty");
+  return oc_j_objects(args, ip, "args", sizeof *rule->args, &rule->args, &rule->n_args, parse_arg, NULL, e);
 }
 
 int oc_seccomp_from_tree(yajl_val v, const char *path, struct oc_seccomp *s, struct oc_err *e) {
@@ -78,8 +61,8 @@ int oc_seccomp_from_tree(yajl_val v, const char *path, struct oc_seccomp *s, str
       oc_j_str(v, path, "listenerMetadata", &s->listener_metadata, e) < 0 ||
       oc_j_array(v, path, "syscalls", &a, e) < 0)
     return -1;
-  if (a && parse_syscalls(a, path, s, e) < 0) return -1;
-  return 0;
+  return oc_j_objects(a, path, "syscalls", sizeof *s->syscalls, &s->syscalls, &s->n_syscalls, parse_syscall, NULL,
+                      e);
 }
 
 void oc_seccomp_release(struct oc_seccomp *s) {
