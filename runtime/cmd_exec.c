@@ -1,4 +1,5 @@
 /* `exec [flags] ID [COMMAND ARGS...]`: flags are merged over the container's own process. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,12 +8,20 @@
 #include "runtime/args.h"
 #include "runtime/exec.h"
 #include "base/fsutil.h"
+#include "base/cleanup.h"
 #include "base/log.h"
 #include "runtime/commands.h"
 #include "runtime/process_setup.h"
 #include "runtime/state.h"
 
 struct repeated { struct oc_strv env, caps, gids; };
+
+/* Only the arrays are ours: the strings are argv's. */
+static void repeated_release(struct repeated *r) {
+  free(r->env.v);
+  free(r->caps.v);
+  free(r->gids.v);
+}
 
 static void push(struct oc_strv *v, const char *s) {
   char **nv = realloc(v->v, (v->n + 2) * sizeof *nv);
@@ -93,7 +102,7 @@ int cmd_exec(struct oc_globals *g, int argc, char **argv) {
   const char *process_file = NULL, *pid_file = NULL, *console = NULL, *cwd = NULL, *user = NULL,
              *preserve = NULL, *ignored = NULL;
   bool help = false, detach = false, tty = false, nnp = false, ignore_paused = false;
-  struct repeated rep = {0};
+  __attribute__((cleanup(repeated_release))) struct repeated rep = {0};
   const struct oc_opt opts[] = {
       {"process", 'p', &process_file, NULL}, {"pid-file", 0, &pid_file, NULL},
       {"console-socket", 0, &console, NULL}, {"cwd", 0, &cwd, NULL},
@@ -124,29 +133,25 @@ int cmd_exec(struct oc_globals *g, int argc, char **argv) {
     return 1;
   }
   if (oc_close_inherited_fds((int)preserve_fds, &e) < 0) return oc_log_fail(&e);
-  struct oc_config *c = NULL;
+  _cleanup_config_ struct oc_config *c = NULL;
   if (oc_state_config(g->root, id, &c, &e) < 0) {
-    struct oc_state *s = NULL;
+    /* A missing container says so, rather than naming its config.json. */
+    _cleanup_state_ struct oc_state *s = NULL;
     if (oc_state_load(g->root, id, &s, &e) < 0) return oc_log_fail(&e);
-    oc_state_free(s);
     return oc_log_fail(&e);
   }
-  struct oc_process from_file = {0}, *p = &c->process;
+  __attribute__((cleanup(oc_process_release))) struct oc_process from_file = {0};
+  struct oc_process *p = &c->process;
   if (process_file) {
-    char *text = NULL;
+    _cleanup_free_ char *text = NULL;
     size_t len;
-    if (oc_read_fileat(-100 /* AT_FDCWD */, process_file, &text, &len, 4 << 20, &e) < 0 ||
-        oc_process_parse(text, len, &from_file, &e) < 0) {
-      free(text);
-      oc_config_free(c);
+    if (oc_read_fileat(AT_FDCWD, process_file, &text, &len, 4 << 20, &e) < 0 ||
+        oc_process_parse(text, len, &from_file, &e) < 0)
       return oc_log_fail(&e);
-    }
-    free(text);
     p = &from_file;
   } else {
     p->terminal = false;
     if (i + 1 >= argc) {
-      oc_config_free(c);
       oc_log_error("exec: command required (or --process FILE)");
       return 1;
     }
@@ -165,10 +170,5 @@ int cmd_exec(struct oc_globals *g, int argc, char **argv) {
   if (p->env.v != saved.env.v) free(p->env.v);
   if (p->user.additional_gids != saved.user.additional_gids) free(p->user.additional_gids);
   *p = saved;
-  if (process_file) oc_process_release(&from_file);
-  oc_config_free(c);
-  free(rep.env.v);
-  free(rep.caps.v);
-  free(rep.gids.v);
   return r < 0 ? oc_log_fail(&e) : code;
 }
