@@ -114,7 +114,10 @@ CONTROLLERS=(memory pids cpu)
 @test "cgroups: the process_api memory cgroup is never touched" {
   [ -d /sys/fs/cgroup/memory/process_api ] || skip "no /sys/fs/cgroup/memory/process_api here"
   start_sleeper
-  ! grep -qx "$PID" /sys/fs/cgroup/memory/process_api/cgroup.procs
+  # Neither in process_api itself nor in a cgroup below it.
+  refute grep -qx "$PID" /sys/fs/cgroup/memory/process_api/cgroup.procs
+  grep -qE '^[0-9]+:memory:/' "/proc/$PID/cgroup"
+  refute grep -qE '^[0-9]+:memory:/process_api(/|$)' "/proc/$PID/cgroup"
   runtime delete --force "$ID"
   [ -d /sys/fs/cgroup/memory/process_api ]
 }

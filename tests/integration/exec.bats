@@ -79,7 +79,7 @@ EOF
   assert_output_contains KEEP=k
   assert_output_contains OVER=new
   assert_output_contains NEWVAR=n
-  ! grep -qx OVER=old <<<"$output"
+  refute grep -qx OVER=old <<<"$output"
 }
 
 @test "exec: --cwd" {

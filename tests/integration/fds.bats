@@ -46,7 +46,7 @@ runtime_keep_fds() {
   run runtime_fd3 run "$ID"
   assert_success
   assert_output_contains " 1 -> "
-  ! grep -qE "$ROOT|$BUNDLE|exec.fifo|\\.sock|cgroup" <<<"$output"
+  refute grep -qE "$ROOT|$BUNDLE|exec.fifo|\\.sock|cgroup" <<<"$output"
 }
 
 @test "fds: exec with an inherited fd 3: the process has only 0 1 2 (+ ls's dir fd)" {

@@ -59,7 +59,7 @@ has_opt() { tr , '\n' <<<"$1" | grep -qx -- "$2"; }
   set_args "${SLEEPER[@]}"
   run_detached
   wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
-  ! grep -qF "$BUNDLE/rootfs" /proc/self/mountinfo
+  refute grep -qF "$BUNDLE/rootfs" /proc/self/mountinfo
 }
 
 @test "mounts: bind mount read-only" {
@@ -207,7 +207,7 @@ propagation_run() {
   assert_success
   line=$(mi_line /)
   [ -n "$line" ]
-  ! grep -qE 'shared:|master:' <<<"$line"
+  refute grep -qE 'shared:|master:' <<<"$line"
 }
 
 @test "mounts: maskedPaths read empty (files) or are empty dirs" {

@@ -71,7 +71,7 @@ check_host_ns() {
   run runtime run "$ID"
   assert_success
   grep -q ':pids:/$' <<<"$output"
-  ! grep -q ocrun-test <<<"$output"
+  refute grep -q ocrun-test <<<"$output"
 }
 
 @test "namespaces: new user namespace with uid/gid mappings" {

@@ -81,7 +81,7 @@ all_syscalls_except() {
   assert_output_contains usr1-rc=1
   assert_output_contains got-usr2
   assert_output_contains usr2-rc=0
-  ! grep -q got-usr1 <<<"$output"
+  refute grep -q got-usr1 <<<"$output"
 }
 
 @test "seccomp: argument comparison with SCMP_CMP_MASKED_EQ" {
@@ -93,7 +93,7 @@ all_syscalls_except() {
   run runtime run "$ID"
   assert_success
   assert_output_contains small-ok
-  ! grep -q not-reached <<<"$output"
+  refute grep -q not-reached <<<"$output"
   assert_output_contains rc=159
 }
 

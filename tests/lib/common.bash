@@ -192,6 +192,16 @@ assert_output_matches() {
     return 1
   fi
 }
+# refute CMD...: fail when CMD succeeds. A bare `! CMD` cannot do this in a test: bats runs tests
+# under set -e, which ignores negated commands (tests/lint/bats_bang.py rejects them).
+refute() {
+  if "$@"; then
+    echo "expected to fail, but it succeeded: $*" >&2
+    [ -z "${output:-}" ] || printf 'output:\n%s\n' "$output" >&2
+    return 1
+  fi
+  return 0
+}
 assert_equal() {
   if [ "$1" != "$2" ]; then
     echo "expected '$2', got '$1'" >&2
