@@ -44,8 +44,11 @@ libocrun.a: $(LIB_OBJS)
 # Unit tests: cmocka, no root needed.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:.c=)
-tests/unit/test_%: tests/unit/test_%.c libocrun.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< libocrun.a $(PKG_LIBS) -lcmocka
+# Shared helpers (rm_rf, find_fixture), linked into every unit test.
+UNIT_HELPERS := tests/unit/helpers.o
+-include $(UNIT_HELPERS:.o=.d)
+tests/unit/test_%: tests/unit/test_%.c $(UNIT_HELPERS) tests/unit/helpers.h libocrun.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_HELPERS) libocrun.a $(PKG_LIBS) -lcmocka
 
 unit: $(UNIT_BINS)
 	tests/run-unit.sh $(UNIT_BINS)
@@ -89,4 +92,5 @@ install: ocrun
 	if [ -f contrib/completion/ocrun.bash ]; then install -D -m 0644 contrib/completion/ocrun.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ocrun; fi
 
 clean:
-	rm -f ocrun ocrun.static libocrun.a $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS) $(ROOT_TEST_BINS)
+	rm -f ocrun ocrun.static libocrun.a $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS) $(ROOT_TEST_BINS) \
+	  $(UNIT_HELPERS) $(UNIT_HELPERS:.o=.d)
