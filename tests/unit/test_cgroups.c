@@ -656,13 +656,10 @@ static void test_bpf_program_semantics(void **state) {
   free(insns);
 }
 
+/* linux.resources.network needs the net_cls/net_prio hierarchy: where it is mounted the files
+ * are written; where it is not (most hosts), create succeeds and writes them nowhere else. */
 static void test_network_skipped_when_unmounted(void **state) {
   (void)state;
-  fake_v1(false);
-  char d[512];
-  snprintf(d, sizeof d, "%s/net_cls,net_prio", root);
-  assert_int_equal(rm_rf(d), 0);
-  oc_cg_set_root_for_tests(root, OC_CG_LEGACY);
   static struct oc_net_priority prio = {"eth0", 5};
   struct oc_resources r = {0};
   r.network.class_id = (oc_u64){true, 7};
@@ -670,7 +667,33 @@ static void test_network_skipped_when_unmounted(void **state) {
   r.network.n_priorities = 1;
   struct oc_cgroup *cg = NULL;
   struct oc_err e = {0};
+
+  /* mounted: written (so what follows can tell "skipped" from "never written") */
+  fake_v1(false);
   if (oc_cg_create("/t/c", &r, &cg, &e) < 0) fail_msg("%s", e.msg);
+  assert_non_null(oc_cg_v1_dir(cg, OC_CTL_NET_CLS));
+  assert_string_equal(get_file(leaf("net_cls,net_prio"), "net_cls.classid"), "7");
+  assert_string_equal(get_file(leaf("net_cls,net_prio"), "net_prio.ifpriomap"), "eth0 5");
+  oc_cg_free(cg);
+  cg = NULL;
+
+  /* not mounted: skipped */
+  fake_v1(false);
+  char d[512];
+  snprintf(d, sizeof d, "%s/net_cls,net_prio", root);
+  assert_int_equal(rm_rf(d), 0);
+  oc_cg_set_root_for_tests(root, OC_CG_LEGACY);
+  if (oc_cg_create("/t/c", &r, &cg, &e) < 0) fail_msg("%s", e.msg);
+  assert_null(oc_cg_v1_dir(cg, OC_CTL_NET_CLS));
+  assert_null(oc_cg_v1_dir(cg, OC_CTL_NET_PRIO));
+  assert_non_null(oc_cg_v1_dir(cg, OC_CTL_MEMORY)); /* the other hierarchies are used */
+  struct stat st;
+  assert_int_equal(stat(d, &st), -1); /* nor was the hierarchy made up */
+  for (size_t h = 0; v1_hiers[h]; h++) {
+    if (strcmp(v1_hiers[h], "net_cls,net_prio") == 0) continue;
+    assert_string_equal(get_file(leaf(v1_hiers[h]), "net_cls.classid"), "");
+    assert_string_equal(get_file(leaf(v1_hiers[h]), "net_prio.ifpriomap"), "");
+  }
   oc_cg_free(cg);
 }
 
