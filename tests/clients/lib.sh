@@ -218,15 +218,8 @@ expect_match() {
 fail() { CHECK_DETAIL=$*; return 1; }
 
 # wait_for SECONDS CMD...: poll CMD every 0.05 s until it succeeds or SECONDS pass.
-wait_for() {
-  local limit=$1 end
-  shift
-  end=$(($(date +%s%N) + limit * 1000000000))
-  until "$@" >/dev/null 2>&1; do
-    [ "$(date +%s%N)" -lt "$end" ] || return 1
-    sleep 0.05
-  done
-}
+WAIT_INTERVAL=0.05
+. "$REPO/tests/lib/wait.sh"
 
 # The v1 cgroup path of a process in controller CTRL (hybrid host), e.g. /ocrun-test/c1.
 cgroup_of() {

@@ -56,6 +56,7 @@ if file -L "$runtime" | grep -q 'dynamically linked'; then
   done
 fi
 cp "$here/lib.sh" "$run/payload/tests/lib.sh"
+cp "$top/tests/lib/wait.sh" "$run/payload/tests/wait.sh"
 if [ -n "${GUEST_CASES:-}" ]; then
   for c in $GUEST_CASES; do cp "$here/cases/${c%.sh}.sh" "$run/payload/tests/cases/"; done
 else

@@ -173,7 +173,7 @@ all_syscalls_except() {
   "$PYTHON" "$LIB/seccomp-listener.py" "$sock" "$out" --errno 18 \
     </dev/null >"$BATS_TEST_TMPDIR/listener.log" 2>&1 3>&- &
   track_bg $!
-  wait_until 10 test -S "$sock"
+  wait_for 10 test -S "$sock"
   set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$sock\",
                 \"listenerMetadata\": \"ocrun-meta\",
                 \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
@@ -197,7 +197,7 @@ all_syscalls_except() {
   "$PYTHON" "$LIB/seccomp-listener.py" "$sock" "$out" --errno 18 \
     </dev/null >"$BATS_TEST_TMPDIR/listener.log" 2>&1 3>&- &
   track_bg $!
-  wait_until 10 test -S "$sock"
+  wait_for 10 test -S "$sock"
   set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$sock\",
                 \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
   set_args "${SLEEPER[@]}"
@@ -208,7 +208,7 @@ all_syscalls_except() {
   "$PYTHON" "$LIB/seccomp-listener.py" "$sock" "$out.exec" --errno 18 \
     </dev/null >"$BATS_TEST_TMPDIR/listener2.log" 2>&1 3>&- &
   track_bg $!
-  wait_until 10 test -S "$sock"
+  wait_for 10 test -S "$sock"
   run runtime exec "$ID" sh -c 'mkdir /tmp/e; echo rc=$?'
   assert_success
   assert_output_contains -i "Invalid cross-device link"

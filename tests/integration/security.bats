@@ -63,8 +63,7 @@ setup() {
 }
 
 @test "security: exec --cwd through a leaked fd can't escape the rootfs" {
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
+  start_sleeper
   for n in 3 4 5 6 7 8 9 10; do
     run runtime exec --cwd "/proc/self/fd/$n" "$ID" pwd -P
     if [ "$status" -eq 0 ]; then
