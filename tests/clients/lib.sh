@@ -232,8 +232,9 @@ cgroup_of() {
 new_name() { printf 'oc%s-%s-%s' "$1" "$$" "$RANDOM"; }
 
 # suite_summary: the last line of a suite; exit status follows.
+. "$REPO/tests/lib/summary.sh"
 suite_summary() {
-  printf '%s: %d passed, %d failed\n' "$SUITE" "$PASSED" "$FAILED"
+  summary_print "$SUITE" "$PASSED" "$FAILED"
   [ "$FAILED" -eq 0 ]
 }
 

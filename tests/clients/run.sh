@@ -7,6 +7,7 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 export RUNTIME=${RUNTIME:-$repo/ocrun}
+. "$repo/tests/lib/summary.sh"
 
 [ $# -gt 0 ] || set -- containerd podman
 passed=0
@@ -15,17 +16,15 @@ start=$(date +%s)
 echo "clients: runtime $RUNTIME"
 if ! "$here/image.sh" >/dev/null; then
   echo "not ok clients: image: could not build the busybox image archive"
-  echo "clients: 0 passed, 1 failed"
+  summary_print clients 0 1
   exit 1
 fi
 for suite in "$@"; do
   out=$(mktemp)
   "$here/$suite.sh" 2>&1 | tee "$out"
-  summary=$(grep -E "^$suite: [0-9]+ passed, [0-9]+ failed$" "$out" | tail -n 1)
-  if [ -n "$summary" ]; then
-    read -r p f < <(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\1 \2/' <<<"$summary")
-    passed=$((passed + p))
-    failed=$((failed + f))
+  if summary_read "$out" "$suite"; then
+    passed=$((passed + SUMMARY_PASSED))
+    failed=$((failed + SUMMARY_FAILED))
   else
     echo "not ok clients: $suite: the suite did not finish (see its output above)"
     failed=$((failed + 1))
@@ -33,5 +32,5 @@ for suite in "$@"; do
   rm -f "$out"
 done
 echo "clients: took $(($(date +%s) - start)) s"
-echo "clients: $passed passed, $failed failed"
+summary_print clients "$passed" "$failed"
 [ "$failed" -eq 0 ]
