@@ -8,6 +8,12 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CLIENTS_DIR=$REPO/tests/clients
 WORK=${OCRUN_TEST_WORK:-$REPO/tests/.work}/clients
 RUNTIME=${RUNTIME:-$REPO/ocrun}
+# The suites run from their own scratch directory (make_private_dir): make the path absolute.
+case $RUNTIME in
+  /*) ;;
+  */*) RUNTIME=$PWD/$RUNTIME ;;
+  *) RUNTIME=$(command -v "$RUNTIME" || echo "$RUNTIME") ;;
+esac
 RUNTIME_NAME=$(basename "$RUNTIME")
 CLIENTS_TIMEOUT=${CLIENTS_TIMEOUT:-60}
 IMAGE=localhost/ocrun-test/busybox:latest
@@ -40,10 +46,13 @@ runtime_default_root() {
   esac
 }
 
-# make_private_dir: $PRIV, removed at exit (after unmounting anything left under it).
+# make_private_dir: $PRIV, removed at exit (after unmounting anything left under it). The suite
+# then runs from $PRIV/cwd, so what a client writes into its working directory (conmon leaves an
+# `oom` file there after an OOM kill) goes away with it instead of landing in the caller's cwd.
 make_private_dir() {
   PRIV=$(mktemp -d "/tmp/ocrun-$SUITE.XXXXXX") || die "mktemp failed"
   chmod 0755 "$PRIV"
+  mkdir "$PRIV/cwd" && cd "$PRIV/cwd" || die "cannot enter $PRIV/cwd"
   TRACE=$PRIV/runtime-trace
   : >"$TRACE"
   trap run_cleanup EXIT
@@ -60,6 +69,7 @@ run_cleanup() {
     eval "${CLEANUP_CMDS[i]}" >/dev/null 2>&1
   done
   if [ -n "$PRIV" ] && [ -d "$PRIV" ]; then
+    cd / || true
     unmount_under "$PRIV"
     if [ "${CLIENTS_KEEP:-0}" = 1 ]; then
       log "$SUITE: kept $PRIV"

@@ -21,6 +21,7 @@ if ! "$here/image.sh" >/dev/null; then
 fi
 for suite in "$@"; do
   out=$(mktemp)
+  before=$(LC_ALL=C ls -A)
   "$here/$suite.sh" 2>&1 | tee "$out"
   if summary_read "$out" "$suite"; then
     passed=$((passed + SUMMARY_PASSED))
@@ -30,6 +31,16 @@ for suite in "$@"; do
     failed=$((failed + 1))
   fi
   rm -f "$out"
+  # The clients run from the suite's scratch directory (lib.sh): nothing they write, such as
+  # conmon's `oom` file after an OOM kill, may land in the caller's directory.
+  new=$(LC_ALL=C comm -13 <(printf "%s\n" "$before") <(LC_ALL=C ls -A) | paste -sd " ")
+  if [ -z "$new" ]; then
+    echo "ok clients: $suite: nothing written into the caller's directory"
+    passed=$((passed + 1))
+  else
+    echo "not ok clients: $suite: wrote into $PWD: $new"
+    failed=$((failed + 1))
+  fi
 done
 echo "clients: took $(($(date +%s) - start)) s"
 summary_print clients "$passed" "$failed"
