@@ -57,7 +57,7 @@ if lint_out=$(python3 "$here/lint/bats_bang.py" 2>&1); then
   passed=$((passed + 1))
 else
   echo "not ok - lint: a test has a negated command set -e ignores:"
-  printf '#   %s\n' "$lint_out"
+  sed 's/^/#   /' <<<"$lint_out"
   failed=$((failed + 1))
 fi
 
