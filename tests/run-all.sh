@@ -9,22 +9,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$(dirname "$here")" || exit 1
 . "$here/lib/summary.sh"
 
-# Host-wide things ocrun makes on first use: removed at the end if they were not here before.
-ledger_existed=false
-[ -e /run/ocrun-ledger ] && ledger_existed=true
-# Shared cgroup parents the suites create (/ocrun-test for test containers, /ocrun for the default
-# cgroupsPath): removed at the end when empty; rmdir refuses a parent that still has children.
-cleanup_host() {
-  local d
-  for d in /sys/fs/cgroup/*/ocrun-test /sys/fs/cgroup/*/ocrun; do
-    [ -d "$d" ] && rmdir "$d" 2>/dev/null
-  done
-  if ! $ledger_existed && [ -f /run/ocrun-ledger/ledger.json ] &&
-    grep -q '"entries":\[\]' /run/ocrun-ledger/ledger.json; then
-    rm -rf /run/ocrun-ledger
-  fi
-  return 0
-}
+# The ledger and shared cgroup parents the suites make go again at the end (tests/lib/host.sh).
+. "$here/lib/host.sh"
+host_state_save
 
 total_passed=0
 total_failed=0
@@ -76,7 +63,7 @@ for s in clients guest; do
   fi
 done
 
-cleanup_host
+host_state_restore
 echo "===== summary"
 printf '%s\n' "${results[@]}"
 echo "$total_passed passed, $total_failed failed"

@@ -13,6 +13,7 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
 . "$here/lib/summary.sh"
+. "$here/lib/host.sh"
 export RUNTIME=${RUNTIME:-$repo/ocrun}
 # A hung test fails alone instead of stalling the suite.
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
@@ -20,6 +21,7 @@ C_TEST_TIMEOUT=${C_TEST_TIMEOUT:-120}
 
 passed=0 failed=0 skipped=0
 finish() {
+  host_state_restore
   echo "integration: $((SECONDS - start))s"
   echo "integration: $skipped skipped"
   summary_print integration "$passed" "$failed"
@@ -32,6 +34,7 @@ fatal() {
   finish
 }
 start=$SECONDS
+host_state_save
 
 [ "$(id -u)" -eq 0 ] || fatal "needs root (containers, cgroups, mounts)"
 command -v bats >/dev/null || fatal "bats not installed (tests/lib/install-deps.sh)"
