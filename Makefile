@@ -20,7 +20,7 @@ SRCS := $(wildcard runtime/*.c overcommit/*.c namespaces/*.c cgroups/*.c oci/*.c
 OBJS := $(SRCS:.c=.o)
 LIB_OBJS := $(filter-out runtime/main.o,$(OBJS))
 
-.PHONY: all static check unit integration clients guest bench install deps demo clean bundle
+.PHONY: all static check unit root-tests integration clients guest bench install deps demo clean bundle
 
 all: ocrun
 
@@ -44,13 +44,24 @@ libocrun.a: $(LIB_OBJS)
 # Unit tests: cmocka, no root needed.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:.c=)
-tests/unit/test_%: tests/unit/test_%.c libocrun.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< libocrun.a $(PKG_LIBS) -lcmocka
+# Shared helpers (rm_rf, find_fixture), linked into every unit test.
+UNIT_HELPERS := tests/unit/helpers.o
+-include $(UNIT_HELPERS:.o=.d)
+tests/unit/test_%: tests/unit/test_%.c $(UNIT_HELPERS) tests/unit/helpers.h libocrun.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_HELPERS) libocrun.a $(PKG_LIBS) -lcmocka
 
 unit: $(UNIT_BINS)
 	tests/run-unit.sh $(UNIT_BINS)
 
-integration: ocrun
+# Root-only C checks of the cgroup drivers on the real host; tests/run-integration.sh runs them.
+ROOT_TEST_SRCS := $(wildcard tests/integration/cg_*.c)
+ROOT_TEST_BINS := $(ROOT_TEST_SRCS:.c=)
+tests/integration/cg_%: tests/integration/cg_%.c tests/integration/cg_root_test.h libocrun.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< libocrun.a $(PKG_LIBS)
+
+root-tests: $(ROOT_TEST_BINS)
+
+integration: ocrun root-tests
 	tests/run-integration.sh
 
 clients: ocrun
@@ -64,7 +75,7 @@ bench: ocrun
 
 # Everything; installs what the tests need first, prints one final line "N passed, N failed".
 check: deps
-	$(MAKE) ocrun static $(UNIT_BINS)
+	$(MAKE) ocrun static $(UNIT_BINS) $(ROOT_TEST_BINS)
 	tests/run-all.sh
 
 # Debian packages needed to build and test.
@@ -81,4 +92,5 @@ install: ocrun
 	if [ -f contrib/completion/ocrun.bash ]; then install -D -m 0644 contrib/completion/ocrun.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ocrun; fi
 
 clean:
-	rm -f ocrun ocrun.static libocrun.a $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS)
+	rm -f ocrun ocrun.static libocrun.a $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS) $(ROOT_TEST_BINS) \
+	  $(UNIT_HELPERS) $(UNIT_HELPERS:.o=.d)

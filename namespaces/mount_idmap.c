@@ -131,11 +131,13 @@ int oc_rootfs_open_sources(const struct oc_config *c, struct oc_err *e) {
     const struct oc_mount *m = &c->mounts[i];
     struct oc_mount_opts o;
     int r = oc_mount_opts_parse(m, i, &o, e);
-    if (r == 0 && oc_mount_is_bind(m, &o) && (userns || o.idmap)) {
-      r = oc_bind_source_tree(c, m, &o, e);
-      if (r >= 0) source_trees[i] = r;
+    if (r == 0) {
+      if (oc_mount_is_bind(m, &o) && (userns || o.idmap)) {
+        r = oc_bind_source_tree(c, m, &o, e);
+        if (r >= 0) source_trees[i] = r;
+      }
+      oc_mount_opts_release(&o);
     }
-    oc_mount_opts_release(&o);
     if (r < 0) {
       oc_rootfs_close_sources();
       return oc_wrap(e, r, "mounts[%zu]", i);

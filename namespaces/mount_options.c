@@ -123,6 +123,13 @@ void oc_mount_opts_release(struct oc_mount_opts *o) {
   o->n_data = 0;
 }
 
+/* A failed parse leaves nothing to release: *o is zeroed, rc passed through. */
+static int parse_failed(struct oc_mount_opts *o, int rc) {
+  oc_mount_opts_release(o);
+  memset(o, 0, sizeof *o);
+  return rc;
+}
+
 int oc_mount_opts_parse(const struct oc_mount *m, size_t idx, struct oc_mount_opts *o, struct oc_err *e) {
   memset(o, 0, sizeof *o);
   uint64_t atime = NOOP, ratime = NOOP;
@@ -135,14 +142,16 @@ int oc_mount_opts_parse(const struct oc_mount *m, size_t idx, struct oc_mount_op
     unsigned long pf;
     if (oc_propagation_parse(name, &pf)) {
       if (o->n_prop == OC_MAX_PROPAGATION)
-        return oc_fail(e, EINVAL, "mounts[%zu]: too many propagation options for %s", idx, m->destination);
+        return parse_failed(o, oc_fail(e, EINVAL, "mounts[%zu]: too many propagation options for %s", idx,
+                                       m->destination));
       o->prop[o->n_prop++] = pf;
       continue;
     }
     const struct opt *op = find_opt(name);
     if (!op) {
       if (!name[0] || name[0] == '=')
-        return oc_fail(e, EINVAL, "mounts[%zu]: invalid mount option \"%s\" for %s", idx, name, m->destination);
+        return parse_failed(o, oc_fail(e, EINVAL, "mounts[%zu]: invalid mount option \"%s\" for %s", idx,
+                                       name, m->destination));
       o->data[o->n_data++] = name;
       continue;
     }
@@ -174,7 +183,8 @@ int oc_mount_opts_parse(const struct oc_mount *m, size_t idx, struct oc_mount_op
       break;
     case SB:
       if (o->n_sb_flags == sizeof o->sb_flags / sizeof *o->sb_flags)
-        return oc_fail(e, EINVAL, "mounts[%zu]: too many superblock options for %s", idx, m->destination);
+        return parse_failed(o, oc_fail(e, EINVAL, "mounts[%zu]: too many superblock options for %s", idx,
+                                       m->destination));
       o->sb_flags[o->n_sb_flags++] = op->name;
       break;
     case IGNORE:
@@ -207,8 +217,8 @@ int oc_mount_opts_parse(const struct oc_mount *m, size_t idx, struct oc_mount_op
   }
   if (m->uid_mappings.n || m->gid_mappings.n) o->idmap = true;
   if (oc_mount_is_bind(m, o) && o->n_data)
-    return oc_fail(e, EINVAL, "mounts[%zu]: unknown mount option \"%s\" for bind mount on %s", idx, o->data[0],
-                   m->destination);
+    return parse_failed(o, oc_fail(e, EINVAL, "mounts[%zu]: unknown mount option \"%s\" for bind mount on %s",
+                                   idx, o->data[0], m->destination));
   return 0;
 }
 

@@ -37,7 +37,8 @@ struct oc_mount_opts {
   size_t n_data;
 };
 /* Parse m->options; idx names the mount in errors ("mounts[3]: ..."). Unknown words that are not
- * key=value go to data for filesystems (the kernel judges them) but are an error for bind mounts. */
+ * key=value go to data for filesystems (the kernel judges them) but are an error for bind mounts.
+ * On success release *o with oc_mount_opts_release; on failure *o is zeroed and holds nothing. */
 OC_MUST_CHECK int oc_mount_opts_parse(const struct oc_mount *m, size_t idx, struct oc_mount_opts *o, struct oc_err *e);
 void oc_mount_opts_release(struct oc_mount_opts *o);
 /* A bind mount: type "bind", no type, or a bind/rbind option. */

@@ -7,23 +7,11 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$(dirname "$here")" || exit 1
+. "$here/lib/summary.sh"
 
-# Host-wide things ocrun makes on first use: removed at the end if they were not here before.
-ledger_existed=false
-[ -e /run/ocrun-ledger ] && ledger_existed=true
-# Shared cgroup parents the suites create (/ocrun-test for test containers, /ocrun for the default
-# cgroupsPath): removed at the end when empty; rmdir refuses a parent that still has children.
-cleanup_host() {
-  local d
-  for d in /sys/fs/cgroup/*/ocrun-test /sys/fs/cgroup/*/ocrun; do
-    [ -d "$d" ] && rmdir "$d" 2>/dev/null
-  done
-  if ! $ledger_existed && [ -f /run/ocrun-ledger/ledger.json ] &&
-    grep -q '"entries":\[\]' /run/ocrun-ledger/ledger.json; then
-    rm -rf /run/ocrun-ledger
-  fi
-  return 0
-}
+# The ledger and shared cgroup parents the suites make go again at the end (tests/lib/host.sh).
+. "$here/lib/host.sh"
+host_state_save
 
 total_passed=0
 total_failed=0
@@ -38,14 +26,12 @@ run_suite() {
   echo "===== $name: $*"
   "$@" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
-  local line p f
-  line=$(grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-  if [ -z "$line" ]; then
+  local p f
+  if ! summary_read "$log" "$name"; then
     echo "$name: no summary line (exit status $rc): counted as 1 failure"
     p=0 f=1
   else
-    p=$(sed -E 's/^[^:]+: ([0-9]+) passed.*/\1/' <<<"$line")
-    f=$(sed -E 's/^[^:]+: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
+    p=$SUMMARY_PASSED f=$SUMMARY_FAILED
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
       echo "$name: exit status $rc with no failed test: counted as 1 failure"
       f=1
@@ -53,7 +39,7 @@ run_suite() {
   fi
   total_passed=$((total_passed + p))
   total_failed=$((total_failed + f))
-  results+=("$name: $p passed, $f failed")
+  results+=("$(summary_print "$name" "$p" "$f")")
 }
 
 unit_bins=()
@@ -77,7 +63,7 @@ for s in clients guest; do
   fi
 done
 
-cleanup_host
+host_state_restore
 echo "===== summary"
 printf '%s\n' "${results[@]}"
 echo "$total_passed passed, $total_failed failed"

@@ -3,6 +3,7 @@
 # Usage: tests/run-unit.sh tests/unit/test_a tests/unit/test_b ...
 # Ends with "unit: N passed, N failed" (", N skipped" when some were); exits 1 if any failed.
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib/summary.sh"
 
 passed=0 failed=0 skipped=0
 out=$(mktemp) || exit 1
@@ -34,7 +35,5 @@ for bin in "$@"; do
   fi
 done
 
-line="unit: $passed passed, $failed failed"
-[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
-echo "$line"
+summary_print unit "$passed" "$failed" "$skipped"
 [ "$failed" -eq 0 ]

@@ -8,6 +8,12 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CLIENTS_DIR=$REPO/tests/clients
 WORK=${OCRUN_TEST_WORK:-$REPO/tests/.work}/clients
 RUNTIME=${RUNTIME:-$REPO/ocrun}
+# The suites run from their own scratch directory (make_private_dir): make the path absolute.
+case $RUNTIME in
+  /*) ;;
+  */*) RUNTIME=$PWD/$RUNTIME ;;
+  *) RUNTIME=$(command -v "$RUNTIME" || echo "$RUNTIME") ;;
+esac
 RUNTIME_NAME=$(basename "$RUNTIME")
 CLIENTS_TIMEOUT=${CLIENTS_TIMEOUT:-60}
 IMAGE=localhost/ocrun-test/busybox:latest
@@ -40,10 +46,13 @@ runtime_default_root() {
   esac
 }
 
-# make_private_dir: $PRIV, removed at exit (after unmounting anything left under it).
+# make_private_dir: $PRIV, removed at exit (after unmounting anything left under it). The suite
+# then runs from $PRIV/cwd, so what a client writes into its working directory (conmon leaves an
+# `oom` file there after an OOM kill) goes away with it instead of landing in the caller's cwd.
 make_private_dir() {
   PRIV=$(mktemp -d "/tmp/ocrun-$SUITE.XXXXXX") || die "mktemp failed"
   chmod 0755 "$PRIV"
+  mkdir "$PRIV/cwd" && cd "$PRIV/cwd" || die "cannot enter $PRIV/cwd"
   TRACE=$PRIV/runtime-trace
   : >"$TRACE"
   trap run_cleanup EXIT
@@ -60,6 +69,7 @@ run_cleanup() {
     eval "${CLEANUP_CMDS[i]}" >/dev/null 2>&1
   done
   if [ -n "$PRIV" ] && [ -d "$PRIV" ]; then
+    cd / || true
     unmount_under "$PRIV"
     if [ "${CLIENTS_KEEP:-0}" = 1 ]; then
       log "$SUITE: kept $PRIV"
@@ -218,15 +228,8 @@ expect_match() {
 fail() { CHECK_DETAIL=$*; return 1; }
 
 # wait_for SECONDS CMD...: poll CMD every 0.05 s until it succeeds or SECONDS pass.
-wait_for() {
-  local limit=$1 end
-  shift
-  end=$(($(date +%s%N) + limit * 1000000000))
-  until "$@" >/dev/null 2>&1; do
-    [ "$(date +%s%N)" -lt "$end" ] || return 1
-    sleep 0.05
-  done
-}
+WAIT_INTERVAL=0.05
+. "$REPO/tests/lib/wait.sh"
 
 # The v1 cgroup path of a process in controller CTRL (hybrid host), e.g. /ocrun-test/c1.
 cgroup_of() {
@@ -239,8 +242,9 @@ cgroup_of() {
 new_name() { printf 'oc%s-%s-%s' "$1" "$$" "$RANDOM"; }
 
 # suite_summary: the last line of a suite; exit status follows.
+. "$REPO/tests/lib/summary.sh"
 suite_summary() {
-  printf '%s: %d passed, %d failed\n' "$SUITE" "$PASSED" "$FAILED"
+  summary_print "$SUITE" "$PASSED" "$FAILED"
   [ "$FAILED" -eq 0 ]
 }
 

@@ -33,17 +33,10 @@ expect_range() {
 # Guest uptime in centiseconds.
 now_cs() { awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime; }
 
-# wait_for TENTHS CMD...: poll CMD every 0.1 s until it succeeds; 1 on timeout.
-wait_for() {
-  _n=$1
-  shift
-  while [ "$_n" -gt 0 ]; do
-    "$@" 2>/dev/null && return 0
-    usleep 100000
-    _n=$((_n - 1))
-  done
-  return 1
-}
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds; 1 on timeout
+# (tests/lib/wait.sh, copied into the guest by run.sh).
+WAIT_INTERVAL=0.1
+. /tests/wait.sh
 
 # cgread CGPATH FILE: a cgroup file of the guest hierarchy (read from outside the container).
 cgread() { cat "$CG$1/$2" 2>/dev/null; }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # prepare.sh: build (once) what the cgroup v2 guest needs, cached under tests/.work/guest:
 #   vmlinux    uncompressed kernel cut out of Debian's bzImage (boots directly via its PVH note)
-#   base.cpio  newc initramfs: static busybox, the modules for virtio-serial, a busybox rootfs
+#   base.cpio  newc initramfs: static busybox, the modules for virtio-serial, the busybox
+#              container rootfs of tests/lib/make-rootfs.sh at /bundle/rootfs
 # Idempotent: a step whose output exists is skipped. Exit 0 when ready; otherwise exit 1 with
 # one line "prepare: <reason>" on stderr (run.sh turns that into a skip).
 set -euo pipefail
@@ -96,41 +97,12 @@ collect_modules() {
   done
 }
 
-# The busybox container rootfs. tests/lib/make-bundle.sh builds it when present (it needs jq);
-# otherwise build_rootfs_fallback makes the same kind of tree.
-build_rootfs() {
-  local dest=$1 tmp
-  if [ -x "$top/tests/lib/make-bundle.sh" ] && command -v jq >/dev/null; then
-    tmp=$work/mkbundle.$$
-    rm -rf "$tmp"
-    BUSYBOX=$busybox OCRUN_TEST_WORK=$top/tests/.work "$top/tests/lib/make-bundle.sh" "$tmp" true >/dev/null ||
-      die "tests/lib/make-bundle.sh failed"
-    mv "$tmp/rootfs" "$dest"
-    rm -rf "$tmp"
-  else
-    build_rootfs_fallback "$dest"
-  fi
-}
-
-build_rootfs_fallback() {
-  local dest=$1 applet
-  mkdir -p "$dest"/{bin,etc,proc,sys,dev,tmp,root,run,mnt}
-  chmod 1777 "$dest/tmp"
-  cp "$busybox" "$dest/bin/busybox"
-  for applet in $("$busybox" --list); do
-    [ "$applet" = busybox ] || ln -s busybox "$dest/bin/$applet"
-  done
-  ln -s bin "$dest/sbin"
-  echo 'root:x:0:0:root:/root:/bin/sh' > "$dest/etc/passwd"
-  echo 'root:x:0:' > "$dest/etc/group"
-}
-
 # Base initramfs: busybox with its applets, modules, /bundle/rootfs. /init and the payload
 # come in the second cpio that run.sh appends.
 build_base() {
   local stamp
   stamp="$(cat "$work/kernel-package") $(stat -c '%s %Y' "$busybox" "$here/prepare.sh" \
-    "$top/tests/lib/make-bundle.sh" 2>/dev/null | tr '\n' ' ')"
+    "$top/tests/lib/make-rootfs.sh" 2>/dev/null | tr '\n' ' ')"
   if [ -s "$work/base.cpio" ] && [ -f "$work/base.stamp" ] && [ "$(cat "$work/base.stamp")" = "$stamp" ]; then
     return 0
   fi
@@ -148,7 +120,7 @@ build_base() {
   echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
   echo 'root:x:0:' > "$root/etc/group"
   collect_modules "$root"
-  build_rootfs "$root/bundle/rootfs"
+  BUSYBOX=$busybox "$top/tests/lib/make-rootfs.sh" "$root/bundle/rootfs" || die "tests/lib/make-rootfs.sh failed"
   (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet) > "$work/base.cpio.tmp" ||
     die "cpio failed"
   mv "$work/base.cpio.tmp" "$work/base.cpio"

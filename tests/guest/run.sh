@@ -17,11 +17,18 @@ timeout=${GUEST_TIMEOUT:-300}
 runtime=${RUNTIME:-$top/ocrun.static}
 qemu=${QEMU:-qemu-system-x86_64}
 qpid=""
+. "$top/tests/lib/summary.sh"
 
 skip() {
   echo "skip guest: $*"
-  echo "guest: 0 passed, 0 failed"
+  summary_print guest 0 0
   exit 0
+}
+# broken MESSAGE: the suite cannot run (one failure).
+broken() {
+  echo "not ok guest: $*"
+  summary_print guest 0 1
+  exit 1
 }
 
 command -v "$qemu" >/dev/null || skip "$qemu not installed (apt-get install qemu-system-x86)"
@@ -29,13 +36,9 @@ prep_err=$(GUEST_QUIET=1 "$here/prepare.sh" 2>&1 >/dev/null) || skip "${prep_err
 
 case $runtime in
   */*) ;;
-  *) runtime=$(command -v "$runtime") || { echo "not ok guest: runtime ${RUNTIME} not found"; echo "guest: 0 passed, 1 failed"; exit 1; } ;;
+  *) runtime=$(command -v "$runtime") || broken "runtime ${RUNTIME} not found" ;;
 esac
-if [ ! -x "$runtime" ]; then
-  echo "not ok guest: runtime $runtime missing (make static)"
-  echo "guest: 0 passed, 1 failed"
-  exit 1
-fi
+[ -x "$runtime" ] || broken "runtime $runtime missing (make static)"
 
 # One guest at a time on this machine.
 mkdir -p "$work"
@@ -43,7 +46,7 @@ exec 8>"$work/.run.lock"
 flock 8
 
 # This run's files live in a private directory (the logs are copied to $work/last-run at the end).
-run=$(mktemp -d /tmp/ocrun-guest.XXXXXX) || { echo "not ok guest: mktemp failed"; echo "guest: 0 passed, 1 failed"; exit 1; }
+run=$(mktemp -d /tmp/ocrun-guest.XXXXXX) || broken "mktemp failed"
 mkdir -p "$run/payload/usr/local/bin" "$run/payload/tests/cases"
 cp "$here/init" "$run/payload/init"
 chmod 755 "$run/payload/init"
@@ -56,6 +59,7 @@ if file -L "$runtime" | grep -q 'dynamically linked'; then
   done
 fi
 cp "$here/lib.sh" "$run/payload/tests/lib.sh"
+cp "$top/tests/lib/wait.sh" "$run/payload/tests/wait.sh"
 if [ -n "${GUEST_CASES:-}" ]; then
   for c in $GUEST_CASES; do cp "$here/cases/${c%.sh}.sh" "$run/payload/tests/cases/"; done
 else
@@ -63,8 +67,8 @@ else
 fi
 printf 'RUNTIME_NAME=%s\nCASE_TIMEOUT=%s\nexport RUNTIME_NAME\n' "$(basename "$runtime")" \
   "${GUEST_CASE_TIMEOUT:-90}" > "$run/payload/tests/env"
-(cd "$run/payload" && find . -print0 | cpio --null -o -H newc --quiet) > "$run/payload.cpio" || {
-  echo "not ok guest: cpio of the payload failed"; echo "guest: 0 passed, 1 failed"; exit 1; }
+(cd "$run/payload" && find . -print0 | cpio --null -o -H newc --quiet) > "$run/payload.cpio" ||
+  broken "cpio of the payload failed"
 cat "$work/base.cpio" "$run/payload.cpio" > "$run/initrd.cpio"
 cp "$work/vmlinux" "$run/vmlinux"
 rm -rf "$run/payload" "$run/payload.cpio"
@@ -125,10 +129,8 @@ qpid=""
 show_new
 elapsed=$(awk -v s="$start" -v n="$(date +%s.%N)" 'BEGIN { printf "%.1f", n - s }')
 
-passed=$(grep -c '^ok ' "$run/results.log" 2>/dev/null || true)
-failed=$(grep -c '^not ok ' "$run/results.log" 2>/dev/null || true)
-passed=${passed:-0}
-failed=${failed:-0}
+tap_count "$run/results.log"
+passed=$TAP_PASSED failed=$TAP_FAILED
 if ! grep -q '^# guest-done' "$run/results.log"; then
   if [ "$timed_out" = 1 ]; then
     echo "not ok guest: timed out after ${timeout}s (QEMU killed; see $work/last-run/console.log)"
@@ -141,5 +143,5 @@ if ! grep -q '^# guest-done' "$run/results.log"; then
 fi
 boot=$(sed -n 's/^# init up at \([0-9.]*\) s.*/\1/p' "$run/results.log")
 echo "# guest: /init reached after ${boot:-?} s of guest time; total ${elapsed} s wall (logs in $work/last-run)"
-echo "guest: $passed passed, $failed failed"
+summary_print guest "$passed" "$failed" "$TAP_SKIPPED"
 [ "$failed" -eq 0 ]

@@ -30,32 +30,6 @@ check_error() {
   jq -se 'map(select(.level == "error")) | last | has("time")' "$LOG" >/dev/null
 }
 
-# assert_nothing_left: no state dir (the root holds nothing), cgroup, marked process or mount
-# of this test.
-assert_nothing_left() {
-  if [ -d "$ROOT" ] && [ -n "$(ls -A "$ROOT")" ]; then
-    echo "left behind in $ROOT: $(ls -A "$ROOT")" >&2
-    return 1
-  fi
-  local cgs
-  cgs=$(cgroup_dirs "/ocrun-test/$ID")
-  if [ -n "$cgs" ]; then
-    echo "cgroup left behind: $cgs" >&2
-    return 1
-  fi
-  local procs
-  procs=$(grep -lsazxF "OCRUN_TEST_MARK=$MARK" /proc/[0-9]*/environ 2>/dev/null || true)
-  if [ -n "$procs" ]; then
-    echo "processes left behind: $procs" >&2
-    return 1
-  fi
-  if grep -qF "$BATS_TEST_TMPDIR" /proc/self/mountinfo; then
-    echo "mount left behind:" >&2
-    grep -F "$BATS_TEST_TMPDIR" /proc/self/mountinfo >&2
-    return 1
-  fi
-}
-
 # bad_create PATTERN [ID]: create must fail cleanly with an error matching PATTERN.
 bad_create() {
   local id=${2-$ID}

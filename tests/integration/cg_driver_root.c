@@ -1,10 +1,10 @@
 /* Root-only check of the cgroup driver on the real host (hybrid or legacy), without a container:
- * create /ocrun-test/drv-<pid>, enter sleeping children, apply resources, read the v1 files
+ * create /ocrun-test/drv-<tag>, enter sleeping children, apply resources, read the v1 files
  * back, update, freeze/thaw, stats, an OOM event, the eBPF device filter on the unified
  * hierarchy, then kill and destroy, and check nothing is left.
- * Build: make libocrun.a && cc -std=gnu11 -I. -o /tmp/cg_driver_root tests/integration/cg_driver_root.c \
- *          libocrun.a $(pkg-config --libs libcap libseccomp yajl)
- * Run as root: /tmp/cg_driver_root   (prints "ok"/"FAIL" lines and exits non-zero on failure) */
+ * Built by `make root-tests` (against libocrun.a), run as root by tests/run-integration.sh; by
+ * hand: tests/integration/cg_driver_root (prints "ok"/"FAIL" lines, exits 1 on a failure, 77 when
+ * not root). Its children and cgroups are removed on every exit (cg_root_test.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -20,21 +20,9 @@
 
 #include "cgroups/cg_internal.h"
 #include "cgroups/events.h"
+#include "tests/integration/cg_root_test.h"
 
-static int failures;
 static char path[128];
-
-#define CHECK(cond, ...)                         \
-  do {                                           \
-    if (cond) {                                  \
-      printf("ok   ");                           \
-    } else {                                     \
-      printf("FAIL ");                           \
-      failures++;                                \
-    }                                            \
-    printf(__VA_ARGS__);                         \
-    printf("\n");                                \
-  } while (0)
 
 static char *slurp(const char *hier, const char *file) {
   static char buf[8192];
@@ -54,6 +42,7 @@ static pid_t sleeper(void) {
   if (p == 0) {
     for (;;) pause();
   }
+  rt_track(p);
   return p;
 }
 
@@ -66,8 +55,9 @@ static int try_open_in(struct oc_cgroup *cg, const char *dev) {
     int fd = open(dev, O_RDONLY | O_CLOEXEC);
     _exit(fd >= 0 ? 0 : errno == EPERM ? 1 : 2);
   }
+  rt_track(p);
   int st;
-  waitpid(p, &st, 0);
+  rt_wait(p, &st);
   return WIFEXITED(st) ? WEXITSTATUS(st) : 99;
 }
 
@@ -98,7 +88,10 @@ int main(void) {
     printf("skip: needs root\n");
     return 77;
   }
-  snprintf(path, sizeof path, "/ocrun-test/drv-%d", getpid());
+  rt_init(90);
+  rt_cgroup_name(path, sizeof path, "drv");
+  rt_dir_everywhere("/ocrun-test"); /* only when empty: other tests may use it */
+  rt_dir_everywhere(path);
   struct oc_err e = {0};
   printf("mode %d (0 unified, 1 legacy, 2 hybrid), path %s\n", oc_cg_mode(), path);
 
@@ -185,6 +178,7 @@ int main(void) {
     if (write(pp[1], "r", 1) < 0) _exit(4);
     for (;;) pause();
   }
+  rt_track(holder);
   char ready;
   if (read(pp[0], &ready, 1) != 1) return 1;
   struct oc_resources u2 = {0};
@@ -227,8 +221,9 @@ int main(void) {
     for (size_t i = 0; p != MAP_FAILED && i < sz; i += 4096) p[i] = 1;
     _exit(0);
   }
+  rt_track(hog);
   int st;
-  waitpid(hog, &st, 0);
+  rt_wait(hog, &st);
   CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "hog OOM-killed (status %#x)", st);
   if (w) {
     short ev;
@@ -268,9 +263,9 @@ int main(void) {
 
   rc = oc_cg_signal_all(cg, SIGKILL, &e);
   CHECK(rc == 0, "signal_all SIGKILL: %s", rc ? e.msg : "");
-  waitpid(kid, &st, 0);
+  rt_wait(kid, &st);
   CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "sleeper killed");
-  waitpid(holder, &st, 0);
+  rt_wait(holder, &st);
   CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "holder killed");
   rc = oc_cg_destroy(cg, &e);
   CHECK(rc == 0, "destroy: %s", rc ? e.msg : "");
@@ -290,6 +285,10 @@ int main(void) {
     if (sc) {
       if (!fgets(before, sizeof before, sc)) before[0] = '\0';
       fclose(sc);
+    }
+    if (!strstr(before, "hugetlb")) { /* also put the host back should the check stop early */
+      rt_write_at_exit("/sys/fs/cgroup/unified/cgroup.subtree_control", "-hugetlb");
+      rt_write_at_exit("/sys/fs/cgroup/unified/ocrun-test/cgroup.subtree_control", "-hugetlb");
     }
     struct oc_hugepage_limit hl = {"2MB", 4 << 20};
     struct oc_resources h = {0};

@@ -8,12 +8,6 @@ setup() {
   setup_bundle "${SLEEPER[@]}"
 }
 
-start_sleeper() {
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
-  PID=$(pid_of "$ID")
-}
-
 # v1 (or hybrid) hierarchies we check when mounted.
 CONTROLLERS=(memory pids cpu)
 
@@ -81,8 +75,7 @@ CONTROLLERS=(memory pids cpu)
 
 @test "cgroups: processes forked in the container and exec'd into it share the cgroup" {
   set_args sh -c 'sleep 1000 & echo ready; wait'
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
+  start_sleeper
   runtime exec --detach --pid-file "$BATS_TEST_TMPDIR/e.pid" "$ID" sleep 999 \
     >"$BATS_TEST_TMPDIR/exec.out" 2>&1
   d=$(cgroup_dirs "/ocrun-test/$ID" | grep /pids/)
@@ -114,7 +107,10 @@ CONTROLLERS=(memory pids cpu)
 @test "cgroups: the process_api memory cgroup is never touched" {
   [ -d /sys/fs/cgroup/memory/process_api ] || skip "no /sys/fs/cgroup/memory/process_api here"
   start_sleeper
-  ! grep -qx "$PID" /sys/fs/cgroup/memory/process_api/cgroup.procs
+  # Neither in process_api itself nor in a cgroup below it.
+  refute grep -qx "$PID" /sys/fs/cgroup/memory/process_api/cgroup.procs
+  grep -qE '^[0-9]+:memory:/' "/proc/$PID/cgroup"
+  refute grep -qE '^[0-9]+:memory:/process_api(/|$)' "/proc/$PID/cgroup"
   runtime delete --force "$ID"
   [ -d /sys/fs/cgroup/memory/process_api ]
 }

@@ -9,12 +9,6 @@ setup() {
   update_config '.hostname = "exechost"'
 }
 
-start_sleeper() {
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
-  INIT_PID=$(pid_of "$ID")
-}
-
 @test "exec: plain exec joins the container's namespaces and cgroup" {
   start_sleeper
   run runtime exec "$ID" sh -c 'hostname; for n in pid mnt net ipc uts; do readlink /proc/self/ns/$n; done; cat /proc/self/cgroup'
@@ -22,7 +16,7 @@ start_sleeper() {
   [ "${lines[0]}" = exechost ]
   i=1
   for n in pid mnt net ipc uts; do
-    [ "${lines[$i]}" = "$(readlink "/proc/$INIT_PID/ns/$n")" ] || { echo "$n differs" >&2; false; }
+    [ "${lines[$i]}" = "$(readlink "/proc/$PID/ns/$n")" ] || { echo "$n differs" >&2; false; }
     i=$((i + 1))
   done
   assert_output_contains "pids:/ocrun-test/$ID"
@@ -79,7 +73,7 @@ EOF
   assert_output_contains KEEP=k
   assert_output_contains OVER=new
   assert_output_contains NEWVAR=n
-  ! grep -qx OVER=old <<<"$output"
+  refute grep -qx OVER=old <<<"$output"
 }
 
 @test "exec: --cwd" {
@@ -138,7 +132,7 @@ EOF
   [[ "$content" =~ ^[0-9]+$ ]]
   [ "$(wc -c < "$BATS_TEST_TMPDIR/exec.pid")" -eq "${#content}" ]
   [ -d "/proc/$content" ]
-  [ "$(readlink "/proc/$content/ns/pid")" = "$(readlink "/proc/$INIT_PID/ns/pid")" ]
+  [ "$(readlink "/proc/$content/ns/pid")" = "$(readlink "/proc/$PID/ns/pid")" ]
   grep -q "pids:/ocrun-test/$ID\$" "/proc/$content/cgroup"
   [ "$(tr '\0' ' ' < "/proc/$content/cmdline")" = "sleep 1000 " ]
 }

@@ -46,13 +46,12 @@ runtime_keep_fds() {
   run runtime_fd3 run "$ID"
   assert_success
   assert_output_contains " 1 -> "
-  ! grep -qE "$ROOT|$BUNDLE|exec.fifo|\\.sock|cgroup" <<<"$output"
+  refute grep -qE "$ROOT|$BUNDLE|exec.fifo|\\.sock|cgroup" <<<"$output"
 }
 
 @test "fds: exec with an inherited fd 3: the process has only 0 1 2 (+ ls's dir fd)" {
   set_args "${SLEEPER[@]}"
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
+  start_sleeper
   run runtime_fd3 exec "$ID" ls /proc/self/fd
   assert_success
   [ "$(xargs <<<"$output")" = "0 1 2 3" ]
@@ -60,8 +59,7 @@ runtime_keep_fds() {
 
 @test "fds: exec --detach with inherited fds: the process has only 0 1 2" {
   set_args "${SLEEPER[@]}"
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
+  start_sleeper
   runtime_keep_fds exec --detach --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$ID" sleep 1000 \
     3</dev/null 5</dev/null >"$BATS_TEST_TMPDIR/exec.out" 2>&1
   pid=$(cat "$BATS_TEST_TMPDIR/exec.pid")
@@ -80,8 +78,7 @@ runtime_keep_fds() {
 
 @test "fds: exec --preserve-fds 1 passes fd 3" {
   set_args "${SLEEPER[@]}"
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
+  start_sleeper
   echo exec-preserved > "$BATS_TEST_TMPDIR/data"
   run runtime_keep_fds exec --preserve-fds 1 "$ID" cat /proc/self/fd/3 3<"$BATS_TEST_TMPDIR/data"
   assert_success

@@ -126,7 +126,7 @@ pos() { grep -nx "$1" "$HOOKS/order" | cut -d: -f1; }
   [ "$(status_of "$ID")" = gone ]
   [ -z "$(cgroup_dirs "/ocrun-test/$ID")" ]
   # The timed-out hook was killed.
-  wait_until 5 _no_proc "sleep $dur"
+  wait_for 5 _no_proc "sleep $dur"
 }
 
 @test "hooks: a failing prestart hook fails create and leaves nothing behind" {

@@ -132,7 +132,7 @@ setup() {
   pid=$(pid_of "$ID")
   run runtime delete --force "$ID"
   assert_success
-  wait_until 5 test ! -d "/proc/$pid"
+  wait_for 5 test ! -d "/proc/$pid"
   [ "$(status_of "$ID")" = gone ]
   [ ! -e "$ROOT/$ID" ]
 }
@@ -178,8 +178,7 @@ setup() {
 
 @test "lifecycle: kill by signal number and by name (with and without SIG)" {
   set_args sh -c 'trap "echo usr1" USR1; trap "echo usr2" USR2; trap "exit 0" TERM; echo ready; while :; do sleep 1 & wait; done'
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
+  start_sleeper
   run runtime kill "$ID" 10
   assert_success
   wait_for_file "$BATS_TEST_TMPDIR/$ID.out" usr1
@@ -197,15 +196,14 @@ _has_procs() { [ "$(wc -l < "$1/cgroup.procs")" -ge "$2" ]; }
   # Without a pid namespace killing init does not kill the others: only --all does.
   update_config '.linux.namespaces |= map(select(.type != "pid"))'
   set_args sh -c 'sleep 1000 & sleep 1000 & echo ready; wait'
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
+  start_sleeper
   cg=$(cgroup_dirs "/ocrun-test/$ID" | grep /pids/)
-  wait_until 5 _has_procs "$cg" 3
+  wait_for 5 _has_procs "$cg" 3
   pids=$(cat "$cg/cgroup.procs")
   run runtime kill --all "$ID" KILL
   assert_success
   for p in $pids; do
-    wait_until 5 test ! -d "/proc/$p"
+    wait_for 5 test ! -d "/proc/$p"
   done
   wait_for_status "$ID" stopped
 }
@@ -291,10 +289,9 @@ _ps_count_at_least() { [ "$(runtime ps --format json "$ID" | jq length)" -ge "$1
 
 @test "lifecycle: ps --format json lists the container's host pids" {
   set_args sh -c 'sleep 1000 & echo ready; wait'
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
-  pid=$(pid_of "$ID")
-  wait_until 5 _ps_count_at_least 2
+  start_sleeper
+  pid=$PID
+  wait_for 5 _ps_count_at_least 2
   run runtime ps --format json "$ID"
   assert_success
   jq -e --argjson p "$pid" 'index($p) != null' <<<"$output"

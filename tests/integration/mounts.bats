@@ -57,9 +57,8 @@ has_opt() { tr , '\n' <<<"$1" | grep -qx -- "$2"; }
 
 @test "mounts: host mounts are not visible on the host side (mount namespace)" {
   set_args "${SLEEPER[@]}"
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
-  ! grep -qF "$BUNDLE/rootfs" /proc/self/mountinfo
+  start_sleeper
+  refute grep -qF "$BUNDLE/rootfs" /proc/self/mountinfo
 }
 
 @test "mounts: bind mount read-only" {
@@ -178,8 +177,7 @@ propagation_run() {
   add_mount "{\"destination\": \"/prop\", \"type\": \"bind\", \"source\": \"$HOSTDIR/shared\", \"options\": [\"rbind\", \"$1\"]}"
   set_args sh -c 'echo ready; i=0; while [ $i -lt 50 ] && [ ! -e /prop/sub/marker ]; do usleep 20000; i=$((i+1)); done
                   [ -e /prop/sub/marker ] && echo seen || echo unseen; grep " /prop " /proc/self/mountinfo'
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
+  start_sleeper
   mount -t tmpfs -o size=1m ocrun-test "$HOSTDIR/shared/sub"
   touch "$HOSTDIR/shared/sub/marker"
   wait_for_status "$ID" stopped 10
@@ -207,7 +205,7 @@ propagation_run() {
   assert_success
   line=$(mi_line /)
   [ -n "$line" ]
-  ! grep -qE 'shared:|master:' <<<"$line"
+  refute grep -qE 'shared:|master:' <<<"$line"
 }
 
 @test "mounts: maskedPaths read empty (files) or are empty dirs" {

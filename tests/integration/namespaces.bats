@@ -71,7 +71,7 @@ check_host_ns() {
   run runtime run "$ID"
   assert_success
   grep -q ':pids:/$' <<<"$output"
-  ! grep -q ocrun-test <<<"$output"
+  refute grep -q ocrun-test <<<"$output"
 }
 
 @test "namespaces: new user namespace with uid/gid mappings" {
@@ -92,9 +92,8 @@ check_host_ns() {
   userns_maps
   update_config '.process.user = {uid: 1000, gid: 1000}'
   set_args "${SLEEPER[@]}"
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
-  pid=$(pid_of "$ID")
+  start_sleeper
+  pid=$PID
   [ "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")" = 101000 ]
   [ "$(awk '/^Gid:/ { print $2 }' "/proc/$pid/status")" = 101000 ]
   # The init (root of the user namespace) cannot remove start.sock from the host's state dir:
@@ -160,9 +159,8 @@ check_host_ns() {
 @test "namespaces: join another container's ipc, uts and pid namespaces by path" {
   set_args "${SLEEPER[@]}"
   update_config '.hostname = "first"'
-  run_detached
-  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
-  pid=$(pid_of "$ID")
+  start_sleeper
+  pid=$PID
 
   id2=$(new_id)
   track_container "$id2"

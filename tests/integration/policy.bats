@@ -83,19 +83,6 @@ cap_json() { runtime capacity --format json | jq -r "$1"; }
 # memcg ID FILE: a file of the container's v1 memory cgroup.
 memcg() { cat "/sys/fs/cgroup/memory/ocrun-test/$1/$2"; }
 
-# Nothing of container ID exists: no state dir, no cgroup dir, no ledger entry.
-assert_nothing_left() {
-  local id=$1
-  [ ! -e "$ROOT/$id" ] || { echo "state dir $ROOT/$id left behind" >&2; return 1; }
-  local left
-  left=$(cgroup_dirs "/ocrun-test/$id")
-  [ -z "$left" ] || { echo "cgroup left behind: $left" >&2; return 1; }
-  if [ -f "$LEDGER" ] && ledger_has "$id"; then
-    echo "ledger still holds $id" >&2
-    return 1
-  fi
-}
-
 needs_v1_memory() {
   [ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ] || skip "no v1 memory hierarchy (the guest cases cover v2)"
 }
@@ -189,9 +176,9 @@ restore_parent() {
   assert_failure
   assert_output_contains "insufficient MEMORY_MB: requested 1024, free 0 of capacity 1024"
   kill -9 "$creator"
-  wait_until 10 _gone "$creator"
+  wait_for 10 _gone "$creator"
   # The entry stays until someone looks: capacity sees it as stale, the next admission drops it.
-  wait_until 10 _stale_is 1
+  wait_for 10 _stale_is 1
   cr b
   assert_success
   assert_equal "$(ledger_ids)" "$(cid b)"

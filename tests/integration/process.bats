@@ -42,8 +42,8 @@ CAP_MKNOD=27 CAP_AUDIT_WRITE=29 CAP_SETFCAP=31
   assert_output_contains "EMPTY="
   assert_output_contains "PATH=/bin:/usr/bin"
   # Nothing from the runtime's own environment leaks in.
-  ! grep -q RUNTIME_TIMEOUT <<<"$output"
-  ! grep -q BATS_ <<<"$output"
+  refute grep -q RUNTIME_TIMEOUT <<<"$output"
+  refute grep -q BATS_ <<<"$output"
 }
 
 @test "process: HOME is set from /etc/passwd when not configured" {

@@ -81,7 +81,7 @@ all_syscalls_except() {
   assert_output_contains usr1-rc=1
   assert_output_contains got-usr2
   assert_output_contains usr2-rc=0
-  ! grep -q got-usr1 <<<"$output"
+  refute grep -q got-usr1 <<<"$output"
 }
 
 @test "seccomp: argument comparison with SCMP_CMP_MASKED_EQ" {
@@ -93,7 +93,7 @@ all_syscalls_except() {
   run runtime run "$ID"
   assert_success
   assert_output_contains small-ok
-  ! grep -q not-reached <<<"$output"
+  refute grep -q not-reached <<<"$output"
   assert_output_contains rc=159
 }
 
@@ -173,7 +173,7 @@ all_syscalls_except() {
   "$PYTHON" "$LIB/seccomp-listener.py" "$sock" "$out" --errno 18 \
     </dev/null >"$BATS_TEST_TMPDIR/listener.log" 2>&1 3>&- &
   track_bg $!
-  wait_until 10 test -S "$sock"
+  wait_for 10 test -S "$sock"
   set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$sock\",
                 \"listenerMetadata\": \"ocrun-meta\",
                 \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
@@ -197,7 +197,7 @@ all_syscalls_except() {
   "$PYTHON" "$LIB/seccomp-listener.py" "$sock" "$out" --errno 18 \
     </dev/null >"$BATS_TEST_TMPDIR/listener.log" 2>&1 3>&- &
   track_bg $!
-  wait_until 10 test -S "$sock"
+  wait_for 10 test -S "$sock"
   set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$sock\",
                 \"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}"
   set_args "${SLEEPER[@]}"
@@ -208,7 +208,7 @@ all_syscalls_except() {
   "$PYTHON" "$LIB/seccomp-listener.py" "$sock" "$out.exec" --errno 18 \
     </dev/null >"$BATS_TEST_TMPDIR/listener2.log" 2>&1 3>&- &
   track_bg $!
-  wait_until 10 test -S "$sock"
+  wait_for 10 test -S "$sock"
   run runtime exec "$ID" sh -c 'mkdir /tmp/e; echo rc=$?'
   assert_success
   assert_output_contains -i "Invalid cross-device link"

@@ -129,36 +129,34 @@ pid_of() {
   runtime state "$1" | jq -r .pid
 }
 
-# wait_until TIMEOUT_SECONDS CMD...: poll CMD until it succeeds; fail after the timeout.
-wait_until() {
-  local timeout=$1
-  shift
-  local deadline=$((SECONDS + timeout))
-  until "$@"; do
-    if [ $SECONDS -ge $deadline ]; then
-      echo "timed out after ${timeout}s waiting for: $*" >&2
-      return 1
-    fi
-    sleep 0.02
-  done
-}
+# wait_for SECONDS CMD...: poll CMD until it succeeds; fail after the timeout (tests/lib/wait.sh).
+. "$LIB/wait.sh"
 
 _status_is() { [ "$(status_of "$1")" = "$2" ]; }
 # wait_for_status ID STATUS [TIMEOUT]: poll `state` until the status is STATUS.
 wait_for_status() {
-  wait_until "${3:-10}" _status_is "$1" "$2" ||
+  wait_for "${3:-10}" _status_is "$1" "$2" ||
     { echo "container $1: status $(status_of "$1"), wanted $2" >&2; return 1; }
 }
 
 _file_has() { [ -s "$1" ] && { [ -z "$2" ] || grep -q -- "$2" "$1"; }; }
 # wait_for_file FILE [PATTERN] [TIMEOUT]: until FILE is non-empty (and contains PATTERN).
 wait_for_file() {
-  wait_until "${3:-10}" _file_has "$1" "${2:-}"
+  wait_for "${3:-10}" _file_has "$1" "${2:-}"
 }
 
 # A command that keeps the container's init alive until SIGTERM (pid 1 ignores signals it
 # has no handler for).
 SLEEPER=(sh -c 'trap "exit 0" TERM; echo ready; sleep 1000 & wait')
+
+# start_sleeper [ID] [FLAGS...]: run_detached, then wait until the container printed "ready"
+# (SLEEPER does, once its trap is set); PID is then the pid of its init.
+start_sleeper() {
+  local id=${1:-$ID}
+  run_detached "$@" || return
+  wait_for_file "$BATS_TEST_TMPDIR/$id.out" ready || return
+  PID=$(pid_of "$id") && [ "$PID" -gt 0 ]
+}
 
 # Assertions with a readable failure message.
 assert_success() {
@@ -192,9 +190,48 @@ assert_output_matches() {
     return 1
   fi
 }
+# refute CMD...: fail when CMD succeeds. A bare `! CMD` cannot do this in a test: bats runs tests
+# under set -e, which ignores negated commands (tests/lint/bats_bang.py rejects them).
+refute() {
+  if "$@"; then
+    echo "expected to fail, but it succeeded: $*" >&2
+    [ -z "${output:-}" ] || printf 'output:\n%s\n' "$output" >&2
+    return 1
+  fi
+  return 0
+}
 assert_equal() {
   if [ "$1" != "$2" ]; then
     echo "expected '$2', got '$1'" >&2
+    return 1
+  fi
+}
+
+# assert_nothing_left [ID]: nothing of container ID is left: no state dir, no cgroup
+# /ocrun-test/ID in any hierarchy, no entry in the test's ledger ($LEDGER, when the test has one).
+# Without ID, nothing of the whole test (container $ID): the state root holds nothing at all, no
+# cgroup, no process carrying the test's mark, no mount under its temp dir, no ledger entry.
+assert_nothing_left() {
+  local id=${1:-$ID} left
+  if [ $# -gt 0 ]; then
+    [ ! -e "$ROOT/$id" ] || { echo "state dir $ROOT/$id left behind" >&2; return 1; }
+  elif [ -d "$ROOT" ] && [ -n "$(ls -A "$ROOT")" ]; then
+    echo "left behind in $ROOT: $(ls -A "$ROOT")" >&2
+    return 1
+  fi
+  left=$(cgroup_dirs "/ocrun-test/$id")
+  [ -z "$left" ] || { echo "cgroup left behind: $left" >&2; return 1; }
+  if [ -n "${LEDGER:-}" ] && [ -f "$LEDGER" ] &&
+    jq -e --arg id "$id" 'any(.entries[]; .id == $id)' "$LEDGER" >/dev/null; then
+    echo "ledger still holds $id" >&2
+    return 1
+  fi
+  [ $# -eq 0 ] || return 0
+  left=$(grep -lsazxF "OCRUN_TEST_MARK=$MARK" /proc/[0-9]*/environ 2>/dev/null || true)
+  [ -z "$left" ] || { echo "processes left behind: $left" >&2; return 1; }
+  if grep -qF "$BATS_TEST_TMPDIR" /proc/self/mountinfo; then
+    echo "mount left behind:" >&2
+    grep -F "$BATS_TEST_TMPDIR" /proc/self/mountinfo >&2
     return 1
   fi
 }
@@ -228,12 +265,12 @@ start_recvtty() {
     </dev/null >"$BATS_TEST_TMPDIR/recvtty$n.log" 2>&1 3>&- &
   RECVTTY_PID=$!
   track_bg "$RECVTTY_PID"
-  wait_until 10 test -S "$CONSOLE_SOCKET"
+  wait_for 10 test -S "$CONSOLE_SOCKET"
 }
 
 # Wait until the receiver saw the terminal closed; TTY_OUT then holds all output (no CRs).
 wait_recvtty() {
-  wait_until "${1:-10}" _gone "$RECVTTY_PID"
+  wait_for "${1:-10}" _gone "$RECVTTY_PID"
   tr -d '\r' < "$TTY_OUT"
 }
 _gone() { ! kill -0 "$1" 2>/dev/null; }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # make-bundle.sh DIR [ARGS...]: an OCI bundle in DIR (DIR/rootfs + DIR/config.json) running
-# ARGS (default: sh) in a busybox rootfs built from Debian's busybox-static.
-# The rootfs is built once into tests/.work/rootfs-cache and copied per bundle.
+# ARGS (default: sh) in the busybox rootfs of tests/lib/make-rootfs.sh.
+# The rootfs is built once into tests/.work/rootfs-cache (again when busybox or make-rootfs.sh
+# change) and hardlinked per bundle.
 # Environment: CGROUP_NAME (default: unique) gives linux.cgroupsPath=/ocrun-test/$CGROUP_NAME.
 set -euo pipefail
 
@@ -23,49 +24,26 @@ die() { echo "make-bundle: $*" >&2; exit 1; }
 file -L "$busybox" 2>/dev/null | grep -q 'dynamically linked' && die "$busybox is not static"
 command -v jq >/dev/null || die "jq not found"
 
+# The cached rootfs: tests/lib/make-rootfs.sh, plus the stamp of what it was built from.
 build_cache() {
   local tmp=$cache.tmp.$$
   rm -rf "$tmp"
-  mkdir -p "$tmp"/{bin,etc,proc,sys,dev,tmp,root,home/user,usr,run,var/tmp,mnt}
-  chmod 1777 "$tmp/tmp" "$tmp/var/tmp"
-  chmod 0700 "$tmp/root"
-  chown 1000:1000 "$tmp/home/user"
-  ln -s bin "$tmp/sbin"
-  ln -s ../bin "$tmp/usr/bin"
-  ln -s ../bin "$tmp/usr/sbin"
-  cp -p "$busybox" "$tmp/bin/busybox"
-  local applet
-  for applet in $("$busybox" --list); do
-    [ "$applet" = busybox ] || ln -s busybox "$tmp/bin/$applet"
-  done
-  cat > "$tmp/etc/passwd" <<'PW'
-root:x:0:0:root:/root:/bin/sh
-user:x:1000:1000:user:/home/user:/bin/sh
-nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-PW
-  cat > "$tmp/etc/group" <<'GR'
-root:x:0:
-tty:x:5:
-user:x:1000:
-nogroup:x:65534:
-GR
-  echo "ocrun-test" > "$tmp/etc/hostname"
-  : > "$tmp/etc/hosts"
-  : > "$tmp/etc/resolv.conf"
-  stat -c "$stamp_fmt" "$busybox" > "$tmp/.busybox-stamp"
+  BUSYBOX=$busybox "$here/make-rootfs.sh" "$tmp"
+  echo "$want" > "$tmp/.busybox-stamp"
   rm -rf "$cache"
   mv "$tmp" "$cache"
 }
 
-# Rebuild when /bin/busybox changed, or when the cached copy was modified through a bundle's
-# hardlink (size, mtime, owner and mode must still match the original).
+# Rebuild when /bin/busybox or make-rootfs.sh changed, or when the cached copy was modified
+# through a bundle's hardlink (size, mtime, owner and mode must still match the original).
 stamp_fmt='%s %Y %u %g %a'
 mkdir -p "$work"
 (
   flock 9
-  want=$(stat -c "$stamp_fmt" "$busybox")
+  bb=$(stat -c "$stamp_fmt" "$busybox")
+  want="$bb $(sha256sum < "$here/make-rootfs.sh" | cut -d' ' -f1)"
   if [ ! -f "$cache/.busybox-stamp" ] || [ "$(cat "$cache/.busybox-stamp")" != "$want" ] ||
-     [ "$(stat -c "$stamp_fmt" "$cache/bin/busybox" 2>/dev/null)" != "$want" ]; then
+     [ "$(stat -c "$stamp_fmt" "$cache/bin/busybox" 2>/dev/null)" != "$bb" ]; then
     build_cache
   fi
 ) 9>"$work/.rootfs-cache.lock"

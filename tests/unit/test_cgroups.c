@@ -18,6 +18,7 @@
 #include <linux/bpf.h>
 
 #include "cgroups/cg_internal.h"
+#include "tests/unit/helpers.h"
 
 static char root[256];
 
@@ -56,12 +57,6 @@ static void mkdir_p(const char *p) {
   mkdir(tmp, 0755);
 }
 
-static void rm_rf(const char *p) {
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", p);
-  assert_int_equal(system(cmd), 0);
-}
-
 static const char *const v2_leaf_files[] = {
   "cgroup.procs", "cgroup.events", "memory.max", "memory.swap.max", "memory.low", "cpu.weight",
   "cpu.max.burst", "cpu.idle", "cpuset.cpus", "cpuset.mems", "pids.max", "io.weight", "io.max",
@@ -70,7 +65,7 @@ static const char *const v2_leaf_files[] = {
 /* root/{cgroup.controllers,subtree_control}, root/t likewise, root/t/c with the files above */
 static void fake_v2(void) {
   snprintf(root, sizeof root, "/tmp/ocrun-cgtest-%d", getpid());
-  rm_rf(root);
+  assert_int_equal(rm_rf(root), 0);
   char t[512], c[512];
   snprintf(t, sizeof t, "%s/t", root);
   snprintf(c, sizeof c, "%s/t/c", root);
@@ -100,7 +95,7 @@ static const char *const v1_files[] = {
 
 static void fake_v1(bool hybrid) {
   snprintf(root, sizeof root, "/tmp/ocrun-cgtest-%d", getpid());
-  rm_rf(root);
+  assert_int_equal(rm_rf(root), 0);
   for (size_t h = 0; v1_hiers[h]; h++) {
     char d[512];
     snprintf(d, sizeof d, "%s/%s/t/c", root, v1_hiers[h]);
@@ -137,7 +132,7 @@ static int teardown(void **state) {
   (void)state;
   oc_cg_set_root_for_tests(NULL, OC_CG_UNIFIED);
   oc_cg_set_self_cgroup_for_tests(NULL);
-  if (root[0]) rm_rf(root);
+  if (root[0]) assert_int_equal(rm_rf(root), 0);
   root[0] = '\0';
   return 0;
 }
@@ -559,7 +554,7 @@ static void test_hybrid_hugetlb_in_unified(void **state) {
   /* no v1 hugetlb hierarchy on this fake host: the unified one must take the limit */
   char d[512];
   snprintf(d, sizeof d, "%s/hugetlb", root);
-  rm_rf(d);
+  assert_int_equal(rm_rf(d), 0);
   oc_cg_set_root_for_tests(root, OC_CG_HYBRID);
   put_file(leaf("unified"), "hugetlb.2MB.max", "");
   put_file(leaf("unified"), "cgroup.procs", "");
@@ -661,13 +656,10 @@ static void test_bpf_program_semantics(void **state) {
   free(insns);
 }
 
+/* linux.resources.network needs the net_cls/net_prio hierarchy: where it is mounted the files
+ * are written; where it is not (most hosts), create succeeds and writes them nowhere else. */
 static void test_network_skipped_when_unmounted(void **state) {
   (void)state;
-  fake_v1(false);
-  char d[512];
-  snprintf(d, sizeof d, "%s/net_cls,net_prio", root);
-  rm_rf(d);
-  oc_cg_set_root_for_tests(root, OC_CG_LEGACY);
   static struct oc_net_priority prio = {"eth0", 5};
   struct oc_resources r = {0};
   r.network.class_id = (oc_u64){true, 7};
@@ -675,7 +667,33 @@ static void test_network_skipped_when_unmounted(void **state) {
   r.network.n_priorities = 1;
   struct oc_cgroup *cg = NULL;
   struct oc_err e = {0};
+
+  /* mounted: written (so what follows can tell "skipped" from "never written") */
+  fake_v1(false);
   if (oc_cg_create("/t/c", &r, &cg, &e) < 0) fail_msg("%s", e.msg);
+  assert_non_null(oc_cg_v1_dir(cg, OC_CTL_NET_CLS));
+  assert_string_equal(get_file(leaf("net_cls,net_prio"), "net_cls.classid"), "7");
+  assert_string_equal(get_file(leaf("net_cls,net_prio"), "net_prio.ifpriomap"), "eth0 5");
+  oc_cg_free(cg);
+  cg = NULL;
+
+  /* not mounted: skipped */
+  fake_v1(false);
+  char d[512];
+  snprintf(d, sizeof d, "%s/net_cls,net_prio", root);
+  assert_int_equal(rm_rf(d), 0);
+  oc_cg_set_root_for_tests(root, OC_CG_LEGACY);
+  if (oc_cg_create("/t/c", &r, &cg, &e) < 0) fail_msg("%s", e.msg);
+  assert_null(oc_cg_v1_dir(cg, OC_CTL_NET_CLS));
+  assert_null(oc_cg_v1_dir(cg, OC_CTL_NET_PRIO));
+  assert_non_null(oc_cg_v1_dir(cg, OC_CTL_MEMORY)); /* the other hierarchies are used */
+  struct stat st;
+  assert_int_equal(stat(d, &st), -1); /* nor was the hierarchy made up */
+  for (size_t h = 0; v1_hiers[h]; h++) {
+    if (strcmp(v1_hiers[h], "net_cls,net_prio") == 0) continue;
+    assert_string_equal(get_file(leaf(v1_hiers[h]), "net_cls.classid"), "");
+    assert_string_equal(get_file(leaf(v1_hiers[h]), "net_prio.ifpriomap"), "");
+  }
   oc_cg_free(cg);
 }
 

@@ -7,7 +7,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
@@ -22,19 +21,15 @@
 #include "oci/names.h"
 #include "oci/spec.h"
 #include "runtime/commands.h"
+#include "tests/unit/helpers.h"
 
 /* ---- helpers ---- */
 
 static char fixture_path[PATH_MAX];
 
-static int find_fixture(void **state) {
+static int setup_fixture(void **state) {
   (void)state;
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n < 0) return -1;
-  exe[n] = '\0';
-  snprintf(fixture_path, sizeof fixture_path, "%s/fixtures/full.json", dirname(exe));
-  return access(fixture_path, R_OK);
+  return find_fixture("full.json", fixture_path, sizeof fixture_path);
 }
 
 static struct oc_config *parse_ok(const char *json) {
@@ -793,11 +788,11 @@ static void test_load_errors(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup(test_full_process, find_fixture),
-    cmocka_unit_test_setup(test_full_top_level, find_fixture),
-    cmocka_unit_test_setup(test_full_linux, find_fixture),
-    cmocka_unit_test_setup(test_full_resources, find_fixture),
-    cmocka_unit_test_setup(test_full_seccomp, find_fixture),
+    cmocka_unit_test_setup(test_full_process, setup_fixture),
+    cmocka_unit_test_setup(test_full_top_level, setup_fixture),
+    cmocka_unit_test_setup(test_full_linux, setup_fixture),
+    cmocka_unit_test_setup(test_full_resources, setup_fixture),
+    cmocka_unit_test_setup(test_full_seccomp, setup_fixture),
     cmocka_unit_test(test_minimal),
     cmocka_unit_test(test_bad_json),
     cmocka_unit_test(test_limits),

@@ -7,7 +7,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include "overcommit/policy.h"
 #include "overcommit/sizing.h"
 #include "oci/config.h"
+#include "tests/unit/helpers.h"
 
 #define MIB (INT64_C(1) << 20)
 #define GIB (INT64_C(1) << 30)
@@ -33,11 +33,6 @@ static char tmp[128], ledger_dir[192], root[192];
 /* The cgroup mode sizing.c sees: a fake unified root, or the real host. */
 static void cg_mode_unified(bool on) { oc_cg_set_root_for_tests(on ? tmp : NULL, OC_CG_UNIFIED); }
 
-
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f) {
-  (void)sb, (void)flag, (void)f;
-  return remove(p);
-}
 
 /* Fresh temp dir, ledger dir and state root for each test; a fake host of 2 CPUs, 23552 MB. */
 static int setup(void **state) {
@@ -59,8 +54,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
   (void)state;
   cg_mode_unified(false);
-  nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-  return 0;
+  return rm_rf(tmp);
 }
 
 static struct oc_policy policy_of(const char *json) {

@@ -3,7 +3,6 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <linux/capability.h>
 #include <linux/ioprio.h>
 #include <sched.h>
@@ -27,6 +26,7 @@
 #include "runtime/process_affinity.h"
 #include "runtime/process_lsm.h"
 #include "runtime/process_setup.h"
+#include "tests/unit/helpers.h"
 
 /* ---- helpers ---- */
 
@@ -63,14 +63,9 @@ static int setup_tree(void **state) {
   return 0;
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw) {
-  (void)st, (void)flag, (void)ftw;
-  return remove(p);
-}
-
 static int teardown_tree(void **state) {
   (void)state;
-  return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  return rm_rf(tmpdir);
 }
 
 static struct oc_process proc_with(char **args, size_t nargs, char **env, size_t nenv) {

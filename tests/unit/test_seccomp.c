@@ -36,6 +36,7 @@
 #include "oci/config.h"
 #include "runtime/seccomp.h"
 #include "oci/names.h"
+#include "tests/unit/helpers.h"
 
 /* ---- building struct oc_seccomp by hand ---- */
 
@@ -761,12 +762,6 @@ static void check_agent_receives(const char *path) {
   sc_release(&s);
 }
 
-static void rm_rf(const char *dir) {
-  char cmd[PATH_MAX + 32];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  assert_int_equal(system(cmd), 0);
-}
-
 static void test_send_listener(void **state) {
   (void)state;
   char dir[] = "/tmp/ocrun-seccomp-XXXXXX";
@@ -797,7 +792,7 @@ static void test_send_listener(void **state) {
   assert_true(oc_seccomp_send_listener(&s, 0, STATE_JSON, 1, &e) < 0);
   assert_non_null(strstr(e.msg, "linux.seccomp.listenerPath"));
   sc_release(&s);
-  rm_rf(dir);
+  assert_int_equal(rm_rf(dir), 0);
 }
 
 /* ---- podman's default profile ---- */
@@ -823,13 +818,9 @@ static struct oc_config *load_profile(const char *file, struct oc_seccomp **s, s
 
 static char fixture_path[PATH_MAX + 64];
 
-static void find_fixture(void) {
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  assert_true(n > 0);
-  exe[n] = '\0';
-  *strrchr(exe, '/') = '\0';
-  snprintf(fixture_path, sizeof fixture_path, "%s/fixtures/seccomp-podman-amd64.json", exe);
+static void find_fixture_podman(void) {
+  if (find_fixture("seccomp-podman-amd64.json", fixture_path, sizeof fixture_path) < 0)
+    fail_msg("fixture %s: %s", fixture_path, strerror(errno));
 }
 
 static int check_podman_profile(void) {
@@ -854,7 +845,7 @@ static double now_us(void) {
 
 static void test_podman_profile(void **state) {
   (void)state;
-  find_fixture();
+  find_fixture_podman();
   struct oc_seccomp *s;
   size_t n_names;
   struct oc_config *c = load_profile(fixture_path, &s, &n_names);
@@ -910,7 +901,7 @@ static ino_t inode_of(const char *path) {
 
 static void test_compile_cache(void **state) {
   (void)state;
-  find_fixture();
+  find_fixture_podman();
   struct oc_seccomp *s;
   size_t n_names;
   struct oc_config *c = load_profile(fixture_path, &s, &n_names);
@@ -967,7 +958,7 @@ static void test_compile_cache(void **state) {
   snprintf(file, sizeof file, "%s/root2", dir);
   oc_seccomp_free(compile_cached(s, file, NULL));
   oc_config_free(c);
-  rm_rf(dir);
+  assert_int_equal(rm_rf(dir), 0);
 }
 
 int main(void) {

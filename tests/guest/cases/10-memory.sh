@@ -17,7 +17,7 @@ b=$(mkbundle lim "$CGBASE/lim" '["sh", "-c", "cat /sys/fs/cgroup/memory.max; exe
 if start_detached mem-lim "$b"; then
   expect_eq memory-max "$M32" "$(cgread "$CGBASE/lim" memory.max)"
   expect_eq memory-swap-max-0 0 "$(cgread "$CGBASE/lim" memory.swap.max)"
-  wait_for 50 grep -q . "$BUNDLES/mem-lim.log"
+  wait_for 5 grep -q . "$BUNDLES/mem-lim.log"
   expect_eq memory-max-inside "$M32" "$(head -n 1 "$BUNDLES/mem-lim.log")"
 else
   for t in memory-max memory-swap-max-0 memory-max-inside; do fail $t "container did not start"; done

@@ -8,7 +8,7 @@ if ! start_detached pids-bomb "$b"; then
   exit 0
 fi
 expect_eq pids-max 20 "$(cgread "$CGBASE/bomb" pids.max)"
-if wait_for 200 grep -q "can't fork" "$BUNDLES/pids-bomb.log"; then
+if wait_for 20 grep -q "can't fork" "$BUNDLES/pids-bomb.log"; then
   pass pids-fork-fails
 else
   fail pids-fork-fails "no fork failure after 20 s: $(tail -n 1 "$BUNDLES/pids-bomb.log")"

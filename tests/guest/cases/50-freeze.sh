@@ -14,7 +14,7 @@ frozen() { [ "$(cgkey "$P" cgroup.events frozen)" = "$1" ]; }
 
 if ocrun pause frz >"$BUNDLES/pause.log" 2>&1; then pass pause; else fail pause "$(tail -n 1 "$BUNDLES/pause.log")"; fi
 expect_eq freeze-file 1 "$(cgread "$P" cgroup.freeze)"
-if wait_for 50 frozen 1; then pass frozen; else fail frozen "cgroup.events: $(cgread "$P" cgroup.events | tr '\n' ' ')"; fi
+if wait_for 5 frozen 1; then pass frozen; else fail frozen "cgroup.events: $(cgread "$P" cgroup.events | tr '\n' ' ')"; fi
 expect_eq paused-state paused "$(status frz)"
 u0=$(cgkey "$P" cpu.stat usage_usec)
 sleep 1
@@ -22,7 +22,7 @@ u1=$(cgkey "$P" cpu.stat usage_usec)
 expect_range paused-no-cpu $((u1 - u0)) 0 1000 "usage_usec while paused"
 
 if ocrun resume frz >"$BUNDLES/resume.log" 2>&1; then pass resume; else fail resume "$(tail -n 1 "$BUNDLES/resume.log")"; fi
-if wait_for 50 frozen 0; then pass thawed; else fail thawed "cgroup.events: $(cgread "$P" cgroup.events | tr '\n' ' ')"; fi
+if wait_for 5 frozen 0; then pass thawed; else fail thawed "cgroup.events: $(cgread "$P" cgroup.events | tr '\n' ' ')"; fi
 expect_eq running-state running "$(status frz)"
 u0=$(cgkey "$P" cpu.stat usage_usec)
 sleep 1

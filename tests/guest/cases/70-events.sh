@@ -19,7 +19,7 @@ fi
 
 ocrun events ev >"$BUNDLES/events.log" 2>&1 &
 evpid=$!
-if wait_for 300 grep -q '"type": *"oom"' "$BUNDLES/events.log"; then
+if wait_for 30 grep -q '"type": *"oom"' "$BUNDLES/events.log"; then
   pass events-oom
 else
   fail events-oom "no oom event in 30 s: $(head -c 200 "$BUNDLES/events.log")"
