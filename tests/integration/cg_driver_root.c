@@ -271,8 +271,8 @@ int main(void) {
   CHECK(rc == 0, "destroy: %s", rc ? e.msg : "");
   if (w) {
     bool gone = false;
-    oc_cg_oom_watch_read(w, &gone, &e);
-    CHECK(gone, "OOM watch notices the cgroup is gone");
+    rc = oc_cg_oom_watch_read(w, &gone, &e);
+    CHECK(rc >= 0 && gone, "OOM watch notices the cgroup is gone%s%s", rc < 0 ? ": " : "", rc < 0 ? e.msg : "");
     oc_cg_oom_watch_free(w);
   }
   oc_cg_free(cg);
