@@ -70,7 +70,7 @@ static void emit(const char *level, const char *fmt, va_list ap) {
    * them there); debug lines go to the log file when there is one. */
   bool is_debug = strcmp(level, "debug") == 0;
   if (!is_debug || log_cfg.fd < 0) {
-    n = snprintf(line, sizeof line, "ocrun: %s\n", msg);
+    n = snprintf(line, sizeof line, "ocrun: %s%s\n", strcmp(level, "warning") == 0 ? "warning: " : "", msg);
     if (n > 0 && write(STDERR_FILENO, line, (size_t)n) < 0) { /* nowhere left to report */ }
   }
 }

@@ -383,7 +383,12 @@ OC_MUST_CHECK static int decide(const struct oc_policy *p, const struct oc_host 
   }
   if (problem && p->mode == OC_POLICY_ENFORCE && oc_policy_governs(p, s->flags)) {
     res->refused = true;
-    return oc_fail(e, 0, "%s", res->text);
+    return oc_fail(e, OC_REFUSED_ERRNO, "refused: %s", res->text);
+  }
+  if (problem && p->mode == OC_POLICY_WARN && oc_policy_governs(p, s->flags)) {
+    char tmp[sizeof res->text];
+    memcpy(tmp, res->text, sizeof tmp);
+    snprintf(res->text, sizeof res->text, "over capacity (mode warn, admitted): %.680s", tmp);
   }
   if (problem && !oc_policy_governs(p, s->flags)) {
     char tmp[sizeof res->text];

@@ -3,6 +3,7 @@
  * live containers → decide → write atomically (temp + rename) → unlock. */
 #ifndef OCRUN_LEDGER_H
 #define OCRUN_LEDGER_H
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,6 +14,10 @@
 #include "base/error.h"
 
 #define OC_LEDGER_DEFAULT_DIR "/run/ocrun-ledger"
+/* errnum of a refusal (e->msg starts with "refused: "), so callers can tell it from an error. */
+#define OC_REFUSED_ERRNO ENOSPC
+/* Exit status of `create --dry-run` when the container would be refused (1 stays "error"). */
+#define OC_EXIT_WOULD_BE_REFUSED 2
 
 struct oc_ledger_entry {
   char *id, *root, *cgroup_path;

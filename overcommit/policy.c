@@ -35,7 +35,7 @@ void oc_policy_defaults(struct oc_policy *p) {
       .ram_allocation_ratio = 1.0,
       .reserved_host_memory_mb = 512,
       .reserved_host_cpus = 0,
-      .no_limit_policy = OC_NO_LIMIT_UNBOUNDED,
+      .no_limit_policy = OC_NO_LIMIT_DEFAULT,
       .default_memory_limit_mb = 1024,
       .default_vcpus = 1,
       .swap_off = true,

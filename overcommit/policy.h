@@ -41,8 +41,9 @@ struct oc_host {
   int64_t memory_mb;
 };
 
-/* Built-in defaults: enforce, 16.0 / 1.0, 512 MB reserved, no HA reserve, unbounded no-limit
- * containers, default_vcpus 1, swap off, orchestrated containers counted only. */
+/* Built-in defaults: enforce, 16.0 / 1.0, 512 MB reserved, no HA reserve, a container without a
+ * memory limit gets default_memory_limit_mb (1024: the smallest general-purpose flavour of the
+ * large clouds), default_vcpus 1, swap off, orchestrated containers counted only. */
 void oc_policy_defaults(struct oc_policy *p);
 /* Apply a named preset (openstack-legacy, openstack, vm) over p. */
 OC_MUST_CHECK int oc_policy_preset(const char *name, struct oc_policy *p, struct oc_err *e);

@@ -2,6 +2,7 @@
  * size (vCPUs from the annotation or the CPU limits, memory from the limit), and what it changes
  * in the config before the cgroup exists: CPU weight, the default memory limit, swap off,
  * memory.oom.group; for update, the same on the update's resources. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,12 @@ int oc_policy_apply_host(const struct oc_policy *p, struct oc_config *c, unsigne
   bool explicit_w = oc_kvv_get(&r->unified, "cpu.weight") || (r->cpu.shares.set && r->cpu.shares.v > 0);
   if (oc_sizing_apply_weight(r, s->vcpus, host & OC_HOST_UNIFIED, &s->weight, e) < 0) return -1;
   if (!explicit_w) s->flags |= OC_SIZE_AUTO_WEIGHT;
+  /* Never silently ignored: v1 has no way to kill a cgroup's processes together. */
+  if (p->oom_group && !(host & OC_HOST_UNIFIED))
+    return oc_fail(e, ENOTSUP,
+                   "policy %s: oom_group needs cgroup v2 (memory.oom.group); this host's memory controller is "
+                   "cgroup v1: set \"oom_group\": false",
+                   p->source);
   if (p->oom_group && (host & OC_HOST_UNIFIED) && !oc_kvv_get(&r->unified, "memory.oom.group") &&
       oc_kvv_set(&r->unified, "memory.oom.group", "1", e) < 0)
     return -1;

@@ -11,6 +11,7 @@
 #include "runtime/args.h"
 #include "runtime/container.h"
 #include "base/log.h"
+#include "overcommit/ledger.h"
 #include "runtime/commands.h"
 #include "runtime/process_setup.h"
 #include "runtime/tty_proxy.h"
@@ -71,7 +72,11 @@ int cmd_create(struct oc_globals *g, int argc, char **argv) {
     return 0;
   }
   pid_t pid = 0;
-  if (oc_container_create(g, &cli.o, &pid, &e) < 0) return oc_log_fail(&e);
+  if (oc_container_create(g, &cli.o, &pid, &e) < 0) {
+    /* --dry-run printed "would be refused: ..." on stdout: a verdict, not an error. */
+    if (cli.o.dry_run && e.errnum == OC_REFUSED_ERRNO) return OC_EXIT_WOULD_BE_REFUSED;
+    return oc_log_fail(&e);
+  }
   return 0;
 }
 

@@ -93,8 +93,8 @@ OC_MUST_CHECK static int flags_to_resources(const struct update_flags *f, struct
   }
   if (r->block_io.weight.set && r->block_io.weight.v && (r->block_io.weight.v < 10 || r->block_io.weight.v > 1000))
     return oc_fail(e, EINVAL, "invalid value for --blkio-weight: %" PRIu64 " (10..1000)", r->block_io.weight.v);
-  /* like runc: unlimited memory without a swap value means unlimited swap too */
-  if (r->memory.limit.set && r->memory.limit.v == -1 && !r->memory.swap.set) r->memory.swap = (oc_i64){true, -1};
+  /* No swap value here for --memory -1: the policy decides (swap off gives swap = the limit it
+   * sets); where it leaves the limit unbounded, the driver takes swap with it, as runc does. */
   if ((f->cpus && !(r->cpu.cpus = strdup(f->cpus))) || (f->mems && !(r->cpu.mems = strdup(f->mems))))
     return oc_fail(e, ENOMEM, "out of memory");
   if (f->kmem || f->kmem_tcp) oc_log_warn("--kernel-memory and --kernel-memory-tcp are obsolete and ignored");

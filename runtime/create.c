@@ -228,8 +228,14 @@ OC_MUST_CHECK static int admit(struct create_job *j, const char *cg_path, struct
   req.cgroup_path = cg_path;
   struct oc_admit_result res = {0};
   if (j->o->dry_run) {
-    if (oc_ledger_check(&pol, &req, &res, e) < 0) return -1; /* refused: e says why */
-    printf("fits: %s\n", res.warned ? res.text : "would be admitted");
+    if (oc_ledger_check(&pol, &req, &res, e) < 0) {
+      if (res.refused) printf("would be refused: %s\n", res.text);
+      return -1; /* the CLI exits OC_EXIT_WOULD_BE_REFUSED for a refusal */
+    }
+    if (res.warned)
+      printf("fits, with a warning: %s\n", res.text);
+    else
+      printf("fits\n");
     return 0;
   }
   if (oc_ledger_admit(&pol, &req, &res, e) < 0) return -1;

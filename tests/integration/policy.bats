@@ -274,6 +274,83 @@ restore_parent() {
   assert_equal "$(cap_json '.resources.MEMORY_MB.allocated')" 256
 }
 
+@test "policy: built-in default: no memory limit gets 1 GiB, swap off, charged in the ledger" {
+  needs_v1_memory
+  [ ! -e /etc/ocrun/policy.json ] || skip "/etc/ocrun/policy.json exists: not the built-in default"
+  mkb a none
+  cr a
+  assert_success
+  assert_equal "$(memcg "$(cid a)" memory.limit_in_bytes)" "$GIB"
+  if [ -f /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ]; then
+    assert_equal "$(memcg "$(cid a)" memory.memsw.limit_in_bytes)" "$GIB"
+  fi
+  assert_equal "$(jq '.entries[0].memory' "$LEDGER")" "$GIB"
+  assert_equal "$(cap_json '.resources.MEMORY_MB.allocated')" 1024
+  # mode off is runc's behaviour: no limit, nothing charged.
+  policy '{"mode": "off"}'
+  mkb b none
+  crp b
+  assert_success
+  [ "$(memcg "$(cid b)" memory.limit_in_bytes)" -gt $((1 << 62)) ]
+}
+
+@test "policy: a refusal, a warn-mode admission and --dry-run read differently, with their exit codes" {
+  export OCRUN_HOST_MEMORY_MB=2560 # capacity 2048 MB
+  mkb big $((1536 * MIB))
+  cr big
+  assert_success
+  mkb e "$GIB"
+  policy '{}'
+  crp e
+  [ "$status" -eq 1 ] || { echo "enforce: status $status" >&2; false; }
+  assert_output_contains "ocrun: refused: insufficient MEMORY_MB: requested 1024, free 512"
+  run runtime --policy "$POLICY" create --dry-run --bundle "$(bdir e)" "$(cid e)"
+  [ "$status" -eq 2 ] || { echo "dry-run refused: status $status" >&2; false; }
+  assert_output_contains "would be refused: insufficient MEMORY_MB: requested 1024, free 512"
+  assert_nothing_left "$(cid e)"
+  policy '{"mode": "warn"}'
+  run runtime --policy "$POLICY" create --dry-run --bundle "$(bdir e)" "$(cid e)"
+  assert_success
+  assert_output_contains "fits, with a warning: over capacity (mode warn, admitted): insufficient MEMORY_MB"
+  assert_nothing_left "$(cid e)"
+  mkb w "$GIB"
+  crp w
+  assert_success
+  assert_output_contains "ocrun: warning: over capacity (mode warn, admitted): insufficient MEMORY_MB"
+  mkb f $((256 * MIB))
+  policy '{}'
+  run runtime --policy "$POLICY" create --dry-run --bundle "$(bdir f)" "$(cid f)"
+  [ "$status" -eq 2 ] || { echo "dry-run after warn: status $status" >&2; false; }
+  export OCRUN_HOST_MEMORY_MB=20992
+  run runtime --policy "$POLICY" create --dry-run --bundle "$(bdir f)" "$(cid f)"
+  assert_success
+  assert_equal "$output" "fits"
+}
+
+@test "policy: update keeps swap off: --memory, --memory -1 and --resources without a swap value" {
+  needs_v1_memory
+  [ -f /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] || skip "no swap accounting (memsw) on this kernel"
+  mkb a "$GIB"
+  cr a
+  assert_success
+  run runtime update --memory 512m "$(cid a)"
+  assert_success
+  assert_equal "$(memcg "$(cid a)" memory.limit_in_bytes) $(memcg "$(cid a)" memory.memsw.limit_in_bytes)" \
+    "$((512 * MIB)) $((512 * MIB))"
+  # -1 means "no limit": under the built-in policy that is the default size, still without swap.
+  run runtime update --memory -1 "$(cid a)"
+  assert_success
+  assert_equal "$(memcg "$(cid a)" memory.limit_in_bytes) $(memcg "$(cid a)" memory.memsw.limit_in_bytes)" \
+    "$GIB $GIB"
+  # As containerd calls it: the resources JSON on stdin (runtime() reads /dev/null).
+  printf '%s' '{"memory": {"limit": 805306368}}' >"$BATS_TEST_TMPDIR/res.json"
+  run timeout 10 "$RUNTIME" --root "$ROOT" update --resources - "$(cid a)" <"$BATS_TEST_TMPDIR/res.json"
+  assert_success
+  assert_equal "$(memcg "$(cid a)" memory.limit_in_bytes) $(memcg "$(cid a)" memory.memsw.limit_in_bytes)" \
+    "805306368 805306368"
+  assert_equal "$(jq '.entries[0].memory' "$LEDGER")" 805306368
+}
+
 @test "policy: no_limit_policy unbounded admits, charges nothing and capacity counts it" {
   policy '{"no_limit_policy": "unbounded"}'
   mkb a none
@@ -350,13 +427,28 @@ restore_parent() {
   assert_success
   assert_equal "$(jq -c '[.preset, .no_limit_policy, .swap, .oom_group, .ram_allocation_ratio]' <<<"$output")" \
     '["vm","reject","off",true,1.2]'
-  # vm rejects a container without a memory limit.
-  policy '{"preset": "vm"}'
+  # vm rejects a container without a memory limit (oom_group off: this host's memory
+  # controller is v1, where oom_group is refused; the next test shows that).
+  policy '{"preset": "vm", "oom_group": false}'
   mkb a none
   crp a
   assert_failure
-  assert_output_contains "no memory limit"
+  assert_output_contains "refused: no memory limit"
   assert_nothing_left "$(cid a)"
+}
+
+@test "policy: oom_group on a cgroup v1 memory controller is refused, never ignored" {
+  [ -d /sys/fs/cgroup/memory ] || skip "the memory controller is not on cgroup v1 here (the v2 guest tests oom.group)"
+  policy '{"preset": "vm"}'
+  mkb a "$GIB"
+  crp a
+  assert_failure
+  assert_output_contains 'oom_group needs cgroup v2 (memory.oom.group)'
+  [[ "$output" != *$'\n'* ]] || { echo "more than one line: $output" >&2; false; }
+  assert_nothing_left "$(cid a)"
+  policy '{"preset": "vm", "oom_group": false}'
+  crp a
+  assert_success
 }
 
 # ---- policy errors ----
@@ -446,7 +538,7 @@ bad_policy() {
   run runtime capacity --policy-dump
   assert_success
   assert_equal "$(jq -c '[.source, .mode, .cpu_allocation_ratio, .ram_allocation_ratio, .reserved_host_memory_mb, .no_limit_policy, .swap]' <<<"$output")" \
-    '["built-in defaults","enforce",16,1,512,"unbounded","off"]'
+    '["built-in defaults","enforce",16,1,512,"default","off"]'
   policy '{"mode": "warn", "reserved_host_memory_mb": 1024}'
   run runtime --policy "$POLICY" capacity --policy-dump
   assert_success

@@ -136,7 +136,8 @@ static void test_defaults(void **state) {
   assert_true(p.cpu_allocation_ratio == 16.0 && p.ram_allocation_ratio == 1.0);
   assert_int_equal(p.reserved_host_memory_mb, 512);
   assert_true(p.reserved_host_cpus == 0 && p.default_vcpus == 1 && oc_policy_ha_fraction(&p) == 0);
-  assert_int_equal(p.no_limit_policy, OC_NO_LIMIT_UNBOUNDED);
+  assert_int_equal(p.no_limit_policy, OC_NO_LIMIT_DEFAULT);
+  assert_int_equal(p.default_memory_limit_mb, 1024);
   assert_true(p.swap_off && !p.oom_group && !p.allow_opt_out);
   assert_int_equal(p.orchestrated, OC_ORCH_COUNT);
   /* An empty file is the defaults too. */
@@ -346,7 +347,13 @@ static void test_apply(void **state) {
   assert_true(rq.size.flags & OC_SIZE_AUTO_WEIGHT);
   assert_false(c->resources.cpu.shares.set);
   oc_config_free(c);
-  /* hybrid/v1: shares on the same scale, no oom group (v1 has none), no swap without memsw */
+  /* hybrid/v1: oom_group cannot be honoured there, so it is refused, never ignored */
+  c = config_res("\"cpu\":{\"cpus\":\"0-1\"},\"memory\":{\"limit\":1073741824}", NULL);
+  assert_true(oc_policy_apply_host(&p, c, 0, &rq, &e) < 0);
+  assert_non_null(strstr(e.msg, "oom_group needs cgroup v2"));
+  oc_config_free(c);
+  /* without it: shares on the same scale, no swap without memsw */
+  p.oom_group = false;
   c = config_res("\"cpu\":{\"cpus\":\"0-1\"},\"memory\":{\"limit\":1073741824}", NULL);
   assert_int_equal(oc_policy_apply_host(&p, c, 0, &rq, &e), 0);
   assert_int_equal(c->resources.cpu.shares.v, 2048);
@@ -549,9 +556,10 @@ static void test_refusal_text(void **state) {
   assert_false(res.warned);
   assert_true(admit(&p, "more", 1, 4 * GIB, &res, &e) < 0);
   assert_true(res.refused);
-  assert_string_equal(e.msg, "insufficient MEMORY_MB: requested 4096, free 1024 of capacity 23040 = "
+  assert_string_equal(e.msg, "refused: insufficient MEMORY_MB: requested 4096, free 1024 of capacity 23040 = "
                              "(23552 − 512) × 1.0 × (1 − 0)");
-  assert_string_equal(res.text, e.msg);
+  assert_int_equal(e.errnum, OC_REFUSED_ERRNO);
+  assert_string_equal(res.text, e.msg + strlen("refused: "));
   /* dry run: same answer, nothing written */
   struct oc_admission_request rq = request("dry", 1, 512 * MIB);
   assert_int_equal(oc_ledger_check(&p, &rq, &res, &e), 0);
@@ -561,17 +569,18 @@ static void test_refusal_text(void **state) {
   assert_int_equal(ledger_count(NULL), 1);
   /* larger than the host */
   assert_true(admit(&p, "wide", 4, MIB, &res, &e) < 0);
-  assert_string_equal(e.msg, "insufficient VCPU: requested 4, larger than the host's 2 = 2 − 0 (total − reserved)");
+  assert_string_equal(e.msg, "refused: insufficient VCPU: requested 4, larger than the host's 2 = 2 − 0 (total − reserved)");
   /* VCPU capacity: 32, 1 allocated */
   assert_int_equal(admit(&p, "cpu", 2, MIB, &res, &e), 0);
   p = policy_of("{\"cpu_allocation_ratio\": 1.5}");
   assert_true(admit(&p, "cpu2", 0.5, MIB, &res, &e) < 0);
-  assert_string_equal(e.msg, "insufficient VCPU: requested 0.5, free 0 of capacity 3 = (2 − 0) × 1.5 × (1 − 0)");
-  /* warn mode admits with the same text */
+  assert_string_equal(e.msg, "refused: insufficient VCPU: requested 0.5, free 0 of capacity 3 = (2 − 0) × 1.5 × (1 − 0)");
+  /* warn mode admits, saying it is over capacity, with the same arithmetic */
   p = policy_of("{\"mode\": \"warn\"}");
   assert_int_equal(admit(&p, "more", 1, 4 * GIB, &res, &e), 0);
   assert_true(res.warned && !res.refused);
-  assert_string_equal(res.text, "insufficient MEMORY_MB: requested 4096, free 1023 of capacity 23040 = "
+  assert_string_equal(res.text, "over capacity (mode warn, admitted): insufficient MEMORY_MB: requested 4096, "
+                                "free 1023 of capacity 23040 = "
                                 "(23552 − 512) × 1.0 × (1 − 0)");
   /* off: admitted silently */
   p = policy_of("{\"mode\": \"off\"}");
@@ -704,7 +713,7 @@ static void test_update_delta(void **state) {
   upd.memory.limit = (oc_i64){.set = true, .v = 4 * GIB};
   assert_true(oc_ledger_admit_update(&p, "u", root, &upd, &res, &e) < 0);
   assert_true(res.refused);
-  assert_string_equal(e.msg, "insufficient MEMORY_MB: requested 1024 more, free 0 of capacity 4096 = "
+  assert_string_equal(e.msg, "refused: insufficient MEMORY_MB: requested 1024 more, free 0 of capacity 4096 = "
                              "(4608 − 512) × 1.0 × (1 − 0)");
   oc_resources_release(&upd);
   /* decreasing always fits; then roll it back as after a failed cgroup write */
