@@ -17,10 +17,12 @@ CFLAGS += -std=gnu11 $(WARN) $(HARDEN) -I. $(PKG_CFLAGS) \
 LDFLAGS += -pie -Wl,-z,relro,-z,now
 
 SRCS := $(wildcard runtime/*.c overcommit/*.c namespaces/*.c cgroups/*.c oci/*.c base/*.c)
+HDRS := $(wildcard runtime/*.h overcommit/*.h namespaces/*.h cgroups/*.h oci/*.h base/*.h)
 OBJS := $(SRCS:.c=.o)
 LIB_OBJS := $(filter-out runtime/main.o,$(OBJS))
 
-.PHONY: all static check unit integration clients guest bench install deps demo clean bundle
+.PHONY: all static check unit integration clients guest bench install deps demo clean bundle \
+        format-check
 
 all: ocrun
 
@@ -61,6 +63,15 @@ guest: static
 
 bench: ocrun
 	tests/bench/run.sh
+
+CLANG_FORMAT ?= clang-format
+
+# The files clang-format (.clang-format) would change; informational, not part of `make check`.
+format-check:
+	@command -v $(CLANG_FORMAT) >/dev/null || { echo "format-check: no $(CLANG_FORMAT)"; exit 1; }
+	@n=0; for f in $(SRCS) $(HDRS); do \
+	  $(CLANG_FORMAT) --dry-run -Werror "$$f" >/dev/null 2>&1 || { echo "$$f"; n=$$((n + 1)); }; \
+	done; echo "format-check: $$n file(s) differ from .clang-format"
 
 # Everything; installs what the tests need first, prints one final line "N passed, N failed".
 check: deps
