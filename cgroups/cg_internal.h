@@ -108,8 +108,8 @@ int oc_cg_alloc(const char *path, struct oc_cgroup **out, struct oc_err *e);
 
 /* --- drivers --- */
 int oc_cg_v2_mkdirs(struct oc_cgroup *cg, struct oc_err *e);
-/* Enable ctl bits (those available) in every parent's cgroup.subtree_control. */
-int oc_cg_v2_enable(struct oc_cgroup *cg, unsigned ctl, struct oc_err *e);
+/* Enable the want bits (those available) in every parent's cgroup.subtree_control. */
+int oc_cg_v2_enable(struct oc_cgroup *cg, unsigned want, struct oc_err *e);
 int oc_cg_v1_mkdirs(struct oc_cgroup *cg, struct oc_err *e);
 /* mkdir path below d->root_fd, keeping every created component; fills d->fd and d->created_at.
  * each_dir (may be NULL) is called with (parent fd, new dir fd) for every component. */

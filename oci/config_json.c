@@ -64,7 +64,7 @@ static int parse_error(struct oc_err *e, const char *ebuf) {
     while (*c == ' ') c++;
     size_t m = 0;
     for (; *c && *c != '\n' && m < sizeof ctx - 1; c++)
-      ctx[m++] = (*c >= 0x20 && *c != 0x7f) ? *c : ' ';
+      ctx[m++] = (char)((*c >= 0x20 && *c != 0x7f) ? *c : ' ');
     while (m > 0 && ctx[m - 1] == ' ') m--;
     ctx[m] = '\0';
   }

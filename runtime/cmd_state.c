@@ -57,7 +57,7 @@ int cmd_list(struct oc_globals *g, int argc, char **argv) {
     names = nn;
     names[n++] = strdup(de->d_name);
   }
-  qsort(names, n, sizeof *names, cmp_names);
+  if (n) qsort(names, n, sizeof *names, cmp_names); /* names is NULL when n is 0 */
   yajl_gen gen = json ? yajl_gen_alloc(NULL) : NULL;
   if (gen) yajl_gen_array_open(gen);
   if (!json && !quiet) printf("%-12s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
