@@ -114,7 +114,7 @@ int oc_cg_v1_mkdirs(struct oc_cgroup *cg, struct oc_err *e);
 /* mkdir path below d->root_fd, keeping every created component; fills d->fd and d->created_at.
  * each_dir (may be NULL) is called with (parent fd, new dir fd) for every component. */
 int oc_cg_mkdir_path(struct oc_cg_dir *d, const char *path,
-                     int (*each_dir)(struct oc_cg_dir *d, int parent, int child, struct oc_err *e),
+                     int (*each_dir)(const struct oc_cg_dir *d, int parent, int child, struct oc_err *e),
                      struct oc_err *e);
 /* rmdir the leaf, and components created by this process when parents_too. */
 int oc_cg_rmdir(struct oc_cg_dir *d, const char *path, bool parents_too, struct oc_err *e);

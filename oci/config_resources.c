@@ -14,7 +14,7 @@ static int parse_device_rules(yajl_val o, const char *path, struct oc_resources 
   r->devices = oc_j_calloc(a->u.array.len, sizeof *r->devices, e);
   if (!r->devices) return -1;
   r->n_devices = a->u.array.len;
-  for (size_t i = 0; a && i < a->u.array.len; i++) {
+  for (size_t i = 0; i < a->u.array.len; i++) {
     yajl_val d = a->u.array.values[i];
     char ip[OC_JPATH_MAX];
     oc_jpath_index(ip, path, "devices", i);
@@ -102,7 +102,7 @@ static int parse_throttles(yajl_val o, const char *path, const char *key, struct
   t->v = oc_j_calloc(a->u.array.len, sizeof *t->v, e);
   if (!t->v) return -1;
   t->n = a->u.array.len;
-  for (size_t i = 0; a && i < a->u.array.len; i++) {
+  for (size_t i = 0; i < a->u.array.len; i++) {
     yajl_val d = a->u.array.values[i];
     char ip[OC_JPATH_MAX];
     oc_jpath_index(ip, path, key, i);
@@ -154,7 +154,7 @@ static int parse_hugepages(yajl_val o, const char *path, struct oc_resources *r,
   r->hugepage_limits = oc_j_calloc(a->u.array.len, sizeof *r->hugepage_limits, e);
   if (!r->hugepage_limits) return -1;
   r->n_hugepage_limits = a->u.array.len;
-  for (size_t i = 0; a && i < a->u.array.len; i++) {
+  for (size_t i = 0; i < a->u.array.len; i++) {
     yajl_val h = a->u.array.values[i];
     char ip[OC_JPATH_MAX];
     oc_jpath_index(ip, path, "hugepageLimits", i);
@@ -176,7 +176,7 @@ static int parse_network(yajl_val o, const char *path, struct oc_resources *r, s
   r->network.priorities = oc_j_calloc(a->u.array.len, sizeof *r->network.priorities, e);
   if (!r->network.priorities) return -1;
   r->network.n_priorities = a->u.array.len;
-  for (size_t i = 0; a && i < a->u.array.len; i++) {
+  for (size_t i = 0; i < a->u.array.len; i++) {
     yajl_val p = a->u.array.values[i];
     char ip[OC_JPATH_MAX];
     oc_jpath_index(ip, path, "priorities", i);
