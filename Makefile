@@ -64,10 +64,10 @@ guest: static
 bench: ocrun
 	tests/bench/run.sh
 
-# Static analysis with zero findings: cppcheck (suppressions, one reason each:
-# tests/lint/cppcheck-suppressions.txt) and clang-tidy (checks, and why some are off:
-# .clang-tidy), with the build's include flags. Both drop the leak reports on `_cleanup_*_`
-# variables that neither tool can model (tests/lint/cleanup_leaks.py).
+# Static analysis with zero findings (tests/lint/run.sh runs it as the first suite of `make check`):
+# cppcheck (suppressions, one reason each: tests/lint/cppcheck-suppressions.txt) and clang-tidy
+# (checks, and why some are off: .clang-tidy), with the build's include flags. Both drop the leak
+# reports on `_cleanup_*_` variables that neither tool can model (tests/lint/cleanup_leaks.py).
 LINT_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CPPCHECK ?= cppcheck
 CLANG_TIDY ?= clang-tidy
