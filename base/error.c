@@ -1,3 +1,4 @@
+#define OCRUN_ERROR_C /* the definitions, not the analyzer's model in error.h */
 #include "base/error.h"
 
 #include <stdarg.h>

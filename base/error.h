@@ -24,4 +24,24 @@ int oc_fail_errno(struct oc_err *e, const char *fmt, ...) __attribute__((format(
 /* Prefix an existing message with context ("ctx: old msg"), keep errnum; returns the same value. */
 int oc_wrap(struct oc_err *e, int ret, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* For clang's static analyzer only (make lint): it cannot see error.c from the other files, so
+ * it would take "oc_fail() returned 0" as possible and report out-parameters left unset on error
+ * paths. Tell it what error.c guarantees: oc_fail* return < 0, oc_wrap returns its ret. */
+#if defined(__clang_analyzer__) && !defined(OCRUN_ERROR_C)
+#define oc_fail(...) OC_ANALYZER_NEGATIVE(oc_fail(__VA_ARGS__))
+#define oc_fail_errno(...) OC_ANALYZER_NEGATIVE(oc_fail_errno(__VA_ARGS__))
+#define OC_ANALYZER_NEGATIVE(call)                \
+  ({                                              \
+    int oc_fail_r_ = (call);                      \
+    if (oc_fail_r_ >= 0) __builtin_unreachable(); \
+    oc_fail_r_;                                   \
+  })
+#define oc_wrap(e, ret, ...)                                                        \
+  ({                                                                                \
+    int oc_wrap_r_ = (ret);                                                         \
+    if (oc_wrap(e, oc_wrap_r_, __VA_ARGS__) != oc_wrap_r_) __builtin_unreachable(); \
+    oc_wrap_r_;                                                                     \
+  })
+#endif
+
 #endif

@@ -113,13 +113,13 @@ OC_MUST_CHECK int oc_cg_alloc(const char *path, struct oc_cgroup **out, struct o
 
 /* --- drivers --- */
 OC_MUST_CHECK int oc_cg_v2_mkdirs(struct oc_cgroup *cg, struct oc_err *e);
-/* Enable ctl bits (those available) in every parent's cgroup.subtree_control. */
-OC_MUST_CHECK int oc_cg_v2_enable(struct oc_cgroup *cg, unsigned ctl, struct oc_err *e);
+/* Enable the want bits (those available) in every parent's cgroup.subtree_control. */
+OC_MUST_CHECK int oc_cg_v2_enable(struct oc_cgroup *cg, unsigned want, struct oc_err *e);
 OC_MUST_CHECK int oc_cg_v1_mkdirs(struct oc_cgroup *cg, struct oc_err *e);
 /* mkdir path below d->root_fd, keeping every created component; fills d->fd and d->created_at.
  * each_dir (may be NULL) is called with (parent fd, new dir fd) for every component. */
 OC_MUST_CHECK int oc_cg_mkdir_path(struct oc_cg_dir *d, const char *path,
-                     int (*each_dir)(struct oc_cg_dir *d, int parent, int child, struct oc_err *e),
+                     int (*each_dir)(const struct oc_cg_dir *d, int parent, int child, struct oc_err *e),
                      struct oc_err *e);
 /* rmdir the leaf, and components created by this process when parents_too. */
 OC_MUST_CHECK int oc_cg_rmdir(struct oc_cg_dir *d, const char *path, bool parents_too, struct oc_err *e);

@@ -95,7 +95,7 @@ int oc_cg_oom_watch_read(struct oc_cg_oom_watch *w, bool *gone, struct oc_err *e
     }
     return n > INT32_MAX ? INT32_MAX : (int)n;
   }
-  uint64_t oom, kill;
+  uint64_t oom = 0, kill = 0; /* set unless r < 0 (the analyzer does not know -errno < 0) */
   int r = read_v2(w, &oom, &kill);
   if (r == -ENODEV || r == -ENOENT) {
     *gone = true;

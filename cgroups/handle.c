@@ -128,7 +128,7 @@ int oc_cg_open(const char *path, struct oc_cgroup **out, struct oc_err *e) {
 }
 
 int oc_cg_mkdir_path(struct oc_cg_dir *d, const char *path,
-                     int (*each_dir)(struct oc_cg_dir *d, int parent, int child, struct oc_err *e),
+                     int (*each_dir)(const struct oc_cg_dir *d, int parent, int child, struct oc_err *e),
                      struct oc_err *e) {
   int cur = d->root_fd, idx = 0;
   const char *p = path;
@@ -197,7 +197,7 @@ int oc_cg_rmdir(struct oc_cg_dir *d, const char *path, bool parents_too, struct 
 }
 
 /* v1 cpuset: a new cgroup starts with empty cpus/mems and could not take tasks. */
-OC_MUST_CHECK static int cpuset_inherit(struct oc_cg_dir *d, int parent, int child, struct oc_err *e) {
+OC_MUST_CHECK static int cpuset_inherit(const struct oc_cg_dir *d, int parent, int child, struct oc_err *e) {
   static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
   for (size_t i = 0; i < 2; i++) {
     struct oc_cg_dir pd = *d, cd = *d;

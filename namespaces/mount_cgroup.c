@@ -36,7 +36,7 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 
 /* "rw,cpuacct,cpu" -> "cpu,cpuacct": the controllers, sorted, to compare with /proc/self/cgroup. */
 static void controllers_key(const char *list, bool filter, char *out, size_t cap) {
-  char buf[512], *parts[32];
+  char buf[512], *parts[32] = {NULL};
   size_t n = 0;
   snprintf(buf, sizeof buf, "%s", list);
   for (char *save = NULL, *t = strtok_r(buf, ",", &save); t && n < 32; t = strtok_r(NULL, ",", &save))

@@ -79,7 +79,8 @@ int oc_idmap_userns_fd(const struct oc_config *c, const struct oc_mount *m, stru
   const struct oc_namespace *user = oc_config_ns(c, OC_NS_USER);
   if (user && user->path) {
     int fd = open(user->path, O_RDONLY | O_CLOEXEC);
-    return fd < 0 ? oc_fail_errno(e, "open user namespace %s", user->path) : fd;
+    if (fd < 0) return oc_fail_errno(e, "open user namespace %s", user->path);
+    return fd;
   }
   if (user && c->uid_mappings.n) return oc_userns_fd_from_maps(&c->uid_mappings, &c->gid_mappings, e);
   return oc_fail(e, EINVAL, "idmapped mount on %s: no uidMappings/gidMappings and no user namespace",

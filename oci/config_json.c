@@ -64,7 +64,7 @@ OC_MUST_CHECK static int parse_error(struct oc_err *e, const char *ebuf) {
     while (*c == ' ') c++;
     size_t m = 0;
     for (; *c && *c != '\n' && m < sizeof ctx - 1; c++)
-      ctx[m++] = (*c >= 0x20 && *c != 0x7f) ? *c : ' ';
+      ctx[m++] = (char)((*c >= 0x20 && *c != 0x7f) ? *c : ' ');
     while (m > 0 && ctx[m - 1] == ' ') m--;
     ctx[m] = '\0';
   }
@@ -109,7 +109,8 @@ void oc_jpath_index(char *buf, const char *path, const char *key, size_t i) {
   snprintf(buf, OC_JPATH_MAX, "%.200s[%zu]", base, i);
 }
 
-int oc_j_fail(struct oc_err *e, const char *path, const char *key, const char *fmt, ...) {
+/* (oc_j_fail): the parentheses keep config_json.h's analyzer model from expanding here. */
+int(oc_j_fail)(struct oc_err *e, const char *path, const char *key, const char *fmt, ...) {
   char name[OC_JPATH_MAX], text[512];
   oc_jpath(name, path, key);
   va_list ap;

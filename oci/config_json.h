@@ -23,6 +23,9 @@ void oc_jpath_index(char *buf, const char *path, const char *key, size_t i);
 /* Error helpers: "path.key: message". */
 OC_MUST_CHECK int oc_j_fail(struct oc_err *e, const char *path, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+#ifdef __clang_analyzer__ /* as base/error.h does for oc_fail: the analyzer learns it returns < 0 */
+#define oc_j_fail(...) OC_ANALYZER_NEGATIVE(oc_j_fail(__VA_ARGS__))
+#endif
 /* Turn a getter's 0 (absent) into a "required" error; passes errors through; 0 if present. */
 OC_MUST_CHECK int oc_j_req(int r, const char *path, const char *key, struct oc_err *e);
 

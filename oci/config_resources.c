@@ -21,7 +21,7 @@ OC_MUST_CHECK static int parse_device_rule(yajl_val d, const char *ip, void *ele
     int ret = 0;
     if (oc_j_str(d, ip, "type", &type, e) < 0) return -1;
     if (type) {
-      if (type[0] && strcmp(type, "a") && strcmp(type, "c") && strcmp(type, "b"))
+      if (type[0] && strcmp(type, "a") != 0 && strcmp(type, "c") != 0 && strcmp(type, "b") != 0)
         ret = oc_j_fail(e, ip, "type", "must be \"a\", \"c\" or \"b\", not \"%.16s\"", type);
       rule->type = type[0];
       free(type);

@@ -37,7 +37,7 @@ OC_MUST_CHECK static int list_ids(const char *root, struct names *out, struct oc
     if (!(out->v[out->n] = strdup(de->d_name))) return oc_fail(e, ENOMEM, "list: out of memory");
     out->n++;
   }
-  qsort(out->v, out->n, sizeof *out->v, cmp_names);
+  if (out->n) qsort(out->v, out->n, sizeof *out->v, cmp_names); /* v is NULL when n is 0 */
   return 0;
 }
 

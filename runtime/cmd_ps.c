@@ -18,8 +18,6 @@
 #include "runtime/commands.h"
 #include "runtime/state.h"
 
-extern char **environ;
-
 OC_MUST_CHECK static int container_pids(struct oc_globals *g, const char *id, pid_t **pids, size_t *n,
                           struct oc_err *e) {
   struct oc_state *s = NULL;

@@ -164,8 +164,8 @@ int cmd_update(struct oc_globals *g, int argc, char **argv) {
   if (ret == 0) {
     admitted = true;
     if (res.warned) oc_log_warn("%s", res.text);
+    ret = oc_cg_update(cg, &r, &e);
   }
-  if (ret == 0) ret = oc_cg_update(cg, &r, &e);
   if (ret < 0 && admitted) {
     struct oc_err e2;
     if (oc_ledger_set_size(s->id, root_abs, &res.old, &e2) < 0) oc_log_warn("ledger: restore the size: %s", e2.msg);

@@ -35,7 +35,6 @@ int oc_reexec_sealed(struct oc_err *e) {
   if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
     return oc_fail_errno(e, "seal the memfd copy of ocrun");
   if (setenv(SEALED_MARK, "1", 1) < 0) return oc_fail_errno(e, "setenv");
-  extern char **environ;
   fexecve(mfd, saved_argv, environ);
   int r = oc_fail_errno(e, "re-exec ocrun from its sealed copy");
   unsetenv(SEALED_MARK);

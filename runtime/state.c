@@ -141,7 +141,7 @@ int oc_state_load(const char *root, const char *id, struct oc_state **out, struc
   s->owner = dup_str(tree, "owner");
   s->oci_version = dup_str(tree, "ociVersion");
   v = yajl_tree_get(tree, an_path, yajl_t_object);
-  if (v && YAJL_GET_OBJECT(v)->len) {
+  if (v && YAJL_IS_OBJECT(v) && YAJL_GET_OBJECT(v)->len) {
     size_t n = YAJL_GET_OBJECT(v)->len;
     s->annotations.v = calloc(n, sizeof *s->annotations.v);
     for (size_t i = 0; s->annotations.v && i < n; i++) {

@@ -1,8 +1,9 @@
 #!/bin/bash
-# Every test suite (what `make check` runs): unit tests (tests/run-unit.sh on the built
-# tests/unit/test_* binaries), the integration suite, then tests/clients/run.sh and
-# tests/guest/run.sh when they exist. Each prints "<suite>: N passed, N failed"; this script
-# sums them and ends with exactly one last line "N passed, N failed". Exits non-zero on failure.
+# Every test suite (what `make check` runs): the lint suite (tests/lint/run.sh: cppcheck,
+# clang-tidy, the floors check), unit tests (tests/run-unit.sh on the built tests/unit/test_*
+# binaries), the integration suite, then tests/clients/run.sh and tests/guest/run.sh when they
+# exist. Each prints "<suite>: N passed, N failed"; this script sums them and ends with exactly
+# one last line "N passed, N failed". Exits non-zero on failure.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,6 +42,8 @@ run_suite() {
   total_failed=$((total_failed + f))
   results+=("$(summary_print "$name" "$p" "$f")")
 }
+
+run_suite lint tests/lint/run.sh
 
 unit_bins=()
 for b in tests/unit/test_*; do
