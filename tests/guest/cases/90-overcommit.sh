@@ -97,4 +97,18 @@ _containers="$_containers oc-fits"
 OCRUN_HOST_MEMORY_MB=640 ocrun run --bundle "$b" oc-fits </dev/null >"$BUNDLES/oc-fits.log" 2>&1
 expect_eq nolimit-within-capacity 0 "$?"
 [ "$parent_existed" = 1 ] || rmdir "$CG/ocrun" 2>/dev/null
+
+# ---- (d) the built-in policy: no memory limit gets the default 1 GiB, swap off ----
+# A fake node of 4096 MB so the default size fits the ledger; the cgroup gets the limit as is.
+b=$(mkbundle oc-default "$CGBASE/oc-default" '["sleep", "60"]')
+_containers="$_containers oc-default"
+if (unset OCRUN_POLICY; OCRUN_HOST_MEMORY_MB=4096 ocrun run -d --bundle "$b" oc-default </dev/null \
+      >"$BUNDLES/oc-default.log" 2>&1); then
+  expect_eq default-memory-max 1073741824 "$(cgread "$CGBASE/oc-default" memory.max)"
+  expect_eq default-swap-off 0 "$(cgread "$CGBASE/oc-default" memory.swap.max)"
+else
+  fail default-memory-max "container did not start: $(tail -n 2 "$BUNDLES/oc-default.log")"
+  fail default-swap-off "container did not start"
+fi
+ocrun delete -f oc-default >/dev/null 2>&1
 rm -rf "$OCRUN_LEDGER_DIR"
