@@ -38,6 +38,32 @@ bad_create() {
   assert_nothing_left
 }
 
+# check_log_lines FILE: every line of the --log-format json log FILE is one well-formed UTF-8 JSON
+# record whose msg holds no control character (C0, DEL, C1, U+2028/9): nothing can fake a record or
+# a line, or drive a terminal.
+check_log_lines() {
+  "$PYTHON" - "$1" <<'PY'
+import json, sys
+data = open(sys.argv[1], "rb").read()
+assert data.endswith(b"\n"), "log does not end with a newline: %r" % data[-80:]
+for raw in data.split(b"\n")[:-1]:
+    rec = json.loads(raw.decode("utf-8"))  # strict: raises on bad UTF-8 or a broken record
+    assert isinstance(rec, dict) and {"level", "msg", "time"} <= set(rec), raw
+    bad = [c for c in rec["msg"] if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029"]
+    assert not bad, "control characters %r in %r" % (bad, rec["msg"])
+PY
+}
+
+# one_escaped_line TEXT: $stderr (after run --separate-stderr) holds TEXT literally and no
+# control character.
+one_escaped_line() {
+  grep -aqF -- "$1" <<<"$stderr" || { echo "stderr '$stderr' lacks '$1'" >&2; return 1; }
+  if LC_ALL=C grep -aq $'[\x01-\x08\x0b-\x1f\x7f]' <<<"$stderr"; then
+    echo "control characters on stderr: $(od -c <<<"$stderr")" >&2
+    return 1
+  fi
+}
+
 @test "badinput: malformed config.json" {
   echo '{"ociVersion": "1.2.0", "process": {' > "$BUNDLE/config.json"
   bad_create 'json|config|unexpected|parse'
@@ -151,6 +177,44 @@ bad_create() {
   run --separate-stderr runtime kill "$ID" 99999
   assert_failure
   [ "$(status_of "$ID")" = running ]
+}
+
+# refuse_signal SIG: kill $ID SIG fails with one "invalid signal" line, and $ID (a sleeper) is
+# still running: nothing was signalled.
+refuse_signal() {
+  run --separate-stderr runtime --log "$LOG" --log-format json kill "$ID" "$1"
+  check_error 'signal|invalid' || { echo "signal '$1'" >&2; return 1; }
+  [ "$(status_of "$ID")" = running ] || { echo "signal '$1': container is $(status_of "$ID")" >&2; return 1; }
+  kill -0 "$PID"
+}
+
+@test "badinput: kill refuses a signal that is not exactly a number or a name" {
+  set_args "${SLEEPER[@]}"
+  start_sleeper
+  for sig in ' 9' '9 ' '9x' '65' '99999' 'SIGFOO' 'SIG' ' KILL' ''; do
+    refuse_signal "$sig"
+  done
+  check_log_lines "$LOG"
+}
+
+@test "badinput: kill refuses '+9', '0', '-9' and 'RTMIN+ 1'" {
+  requires_ocrun "runc takes what Go's strconv.Atoi takes: '+9' is SIGKILL, '0' signal 0"
+  set_args "${SLEEPER[@]}"
+  start_sleeper
+  for sig in '+9' '0' '-9' '09x' 'RTMIN+ 1' 'RTMIN++1' 'RTMAX-+1'; do
+    refuse_signal "$sig"
+  done
+}
+
+@test "badinput: kill accepts KILL, SIGKILL, sigkill and 9" {
+  set_args "${SLEEPER[@]}"
+  for sig in KILL SIGKILL sigkill 9; do
+    start_sleeper
+    run --separate-stderr runtime kill "$ID" "$sig"
+    assert_success
+    wait_for_status "$ID" stopped
+    runtime delete "$ID"
+  done
 }
 
 @test "badinput: unknown flag and unknown command" {
