@@ -217,6 +217,60 @@ refuse_signal() {
   done
 }
 
+@test "badinput: an id with a newline is refused with one escaped line" {
+  bad_create 'invalid container id' $'a\nb'
+  one_escaped_line 'a\nb'
+  check_log_lines "$LOG"
+  for cmd in state start "kill" delete; do
+    run --separate-stderr runtime --log "$LOG" --log-format json "$cmd" $'a\nb'
+    check_error 'invalid container id'
+    one_escaped_line 'a\nb'
+  done
+  check_log_lines "$LOG"
+}
+
+@test "badinput: an id that is not UTF-8, and control characters, are escaped byte by byte" {
+  bad_create 'invalid container id' $'x\xff\e[2J\ty\x7f'
+  one_escaped_line 'x\xff\x1b[2J\ty\x7f'
+  check_log_lines "$LOG"
+}
+
+@test "badinput: valid UTF-8 in an error is kept as it is" {
+  bad_create 'invalid container id' 'caf€-ü'
+  one_escaped_line 'caf€-ü'
+  grep -qF 'caf€-ü' "$LOG"
+  check_log_lines "$LOG"
+}
+
+@test "badinput: a newline in an id cannot fake a record in a text log" {
+  run --separate-stderr runtime --log "$LOG" create --bundle "$BUNDLE" $'a\nerror: fake'
+  assert_failure
+  [ "$(wc -l < "$LOG")" -eq 1 ] || { echo "log:" >&2; cat -A "$LOG" >&2; return 1; }
+  grep -qF 'a\nerror: fake' "$LOG"
+  one_escaped_line 'a\nerror: fake'
+}
+
+@test "badinput: a config value with a newline and an escape sequence is escaped" {
+  update_config '.linux.namespaces += [{type: $t}]' --arg t $'foo\n\e[31mbar'
+  bad_create 'namespace type'
+  one_escaped_line 'foo\n\x1b[31mbar'
+  check_log_lines "$LOG"
+}
+
+@test "badinput: a program name with a newline, reported by the container's init, is escaped" {
+  set_args $'no-such\ncommand\e[0m'
+  bad_create 'executable file not found'
+  one_escaped_line 'no-such\ncommand\x1b[0m'
+  check_log_lines "$LOG"
+}
+
+@test "badinput: a global flag value with a newline is escaped" {
+  run --separate-stderr runtime --log "$LOG" --log-format $'json\nerror: fake' state "$ID"
+  assert_failure
+  [ "$(grep -ac . <<<"$stderr")" -eq 1 ] || { echo "stderr: $stderr" >&2; return 1; }
+  one_escaped_line 'json\nerror: fake'
+}
+
 @test "badinput: unknown flag and unknown command" {
   run --separate-stderr runtime create --bogus-flag "$ID"
   assert_failure
