@@ -264,6 +264,28 @@ refuse_signal() {
   check_log_lines "$LOG"
 }
 
+@test "badinput: a startContainer hook that fails: the init's error, read by start, is escaped" {
+  update_config '.hooks = {startContainer: [{path: $p}]}' --arg p $'/no/such\nhook\e[0m'
+  create_container
+  run --separate-stderr runtime --log "$LOG" --log-format json start "$ID"
+  check_error 'startContainer hook'
+  one_escaped_line '/no/such\nhook\x1b[0m'
+  check_log_lines "$LOG"
+}
+
+@test "badinput: exec of a program name with a newline: the exec process's error is escaped" {
+  set_args "${SLEEPER[@]}"
+  start_sleeper
+  run --separate-stderr runtime --log "$LOG" --log-format json exec "$ID" $'no-such\ncommand\e[0m'
+  check_error 'executable file not found'
+  one_escaped_line 'no-such\ncommand\x1b[0m'
+  run --separate-stderr runtime --log "$LOG" --log-format json exec --cwd $'rel\ndir' "$ID" true
+  check_error 'absolute'
+  one_escaped_line 'rel\ndir'
+  check_log_lines "$LOG"
+  [ "$(status_of "$ID")" = running ]
+}
+
 @test "badinput: a global flag value with a newline is escaped" {
   run --separate-stderr runtime --log "$LOG" --log-format $'json\nerror: fake' state "$ID"
   assert_failure
