@@ -5,25 +5,37 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/escape.h"
+
+/* Every message is escaped as it is made (base/escape.h), so e->msg is one line whatever the ids,
+ * paths, config values or peer messages formatted into it, wherever it goes next (the log, the
+ * sync socket, another oc_wrap). */
+
 static int fail_ret(int errnum) { return errnum > 0 ? -errnum : -1; }
 
 int oc_fail(struct oc_err *e, int errnum, const char *fmt, ...) {
+  char raw[2 * sizeof e->msg];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+  vsnprintf(raw, sizeof raw, fmt, ap);
   va_end(ap);
+  oc_escape_text(e->msg, sizeof e->msg, raw);
   e->errnum = errnum;
   return fail_ret(errnum);
 }
 
 int oc_fail_errno(struct oc_err *e, const char *fmt, ...) {
   int saved = errno;
+  char raw[2 * sizeof e->msg];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+  vsnprintf(raw, sizeof raw, fmt, ap);
   va_end(ap);
-  if (n >= 0 && (size_t)n < sizeof e->msg)
-    snprintf(e->msg + n, sizeof e->msg - (size_t)n, ": %s", strerror(saved));
+  /* Room is kept for the reason: a long path must not push it out. */
+  const char *reason = strerror(saved);
+  size_t keep = strlen(reason) + 2;
+  size_t n = oc_escape_text(e->msg, keep < sizeof e->msg / 2 ? sizeof e->msg - keep : sizeof e->msg / 2, raw);
+  snprintf(e->msg + n, sizeof e->msg - n, ": %s", reason);
   e->errnum = saved;
   return fail_ret(saved);
 }
@@ -35,16 +47,10 @@ int oc_wrap(struct oc_err *e, int ret, const char *fmt, ...) {
   vsnprintf(prefix, sizeof prefix, fmt, ap);
   va_end(ap);
   memcpy(old, e->msg, sizeof old);
-  size_t n = strlen(prefix);
-  memcpy(e->msg, prefix, n);
-  /* Prefix, ": ", then as much of the old message as fits. */
-  if (n + 2 < sizeof e->msg) {
-    memcpy(e->msg + n, ": ", 2);
-    size_t room = sizeof e->msg - n - 3, olen = strlen(old);
-    memcpy(e->msg + n + 2, old, olen < room ? olen : room);
-    e->msg[n + 2 + (olen < room ? olen : room)] = '\0';
-  } else {
-    e->msg[n] = '\0';
-  }
+  old[sizeof old - 1] = '\0';
+  /* Prefix (at most half the message), ": ", then as much of the old message as fits. */
+  size_t n = oc_escape_text(e->msg, sizeof prefix, prefix);
+  memcpy(e->msg + n, ": ", 3);
+  oc_escape_text(e->msg + n + 2, sizeof e->msg - n - 2, old);
   return ret;
 }

@@ -16,12 +16,15 @@ struct oc_err {
   char msg[1024];  /* one line, names the object (path, cgroup file, config key) */
 };
 
-/* Fill *e with a formatted message and errnum; returns -1 (or -errnum if errnum > 0). */
+/* Fill *e with a formatted message and errnum; returns -1 (or -errnum if errnum > 0). The message
+ * is escaped as it is made (base/escape.h: control characters, bytes that are not UTF-8), so ids,
+ * paths and config values can be formatted in as they are and it stays one line. */
 int oc_fail(struct oc_err *e, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Same, taking errno; the message gets ": strerror(errno)" appended. */
 int oc_fail_errno(struct oc_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Prefix an existing message with context ("ctx: old msg"), keep errnum; returns the same value. */
+/* Prefix an existing message with context ("ctx: old msg", escaped the same way), keep errnum;
+ * returns the same value. */
 int oc_wrap(struct oc_err *e, int ret, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* For clang's static analyzer only (make lint): it cannot see error.c from the other files, so

@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/escape.h"
+
 static struct {
   int fd;  /* --log file, -1 if none or not opened yet */
   const char *path;
@@ -23,7 +25,11 @@ void oc_log_init(const struct oc_log_settings *s) {
 static int log_fd(void) {
   if (log_cfg.fd < 0 && log_cfg.path) {
     log_cfg.fd = open(log_cfg.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (log_cfg.fd < 0) fprintf(stderr, "ocrun: open log file %s: %m\n", log_cfg.path);
+    if (log_cfg.fd < 0) {
+      char path[1024];
+      oc_escape_text(path, sizeof path, log_cfg.path);
+      fprintf(stderr, "ocrun: open log file %s: %m\n", path);
+    }
     if (log_cfg.fd < 0) log_cfg.path = NULL;
   }
   return log_cfg.fd;
@@ -46,9 +52,13 @@ static size_t json_escape(char *dst, size_t cap, const char *s) {
   return n;
 }
 
+/* Every record is one line of text: the message is escaped here (base/escape.h) whatever it was
+ * formatted from (argv, a peer's message, an oc_err, which is escaped already: escaping twice
+ * changes nothing), so no input can fake a record or a line, in the log or on stderr. */
 static void emit(const char *level, const char *fmt, va_list ap) {
-  char msg[2048], line[4600];
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  char raw[2048], msg[2048], line[4600];
+  vsnprintf(raw, sizeof raw, fmt, ap);
+  oc_escape_text(msg, sizeof msg, raw);
   int n;
   log_fd();
   if (log_cfg.fd >= 0 && log_cfg.json) {

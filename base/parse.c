@@ -5,7 +5,10 @@
 #include <string.h>
 
 int oc_parse_long(const char *s, long min, long max, long *out) {
-  if (!s || !*s) return -1;
+  /* strtol alone would also take leading white space and a '+' (" 9", "+9"). */
+  if (!s) return -1;
+  const char *digits = s[0] == '-' ? s + 1 : s;
+  if (*digits < '0' || *digits > '9') return -1;
   char *end;
   errno = 0;
   long v = strtol(s, &end, 10);

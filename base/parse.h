@@ -3,7 +3,8 @@
 #define OCRUN_BASE_PARSE_H
 #include <stdint.h>
 
-/* A decimal long (the whole string) within [min, max]. 0, or -1 when it is not one. */
+/* A decimal long within [min, max]: the whole string is digits, after a '-' for a negative
+ * number; no white space, no '+'. 0, or -1 when it is not one. */
 __attribute__((warn_unused_result)) int oc_parse_long(const char *s, long min, long max, long *out);
 /* A size in bytes as docker and runc write it (RAMInBytes): "512", "64k", "1.5g", "2GiB",
  * "100 MB"; units k m g t p are powers of 1024, a fraction is allowed, the result is rounded
