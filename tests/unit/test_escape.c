@@ -215,10 +215,10 @@ static void test_log_records(void **state) {
   assert_non_null(strstr(log, "{\"level\":\"debug\",\"msg\":\"debug a\\\\nb\","));
   assert_non_null(strstr(log, "{\"level\":\"error\",\"msg\":\"id a\\\\nb\","));
   const char *err = slurp(err_path);
-  /* Errors and warnings reach stderr; debug lines only the log. */
+  /* Errors and warnings (marked as such) reach stderr; debug lines only the log. */
   assert_string_equal(err,
                       "ocrun: unknown command \"x\"}\\n{\"level\":\"error\",\"msg\":\"fake\\xff\\\"\n"
-                      "ocrun: warn \\x1b]0;title\\x07\n"
+                      "ocrun: warning: warn \\x1b]0;title\\x07\n"
                       "ocrun: id a\\nb\n");
   unlink(log_path);
   unlink(err_path);
