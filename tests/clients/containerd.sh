@@ -171,6 +171,17 @@ t_limits() {
   [ "$mem:$shares:$quota:$period" = "67108864:512:50000:100000" ] ||
     fail "memory.limit_in_bytes:cpu.shares:cfs_quota:cfs_period = $mem:$shares:$quota:$period"
 }
+# The built-in policy: `ctr run` without --memory-limit gets the default 1 GiB, swap off.
+t_default_limit() {
+  local id mem memsw
+  id=$(new_name d)
+  run ctr_run -d "$IMAGE" "$id" sleep 1000
+  expect_rc 0 || { remove "$id"; return 1; }
+  mem=$(cgroup_file "$id" memory memory.limit_in_bytes)
+  memsw=$(cgroup_file "$id" memory memory.memsw.limit_in_bytes)
+  remove "$id"
+  [ "$mem $memsw" = "1073741824 1073741824" ] || fail "memory.limit_in_bytes memsw = $mem $memsw"
+}
 t_oom() {
   run ctr_run --rm --memory-limit 33554432 "$IMAGE" "$(new_name m)" \
     sh -c 'x=$(head -c 67108864 /dev/zero | tr "\0" a); echo survived ${#x}'
@@ -314,6 +325,7 @@ check "read-only bind volume" t_volume_ro
 check "tty" t_tty
 check "stdin" t_stdin
 check "memory and cpu limits in the cgroup" t_limits
+check "run without --memory-limit: the default 1 GiB limit, swap off" t_default_limit
 skip "pids limit" "ctr run has no pids limit flag"
 check "OOM kill gives 137" t_oom
 check "seccomp (--seccomp)" t_seccomp

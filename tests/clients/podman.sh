@@ -121,6 +121,11 @@ t_limits() {
       cpu/cpu.cfs_period_us pids/pids.max | paste -sd " "'
   expect_out "67108864 512 50000 100000 100"
 }
+# The built-in policy: `podman run` without -m gets the default 1 GiB, swap off (memsw = limit).
+t_default_limit() {
+  run prun --rm "$IMAGE" sh -c 'cd /sys/fs/cgroup/memory && cat memory.limit_in_bytes memory.memsw.limit_in_bytes | paste -sd " "'
+  expect_out "1073741824 1073741824"
+}
 t_oom() {
   # Only the exit code: conmon 2.1.6 does not notice v1 OOM events on this host, so
   # State.OOMKilled stays false with runc too.
@@ -270,6 +275,7 @@ check "read-only volume" t_volume_ro
 check "tty" t_tty
 check "stdin" t_stdin
 check "memory, cpu and pids limits in the cgroup" t_limits
+check "run without -m: the default 1 GiB limit, swap off" t_default_limit
 check "OOM kill gives 137" t_oom
 check "--init" t_init
 check "seccomp from the default profile" t_seccomp
