@@ -19,6 +19,12 @@ struct oc_state {
   char *oci_version;
   bool systemd_cgroup;
   struct oc_kvv annotations;
+  /* Creation not finished: create records the container before it makes anything else and
+   * clears this once the init waits for start. creator_pid/creator_start_time name the ocrun
+   * process doing it (0: unknown, a state dir without state.json). */
+  bool creating;
+  pid_t creator_pid;
+  unsigned long long creator_start_time;
 };
 
 enum oc_status { OC_CREATING, OC_CREATED, OC_RUNNING, OC_PAUSED, OC_STOPPED };

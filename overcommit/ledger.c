@@ -244,7 +244,8 @@ static bool entry_live(struct oc_ledger_entry *en) {
     if (r == 0) return false; /* deleted, or never finished */
     return r < 0 || proc_alive(en->pid, en->start_time);
   }
-  /* create records no pid here (one ledger write less per container): the state dir has it. */
+  /* create records no pid here (one ledger write less per container): the state dir has it,
+   * 0 when the creation was abandoned (unfinished, its creator gone). */
   pid_t pid = 0;
   unsigned long long start_time = 0;
   int r = lookup_container(en->root, en->id, &pid, &start_time);

@@ -54,8 +54,11 @@ const char *oc_ledger_dir(void);
 
 /* Reconcile asks the layer that owns container state whether a container still exists:
  * 1 = its state dir exists (and, when pid is not NULL, *pid / *start_time hold its init, 0 if
- * not started), 0 = gone, < 0 = cannot tell (the entry is kept). The runtime registers
- * oc_state_lookup; without a lookup every entry whose creator has exited is kept. */
+ * not started or if its creation was abandoned: never finished, creator gone), 0 = gone (with
+ * pid NULL: also abandoned), < 0 = cannot tell (the entry is kept). An entry is live while its
+ * creator runs, else while that init does: so a create killed at any point frees its capacity
+ * at the next reconcile. The runtime registers oc_state_lookup; without a lookup every entry
+ * whose creator has exited is kept. */
 typedef int (*oc_ledger_lookup_fn)(const char *root, const char *id, pid_t *pid,
                                    unsigned long long *start_time);
 void oc_ledger_set_lookup(oc_ledger_lookup_fn fn);

@@ -1,5 +1,7 @@
-/* `create`: validate everything, then state dir → cgroup → clone the init → wait until it is
- * ready for `start`. Any failure removes what was made. */
+/* `create`: validate everything, then state dir → ledger → cgroup → clone the init → wait until
+ * it is ready for `start`. Any failure removes what was made. A kill -9 at any point leaves only
+ * what state.json (written first, "creating" with this process as creator) names, and the init
+ * exits by itself unless create got to the end (DONE): `delete` removes the rest. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
@@ -35,6 +37,8 @@
 #include "runtime/state.h"
 #include "runtime/sync.h"
 
+static void rfc3339_now(char *buf, size_t len);
+
 struct create_job {
   const struct oc_globals *g;
   const struct oc_create_opts *o;
@@ -45,6 +49,9 @@ struct create_job {
   struct oc_seccomp_filter *seccomp;
   struct oc_cgroup *cg;
   struct oc_state st;
+  char *cg_path;               /* resolved cgroupsPath */
+  char created[64];            /* RFC 3339, when the state dir was made */
+  unsigned long long start_time, creator_start_time; /* of the init, of this process */
   char root_abs[PATH_MAX];     /* --root made absolute: the ledger's key with the id */
   bool state_dir_made, admitted;
   pid_t pid;
@@ -94,6 +101,27 @@ OC_MUST_CHECK static int load_bundle(struct create_job *j, struct oc_err *e) {
   return 0;
 }
 
+/* Test-only (tests/integration/crash.bats): OCRUN_TEST_PAUSE_AT=<phase> stops create with
+ * SIGSTOP at that named point so a test can kill -9 it there. Inert unless set. */
+static void test_pause(const char *phase) {
+  const char *at = getenv("OCRUN_TEST_PAUSE_AT");
+  if (at && strcmp(at, phase) == 0) raise(SIGSTOP);
+}
+
+/* state.json from what is known so far; creating until the init is ready and recorded. */
+OC_MUST_CHECK static int save_state(struct create_job *j, bool creating, struct oc_err *e) {
+  j->st = (struct oc_state){.id = (char *)j->o->id, .pid = j->pid, .start_time = j->start_time,
+                            .bundle = j->bundle, .rootfs = j->rootfs, .created = j->created,
+                            .cgroup_path = j->cg_path, .owner = getuid() == 0 ? "root" : "",
+                            .oci_version = j->c->oci_version, .systemd_cgroup = j->g->systemd_cgroup,
+                            .annotations = j->c->annotations, .creating = creating,
+                            .creator_pid = creating ? getpid() : 0,
+                            .creator_start_time = creating ? j->creator_start_time : 0};
+  return oc_state_save(j->g->root, &j->st, e);
+}
+
+/* The state dir and, before anything else exists, state.json naming this process as creator
+ * and the cgroup it is about to make: what a later `delete` needs if this process is killed. */
 OC_MUST_CHECK static int make_state_dir(struct create_job *j, struct oc_err *e) {
   if (oc_mkdir_p(j->g->root, 0700, e) < 0) return -1;
   if (oc_state_dir(j->g->root, j->o->id, j->state_dir, sizeof j->state_dir, e) < 0) return -1;
@@ -102,9 +130,14 @@ OC_MUST_CHECK static int make_state_dir(struct create_job *j, struct oc_err *e) 
     return oc_fail_errno(e, "mkdir %s", j->state_dir);
   }
   j->state_dir_made = true;
+  test_pause("mkdir");
+  rfc3339_now(j->created, sizeof j->created);
+  j->creator_start_time = oc_proc_start_time(getpid());
+  if (save_state(j, true, e) < 0) return -1;
   if (oc_write_file_atomic(j->state_dir, "config.json", j->config_text, j->config_len, 0600, e) < 0) return -1;
   j->state_dir_fd = open(j->state_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (j->state_dir_fd < 0) return oc_fail_errno(e, "open %s", j->state_dir);
+  test_pause("state-dir");
   return 0;
 }
 
@@ -193,7 +226,10 @@ OC_MUST_CHECK static int clone_init(struct create_job *j, struct oc_err *e) {
   }
   close(sv[1]);
   j->sync_fd = sv[0];
-  if (pid > 0) j->pid = pid; /* undo kills it whatever happens next */
+  if (pid > 0) { /* undo kills it whatever happens next */
+    j->pid = pid;
+    j->start_time = oc_proc_start_time(pid);
+  }
   struct oc_err e2;
   if (rejoin_own(saved, &e2) < 0) return oc_fail(e, e2.errnum, "%s", e2.msg);
   if (pid < 0) return -1;
@@ -266,14 +302,15 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   if ((oc_hooks_any(j->c, OC_HOOK_CREATE_CONTAINER) || oc_hooks_any(j->c, OC_HOOK_START_CONTAINER)) &&
       oc_reexec_sealed(e) < 0)
     return -1;
-  _cleanup_free_ char *cg_path = NULL;
-  if (oc_cg_resolve_path(j->c->cgroups_path, j->o->id, j->g->systemd_cgroup, &cg_path, e) < 0) return -1;
+  if (oc_cg_resolve_path(j->c->cgroups_path, j->o->id, j->g->systemd_cgroup, &j->cg_path, e) < 0) return -1;
   if (!realpath(j->g->root, j->root_abs)) snprintf(j->root_abs, sizeof j->root_abs, "%s", j->g->root);
-  if (j->o->dry_run) return admit(j, cg_path, e);
+  if (j->o->dry_run) return admit(j, j->cg_path, e);
   if (make_state_dir(j, e) < 0) return -1;
   if (!realpath(j->g->root, j->root_abs)) return oc_fail_errno(e, "realpath %s", j->g->root);
-  if (admit(j, cg_path, e) < 0) return -1;
-  if (oc_cg_create(cg_path, j->c->has_resources ? &j->c->resources : NULL, &j->cg, e) < 0) return -1;
+  if (admit(j, j->cg_path, e) < 0) return -1;
+  test_pause("admitted");
+  if (oc_cg_create(j->cg_path, j->c->has_resources ? &j->c->resources : NULL, &j->cg, e) < 0) return -1;
+  test_pause("cgroup");
   if (oc_ns_open_joined(j->c, j->ns_fds, e) < 0) return -1;
   if (connect_console(j, e) < 0 || make_start_socket(j, e) < 0) return -1;
   /* Relative bind sources are relative to the bundle; the init inherits the cwd and the
@@ -283,15 +320,9 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   int r = clone_init(j, e);
   oc_rootfs_close_sources();
   if (r < 0) return -1;
-
-  char created[64];
-  rfc3339_now(created, sizeof created);
-  j->st = (struct oc_state){.id = (char *)j->o->id, .pid = j->pid,
-                            .start_time = oc_proc_start_time(j->pid), .bundle = j->bundle,
-                            .rootfs = j->rootfs, .created = created, .cgroup_path = cg_path,
-                            .owner = getuid() == 0 ? "root" : "", .oci_version = j->c->oci_version,
-                            .systemd_cgroup = j->g->systemd_cgroup, .annotations = j->c->annotations};
-  if (oc_state_save(j->g->root, &j->st, e) < 0) return -1;
+  test_pause("cloned");
+  /* The init's pid, for hooks that ask `state` and for a delete after a kill -9 from here on. */
+  if (save_state(j, true, e) < 0) return -1;
   /* GO carries the state for the hooks the init runs: "creating" (createContainer), then
    * "created" (startContainer), separated by a NUL. */
   _cleanup_free_ char *state_json = oc_state_json(&j->st, OC_CREATING);
@@ -303,6 +334,7 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   memcpy(go, state_json, l1 + 1);
   memcpy(go + l1 + 1, created_json, l2 + 1);
   if (oc_sync_send(j->sync_fd, OC_SYNC_GO, 0, go, l1 + l2 + 2) < 0) return oc_fail_errno(e, "sync with init");
+  test_pause("go");
   if (oc_hooks_any(j->c, OC_HOOK_PRESTART) || oc_hooks_any(j->c, OC_HOOK_CREATE_RUNTIME)) {
     if (oc_sync_expect(j->sync_fd, OC_SYNC_HOOKS, NULL, NULL, 0, e) < 0) return -1;
     if (run_runtime_hooks(j, state_json, e) < 0) return -1;
@@ -311,7 +343,12 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
       oc_seccomp_listener_forward(&j->c->seccomp, j->sync_fd, state_json, j->pid, e) < 0)
     return -1;
   if (oc_sync_expect(j->sync_fd, OC_SYNC_READY, NULL, NULL, 0, e) < 0) return -1;
+  test_pause("ready");
   if (j->pid_file[0] && oc_write_pid_file(j->pid_file, j->pid, e) < 0) return -1;
+  if (save_state(j, false, e) < 0) return -1;
+  test_pause("recorded");
+  /* The init waits for start only after this; until then a dead create means EOF and its exit. */
+  if (oc_sync_send(j->sync_fd, OC_SYNC_DONE, 0, NULL, 0) < 0) return oc_fail_errno(e, "sync with init");
   return 0;
 }
 
@@ -322,8 +359,9 @@ static void undo(struct create_job *j) {
     while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {}
   }
   if (j->cg && oc_cg_destroy(j->cg, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
-  if (j->state_dir_made && oc_remove_tree(j->state_dir, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
+  /* The state dir goes last: while it is there, it names what is left (for a kill -9 now). */
   if (j->admitted && oc_ledger_release(j->o->id, j->root_abs, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
+  if (j->state_dir_made && oc_remove_tree(j->state_dir, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
 }
 
 int oc_container_create(const struct oc_globals *g, const struct oc_create_opts *o, pid_t *pid,
@@ -340,6 +378,7 @@ int oc_container_create(const struct oc_globals *g, const struct oc_create_opts 
   oc_ns_close(j.ns_fds);
   if (j.cg) oc_cg_free(j.cg);
   if (j.seccomp) oc_seccomp_free(j.seccomp);
+  free(j.cg_path);
   oc_config_free(j.c);
   free(j.config_text);
   return r < 0 ? -1 : 0;

@@ -47,23 +47,56 @@ static void run_poststop_hooks(const struct oc_globals *g, const struct oc_state
   if (json && oc_hooks_run(c, OC_HOOK_POSTSTOP, json, &e) < 0) oc_log_warn("%s", e.msg);
 }
 
+/* A creation still at work: SIGKILL its creator (through a pidfd checked against its start
+ * time) and wait for it (10 s at most), so it makes nothing more while delete removes the rest. */
+static void stop_creator(const struct oc_state *s) {
+  struct oc_err e;
+  _cleanup_fd_ int pfd = oc_state_open_creator(s, &e);
+  if (pfd < 0) return;
+  if (syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+    oc_log_warn("delete %s: kill creator (pid %d): %s", s->id, s->creator_pid, strerror(errno));
+  struct pollfd p = {.fd = pfd, .events = POLLIN};
+  while (poll(&p, 1, 10000) < 0 && errno == EINTR) {}
+}
+
+/* A state dir without state.json (left by an older ocrun, which wrote it last) names no cgroup:
+ * take it from the config copy, resolved as create did. */
+static char *cgroup_from_config(const struct oc_globals *g, const char *id) {
+  struct oc_err e;
+  _cleanup_config_ struct oc_config *c = NULL;
+  char *path = NULL;
+  if (oc_state_config(g->root, id, &c, &e) < 0 ||
+      oc_cg_resolve_path(c->cgroups_path, id, g->systemd_cgroup, &path, &e) < 0)
+    return NULL;
+  return path;
+}
+
 int oc_container_delete(const struct oc_globals *g, const char *id, bool force, struct oc_err *e) {
   _cleanup_state_ struct oc_state *s = NULL;
   int r = oc_state_load(g->root, id, &s, e);
   if (r < 0) return (force && r == -ENOENT) ? 0 : r;
   enum oc_status st = oc_state_status(g->root, s);
+  if (st == OC_CREATING) {
+    if (!force)
+      return oc_fail(e, EBUSY, "cannot delete container %s that is not stopped: creating (by ocrun pid %d)", id,
+                     s->creator_pid);
+    stop_creator(s);
+    st = OC_STOPPED;
+  }
   if ((st == OC_RUNNING || st == OC_PAUSED) && !force)
     return oc_fail(e, EBUSY, "cannot delete container %s that is not stopped: %s", id, oc_status_name(st));
+  if (!s->cgroup_path && s->creating) s->cgroup_path = cgroup_from_config(g, id);
   struct oc_err ce;
   _cleanup_cgroup_ struct oc_cgroup *cg = NULL;
   if (s->cgroup_path && oc_cg_open(s->cgroup_path, &cg, &ce) < 0 && ce.errnum != ENOENT)
     oc_log_warn("delete %s: %s", id, ce.msg);
-  if (st != OC_STOPPED && s->pid > 0) kill_remains(s, st, cg);
+  /* An unfinished creation is stopped, but its init may still be on its way out. */
+  if ((st != OC_STOPPED || s->creating) && (s->pid > 0 || cg)) kill_remains(s, st, cg);
   if (cg && oc_cg_destroy(cg, &ce) < 0) oc_log_warn("delete %s: %s", id, ce.msg);
   run_poststop_hooks(g, s);
+  /* The ledger entry before the state dir: while the dir is there, it names what is left. */
   char dir[4200], root_abs[4096];
-  snprintf(dir, sizeof dir, "%s/%s", g->root, id);
-  r = oc_remove_tree(dir, e);
   if (realpath(g->root, root_abs) && oc_ledger_release(id, root_abs, &ce) < 0) oc_log_warn("delete %s: %s", id, ce.msg);
-  return r;
+  snprintf(dir, sizeof dir, "%s/%s", g->root, id);
+  return oc_remove_tree(dir, e);
 }

@@ -121,6 +121,8 @@ void oc_init_run(struct oc_init_ctx *x) {
   if (oc_sync_expect(x->sync_fd, OC_SYNC_GO, NULL, state_json, sizeof state_json, &e) < 0) _exit(1);
   if (prepare(x, state_json, &exe, &e) < 0) oc_sync_report_exit(x->sync_fd, &e, 1);
   if (oc_sync_send(x->sync_fd, OC_SYNC_READY, 0, NULL, 0) < 0) _exit(1);
+  /* A create killed before DONE never reported this container: EOF, and no waiting for start. */
+  if (oc_sync_expect(x->sync_fd, OC_SYNC_DONE, NULL, NULL, 0, &e) < 0) _exit(1);
   close(x->sync_fd);
 
   int conn = wait_for_start(x);

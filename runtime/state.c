@@ -1,4 +1,6 @@
-/* The state dir of a container: <root>/<id>/state.json + config.json + start.sock (while created). */
+/* The state dir of a container: <root>/<id>/state.json + config.json + start.sock (while created).
+ * create writes state.json first, before the ledger admission and the cgroup, marked "creating"
+ * with its own pid; so whatever a killed create left is named by it (delete.c removes it). */
 #include "runtime/state.h"
 #include "oci/json_gen.h"
 
@@ -37,27 +39,40 @@ int oc_state_dir(const char *root, const char *id, char *buf, size_t len, struct
 }
 
 int oc_state_lookup(const char *root, const char *id, pid_t *pid, unsigned long long *start_time) {
-  if (!pid) {
-    char path[PATH_MAX];
-    struct stat st;
-    if (snprintf(path, sizeof path, "%s/%s/state.json", root, id) >= (int)sizeof path) return -1;
-    if (stat(path, &st) == 0) return 1;
-    return errno == ENOENT ? 0 : -1;
-  }
   struct oc_state *s = NULL;
   struct oc_err e;
   if (oc_state_load(root, id, &s, &e) < 0) return e.errnum == ENOENT ? 0 : -1;
-  *pid = s->pid;
-  *start_time = s->start_time;
+  /* A creation whose creator died never got an init worth counting, whatever was cloned. */
+  bool abandoned = s->creating && !oc_state_creator_alive(s);
+  if (pid) {
+    *pid = abandoned ? 0 : s->pid;
+    *start_time = abandoned ? 0 : s->start_time;
+  }
   oc_state_free(s);
-  return 1;
+  return pid || !abandoned ? 1 : 0;
+}
+
+bool oc_state_creator_alive(const struct oc_state *s) {
+  return s->creating && s->creator_pid > 0 && s->creator_start_time != 0 &&
+         oc_proc_start_time(s->creator_pid) == s->creator_start_time;
+}
+
+/* A pidfd for pid, checked against start_time after it is opened (so it is that process). */
+OC_MUST_CHECK static int open_checked(pid_t pid, unsigned long long start_time, const char *what,
+                                      struct oc_err *e) {
+  if (pid <= 0) return oc_fail(e, ESRCH, "%s not running", what);
+  _cleanup_fd_ int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (pfd < 0 || oc_proc_start_time(pid) != start_time) return oc_fail(e, ESRCH, "%s not running", what);
+  return oc_steal_fd(&pfd);
+}
+
+int oc_state_open_creator(const struct oc_state *s, struct oc_err *e) {
+  if (!s->creating) return oc_fail(e, ESRCH, "creator not running");
+  return open_checked(s->creator_pid, s->creator_start_time, "creator", e);
 }
 
 int oc_state_open_init(const struct oc_state *s, struct oc_err *e) {
-  if (s->pid <= 0) return oc_fail(e, ESRCH, "container not running");
-  _cleanup_fd_ int pfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
-  if (pfd < 0 || oc_proc_start_time(s->pid) != s->start_time) return oc_fail(e, ESRCH, "container not running");
-  return oc_steal_fd(&pfd);
+  return open_checked(s->pid, s->start_time, "container", e);
 }
 
 int oc_write_pid_file(const char *path, pid_t pid, struct oc_err *e) {
@@ -89,6 +104,15 @@ int oc_state_save(const char *root, const struct oc_state *s, struct oc_err *e) 
   OC_GEN_STR(g, "systemd_cgroup");
   yajl_gen_bool(g, s->systemd_cgroup);
   oc_json_gen_kvv(g, "annotations", &s->annotations);
+  if (s->creating) {
+    OC_GEN_STR(g, "creator");
+    yajl_gen_map_open(g);
+    OC_GEN_STR(g, "pid");
+    yajl_gen_integer(g, s->creator_pid);
+    OC_GEN_STR(g, "start_time");
+    yajl_gen_integer(g, (long long)s->creator_start_time);
+    yajl_gen_map_close(g);
+  }
   yajl_gen_map_close(g);
   const unsigned char *buf;
   size_t len;
@@ -105,6 +129,20 @@ static char *dup_str(yajl_val root, const char *key) {
   return str ? strdup(str) : NULL;
 }
 
+/* A state dir without state.json: create was killed between its mkdir and its first write (or an
+ * older ocrun, which wrote state.json last, was killed). Nothing but the id is known: a
+ * creation that never finished, by a creator nobody knows. */
+OC_MUST_CHECK static int load_bare(const char *id, struct oc_state **out, struct oc_err *e) {
+  struct oc_state *s = calloc(1, sizeof *s);
+  if (!s || !(s->id = strdup(id))) {
+    free(s);
+    return oc_fail(e, ENOMEM, "out of memory");
+  }
+  s->creating = true;
+  *out = s;
+  return 0;
+}
+
 int oc_state_load(const char *root, const char *id, struct oc_state **out, struct oc_err *e) {
   char dir[4096];
   if (oc_id_validate(id, e) < 0) return -EINVAL;
@@ -114,6 +152,8 @@ int oc_state_load(const char *root, const char *id, struct oc_state **out, struc
   char path[4200];
   snprintf(path, sizeof path, "%s/state.json", dir);
   int r = oc_read_fileat(AT_FDCWD, path, &text, &len, 1 << 20, e);
+  struct stat sb;
+  if (r == -ENOENT && stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return load_bare(id, out, e);
   if (r < 0) {
     if (r == -ENOENT || r == -ENOTDIR) return oc_fail(e, ENOENT, "container does not exist: %s", id);
     return r;
@@ -140,6 +180,13 @@ int oc_state_load(const char *root, const char *id, struct oc_state **out, struc
   s->cgroup_path = dup_str(tree, "cgroup_path");
   s->owner = dup_str(tree, "owner");
   s->oci_version = dup_str(tree, "ociVersion");
+  const char *cr_pid[] = {"creator", "pid", NULL}, *cr_st[] = {"creator", "start_time", NULL};
+  if ((v = yajl_tree_get(tree, cr_pid, yajl_t_number))) {
+    s->creating = true;
+    s->creator_pid = (pid_t)YAJL_GET_INTEGER(v);
+    v = yajl_tree_get(tree, cr_st, yajl_t_number);
+    s->creator_start_time = v ? (unsigned long long)YAJL_GET_INTEGER(v) : 0;
+  }
   v = yajl_tree_get(tree, an_path, yajl_t_object);
   if (v && YAJL_IS_OBJECT(v) && YAJL_GET_OBJECT(v)->len) {
     size_t n = YAJL_GET_OBJECT(v)->len;
@@ -175,7 +222,11 @@ void oc_state_free(struct oc_state *s) {
 }
 
 enum oc_status oc_state_status(const char *root, const struct oc_state *s) {
-  if (s->pid <= 0) return OC_CREATING;
+  /* An unfinished creation is "creating" while its creator works; once that is gone it never
+   * will finish: "stopped", as runc reports a container whose init is not there, so clients
+   * delete it (and `start` refuses it) whatever was left running. */
+  if (s->creating) return oc_state_creator_alive(s) ? OC_CREATING : OC_STOPPED;
+  if (s->pid <= 0) return OC_STOPPED;
   unsigned long long st = oc_proc_start_time(s->pid);
   if (st == 0 || st != s->start_time) return OC_STOPPED;
   char path[4200];

@@ -11,7 +11,8 @@
 
 /* "<root>/<id>" into buf. */
 OC_MUST_CHECK int oc_state_dir(const char *root, const char *id, char *buf, size_t len, struct oc_err *e);
-/* Load; missing dir -> error "container does not exist" with errnum ENOENT. */
+/* Load; missing dir -> error "container does not exist" with errnum ENOENT. A dir without
+ * state.json loads as an unfinished creation with only its id (creating, creator unknown). */
 OC_MUST_CHECK int oc_state_load(const char *root, const char *id, struct oc_state **out, struct oc_err *e);
 OC_MUST_CHECK int oc_state_save(const char *root, const struct oc_state *s, struct oc_err *e);
 void oc_state_free(struct oc_state *s);
@@ -23,7 +24,12 @@ static inline void oc_state_freep(struct oc_state **s) {
  * the check proves the pidfd is our init and not a reused pid). ESRCH "container not running"
  * when it is gone. */
 OC_MUST_CHECK int oc_state_open_init(const struct oc_state *s, struct oc_err *e);
-/* Derive the status from the pid (+ start time), the start socket and the cgroup freezer. */
+/* Is the ocrun process that is creating s (s->creating) still at work? */
+bool oc_state_creator_alive(const struct oc_state *s);
+/* A pidfd for that process, checked like oc_state_open_init; ESRCH when it is gone. */
+OC_MUST_CHECK int oc_state_open_creator(const struct oc_state *s, struct oc_err *e);
+/* Derive the status: an unfinished creation is creating while its creator lives, else stopped;
+ * then from the pid (+ start time), the start socket and the cgroup freezer. */
 enum oc_status oc_state_status(const char *root, const struct oc_state *s);
 /* The config.json copy kept in the state dir. */
 OC_MUST_CHECK int oc_state_config(const char *root, const char *id, struct oc_config **out, struct oc_err *e);
@@ -31,8 +37,9 @@ OC_MUST_CHECK int oc_state_config(const char *root, const char *id, struct oc_co
 OC_MUST_CHECK int oc_id_validate(const char *id, struct oc_err *e);
 /* --pid-file: the pid without a newline (containerd parses it strictly), written atomically. */
 OC_MUST_CHECK int oc_write_pid_file(const char *path, pid_t pid, struct oc_err *e);
-/* The ledger's view of a container (oc_ledger_lookup_fn): 1 its state dir has state.json (with
- * pid: its init pid and start time), 0 gone, -1 cannot tell. */
+/* The ledger's view of a container (oc_ledger_lookup_fn): 1 its state dir exists (with pid: its
+ * init pid and start time, 0 when its creation was abandoned: unfinished, creator gone), 0 gone
+ * (without pid: also when abandoned), -1 cannot tell. */
 int oc_state_lookup(const char *root, const char *id, pid_t *pid, unsigned long long *start_time);
 
 #endif

@@ -11,8 +11,11 @@
  *   HOOKS_DONE                            →   createContainer hooks, pivot_root, process{}
  *                                         ←   SECCOMP_FD + fd  (only with SCMP_ACT_NOTIFY)
  *   forward the fd to listenerPath
- *                                         ←   READY            init waits on start.sock
- *   write the pid file, exit
+ *                                         ←   READY
+ *   write the pid file, state.json (no longer "creating")
+ *   DONE                                  →   init waits on start.sock
+ *   exit
+ *   EOF instead of DONE (create was killed): the init exits, nobody will start it.
  *   Any step of the init may answer ERROR (errnum in value, message as payload) instead;
  *   EOF means it died. `start` later talks to the init over start.sock, not this pair.
  *
@@ -42,6 +45,7 @@ enum oc_sync_type {
   OC_SYNC_READY,       /* child → runtime: waiting for start */
   OC_SYNC_PID,         /* exec helper → runtime: pid of the process in the container */
   OC_SYNC_ERROR,       /* either way: payload is the error message, errnum in the header */
+  OC_SYNC_DONE,        /* runtime → init: create recorded the container; wait for start */
 };
 
 OC_MUST_CHECK int oc_sync_send(int fd, enum oc_sync_type type, int32_t value, const void *data, size_t len);
