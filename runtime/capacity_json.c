@@ -51,7 +51,7 @@ static void gen_psi_line(yajl_gen g, const char *k, const struct oc_psi_line *p)
   gen_num(g, "avg10", p->avg10);
   gen_num(g, "avg60", p->avg60);
   gen_num(g, "avg300", p->avg300);
-  gen_num(g, "total", (double)p->total_usec);
+  gen_opt_u64(g, "total", true, p->total_usec); /* µs since boot: too many digits for %.10g */
   yajl_gen_map_close(g);
 }
 
