@@ -1,358 +1,246 @@
 /* `ocrun capacity`: the node as a cloud operator sees it — capacity per resource, what the
- * ledger has admitted, live use of each container's cgroup, host pressure. */
+ * ledger has admitted, live use of each container's cgroup, pressure. Once, or redrawn every N
+ * seconds like top (--watch). Sampling: runtime/capacity_sample.c; output: capacity_table.c,
+ * capacity_json.c. */
 #define _GNU_SOURCE
-#include <fcntl.h>
-#include <inttypes.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "cgroups/cgroup.h"
-#include "overcommit/ledger.h"
+#include "base/cleanup.h"
+#include "base/log.h"
 #include "overcommit/policy.h"
 #include "runtime/args.h"
-#include "base/cleanup.h"
-#include "base/fsutil.h"
+#include "runtime/capacity.h"
 #include "runtime/commands.h"
-#include "base/log.h"
 
-#define MIB (UINT64_C(1) << 20)
+/* A single run samples the CPU counters twice, this far apart, to show a rate. */
+#define CPU_WINDOW_NS INT64_C(200000000)
+#define WATCH_DEFAULT "2"
+#define WATCH_MIN 0.1
+#define WATCH_MAX 86400.0
 
 static void usage(void) {
-  fputs("Usage: ocrun capacity [--format table|json] [--explain] [--policy-dump] [--policy FILE]\n"
+  fputs("Usage: ocrun capacity [--format table|json] [--watch [N]] [--no-legend] [--explain]\n"
+        "                      [--policy-dump] [--policy FILE]\n"
         "Show the node's capacity per resource (VCPU, MEMORY_MB), what is admitted, and each\n"
-        "container's size and live use.\n"
+        "container's size and live use (CPU as a rate over a short window).\n"
         "  -f, --format FORMAT  table (default) or json\n"
+        "  -w, --watch [N]      redraw every N seconds (default " WATCH_DEFAULT ", from 0.1) until Ctrl-C,\n"
+        "                       like top; with json one document per line\n"
+        "      --no-legend      leave out the legend under the table\n"
         "      --explain        show the arithmetic behind each number\n"
         "      --policy-dump    print the effective policy as JSON and exit\n"
         "      --policy FILE    policy file (default $OCRUN_POLICY, else /etc/ocrun/policy.json)\n",
         stdout);
 }
 
-/* ---- live use, from the cgroup driver's stats record ---- */
-
-struct live {
-  bool cpu, mem, oom, thr;
-  uint64_t cpu_usec, mem_bytes, oom_kills, nr_throttled;
-};
-
-static bool tree_u64(yajl_val t, const char *a, const char *b, const char *c, uint64_t *out) {
-  const char *path[] = {"data", a, b, c, NULL};
-  yajl_val v = yajl_tree_get(t, path, yajl_t_number);
-  if (!v || !YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0) return false;
-  *out = (uint64_t)YAJL_GET_INTEGER(v);
-  return true;
-}
-
-static void live_read(const struct oc_ledger_entry *en, struct live *l) {
-  *l = (struct live){0};
-  struct oc_cgroup *cg = NULL;
-  struct oc_err e = {0};
-  if (!en->cgroup_path || oc_cg_open(en->cgroup_path, &cg, &e) < 0) return;
-  _cleanup_free_ char *json = NULL;
-  int r = oc_cg_stats_json(cg, en->id, &json, &e);
-  oc_cg_free(cg);
-  if (r < 0) return;
-  yajl_val t = yajl_tree_parse(json, NULL, 0);
-  if (!t) return;
-  l->cpu = tree_u64(t, "cpu", "usage", "total", &l->cpu_usec);
-  l->cpu_usec /= 1000; /* ns */
-  l->thr = tree_u64(t, "cpu", "throttling", "throttledPeriods", &l->nr_throttled);
-  l->mem = tree_u64(t, "memory", "usage", "usage", &l->mem_bytes);
-  l->oom = tree_u64(t, "memory", "event_count", "oom_kill", &l->oom_kills);
-  yajl_tree_free(t);
-}
-
-/* ---- host pressure (PSI) ---- */
-
-struct psi_line { bool set; double avg10, avg60, avg300; uint64_t total; };
-struct psi { bool set; struct psi_line some, full; };
-static const char *const psi_names[] = {"cpu", "memory", "io"};
-
-static void psi_read(const char *name, struct psi *out) {
-  *out = (struct psi){0};
-  char path[64];
-  snprintf(path, sizeof path, "/proc/pressure/%s", name);
-  _cleanup_free_ char *buf = NULL;
-  struct oc_err e;
-  if (oc_read_fileat(AT_FDCWD, path, &buf, NULL, 4096, &e) < 0) return;
-  for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-    struct psi_line *pl = strncmp(line, "some ", 5) == 0 ? &out->some : strncmp(line, "full ", 5) == 0 ? &out->full : NULL;
-    if (pl && sscanf(line + 5, "avg10=%lf avg60=%lf avg300=%lf total=%" SCNu64, &pl->avg10, &pl->avg60,
-                     &pl->avg300, &pl->total) == 4)
-      pl->set = out->set = true;
-  }
-}
-
-/* ---- output ---- */
-
-struct view {
-  struct oc_policy pol;
-  struct oc_host host;
-  struct oc_ledger l;
-  size_t stale;
-  struct oc_capacity cap[OC_RES_COUNT];
-  struct live *live;
-  struct psi psi[3];
-  size_t unbounded, orchestrated, opt_out;
-};
-
-static const char *num(char *buf, size_t len, double v) { return oc_capacity_fmt(buf, len, v, false); }
-
-static void print_explain(const struct view *v) {
-  char a[32], b[32], c[32], d[32], f[160];
-  for (int r = 0; r < OC_RES_COUNT; r++) {
-    const struct oc_capacity *x = &v->cap[r];
-    oc_capacity_formula(x, f, sizeof f);
-    printf("%s:\n  capacity    %s = (total − reserved) × ratio × (1 − HA) = %s\n", x->name,
-           num(a, sizeof a, x->capacity), f);
-    printf("  allocated   %s = sum over %zu containers%s\n", num(a, sizeof a, x->allocated), v->l.n,
-           r == OC_RES_MEMORY_MB ? " (limits rounded up to MB; unbounded ones count 0)" : "");
-    printf("  free        %s = %s − %s\n", num(a, sizeof a, x->free), num(b, sizeof b, x->capacity),
-           num(c, sizeof c, x->allocated));
-    printf("  largest fit %s = min(free %s, total − reserved %s), not below 0\n",
-           num(a, sizeof a, x->largest_fit), num(b, sizeof b, x->free), num(d, sizeof d, x->total - x->reserved));
-  }
-  printf("effective overcommit %s = allocated %s vCPUs / %s physical CPUs\n",
-         num(a, sizeof a, v->cap[OC_RES_VCPU].allocated / v->host.cpus),
-         num(b, sizeof b, v->cap[OC_RES_VCPU].allocated), num(c, sizeof c, v->host.cpus));
-  printf("admission: refused when allocated + requested > capacity, or requested > total − reserved\n");
-}
-
-static void print_table(const struct view *v, bool explain) {
-  char s[9][32];
-  printf("policy: %s (mode %s%s%s)\n", v->pol.source, oc_policy_mode_name(v->pol.mode),
-         v->pol.preset ? ", preset " : "", v->pol.preset ? v->pol.preset : "");
-  printf("%-10s %8s %9s %6s %6s %9s %10s %9s %12s\n", "RESOURCE", "TOTAL", "RESERVED", "RATIO", "HA",
-         "CAPACITY", "ALLOCATED", "FREE", "LARGEST_FIT");
-  for (int r = 0; r < OC_RES_COUNT; r++) {
-    const struct oc_capacity *x = &v->cap[r];
-    snprintf(s[4], sizeof s[4], "%s%%", num(s[8], sizeof s[8], x->ha * 100));
-    printf("%-10s %8s %9s %6s %6s %9s %10s %9s %12s\n", x->name, num(s[0], 32, x->total),
-           num(s[1], 32, x->reserved), oc_capacity_fmt(s[2], 32, x->ratio, true), s[4],
-           num(s[3], 32, x->capacity), num(s[5], 32, x->allocated), num(s[6], 32, x->free),
-           num(s[7], 32, x->largest_fit));
-  }
-  printf("effective overcommit: %.2f vCPU per physical CPU (%s vCPUs on %s CPUs)\n",
-         v->cap[OC_RES_VCPU].allocated / v->host.cpus, num(s[0], 32, v->cap[OC_RES_VCPU].allocated),
-         num(s[1], 32, v->host.cpus));
-  printf("containers: %zu (%zu unbounded, %zu orchestrated, %zu opted out)", v->l.n, v->unbounded,
-         v->orchestrated, v->opt_out);
-  if (v->stale) printf("; %zu stale entries, released at the next admission", v->stale);
-  printf("\n");
-  bool any_psi = false;
-  for (int i = 0; i < 3; i++) {
-    const struct psi *p = &v->psi[i];
-    if (!p->set) continue;
-    printf("%s %s some avg10=%.2f avg60=%.2f", any_psi ? ";" : "pressure:", psi_names[i], p->some.avg10, p->some.avg60);
-    if (p->full.set) printf(" full avg10=%.2f avg60=%.2f", p->full.avg10, p->full.avg60);
-    any_psi = true;
-  }
-  printf(any_psi ? "\n" : "pressure: not available (no /proc/pressure)\n");
-  if (explain) print_explain(v);
-  if (v->l.n == 0) return;
-  int w = 2;
-  for (size_t i = 0; i < v->l.n; i++)
-    if ((int)strlen(v->l.v[i].id) > w) w = (int)strlen(v->l.v[i].id);
-  printf("\n%-*s %6s %10s %6s %10s %9s %9s %9s %8s %s\n", w, "ID", "VCPUS", "MEMORY_MB", "WEIGHT", "CPU_S",
-         "MEM_MB", "OOM_KILLS", "THROTTLED", "PID", "FLAGS");
-  for (size_t i = 0; i < v->l.n; i++) {
-    const struct oc_ledger_entry *en = &v->l.v[i];
-    const struct live *lv = &v->live[i];
-    char lim[32] = "-", cpu[32] = "-", mem[32] = "-", oom[32] = "-", thr[32] = "-";
-    if (en->size.memory_bytes > 0) snprintf(lim, sizeof lim, "%" PRId64, oc_ledger_charged_mb(&en->size));
-    if (lv->cpu) snprintf(cpu, sizeof cpu, "%.1f", (double)lv->cpu_usec / 1e6);
-    if (lv->mem) snprintf(mem, sizeof mem, "%.1f", (double)lv->mem_bytes / (double)MIB);
-    if (lv->oom) snprintf(oom, sizeof oom, "%" PRIu64, lv->oom_kills);
-    if (lv->thr) snprintf(thr, sizeof thr, "%" PRIu64, lv->nr_throttled);
-    char flags[64] = "";
-    unsigned f = en->size.flags;
-    snprintf(flags, sizeof flags, "%s%s%s%s", (f & OC_SIZE_UNBOUNDED) ? "unbounded," : "",
-             (f & OC_SIZE_ORCHESTRATED) ? "orchestrated," : "", (f & OC_SIZE_OPT_OUT) ? "opt-out," : "",
-             en->pid == 0 ? "creating," : "");
-    if (flags[0]) flags[strlen(flags) - 1] = '\0';
-    printf("%-*s %6s %10s %6" PRIu64 " %10s %9s %9s %9s %8d %s\n", w, en->id, num(s[0], 32, en->size.vcpus), lim,
-           en->size.weight, cpu, mem, oom, thr, (int)en->pid, flags[0] ? flags : "-");
-  }
-}
-
-#define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
-
-static void gen_num(yajl_gen g, const char *k, double v) {
-  char buf[64];
-  int n = snprintf(buf, sizeof buf, "%.10g", v);
-  GS(g, k);
-  yajl_gen_number(g, buf, (size_t)n);
-}
-
-static void gen_opt_u64(yajl_gen g, const char *k, bool have, uint64_t v) {
-  GS(g, k);
-  if (have) yajl_gen_integer(g, (long long)v);
-  else yajl_gen_null(g);
-}
-
-static void gen_bool(yajl_gen g, const char *k, bool v) {
-  GS(g, k);
-  yajl_gen_bool(g, v);
-}
-
-static void gen_psi_line(yajl_gen g, const char *k, const struct psi_line *p) {
-  GS(g, k);
-  if (!p->set) {
-    yajl_gen_null(g);
-    return;
-  }
-  yajl_gen_map_open(g);
-  gen_num(g, "avg10", p->avg10);
-  gen_num(g, "avg60", p->avg60);
-  gen_num(g, "avg300", p->avg300);
-  gen_num(g, "total", (double)p->total);
-  yajl_gen_map_close(g);
-}
-
-static void gen_container(yajl_gen g, const struct oc_ledger_entry *en, const struct live *lv) {
-  yajl_gen_map_open(g);
-  GS(g, "id"), GS(g, en->id);
-  GS(g, "root"), GS(g, en->root);
-  GS(g, "cgroup");
-  if (en->cgroup_path) GS(g, en->cgroup_path);
-  else yajl_gen_null(g);
-  gen_num(g, "vcpus", en->size.vcpus);
-  gen_opt_u64(g, "memory_limit_bytes", en->size.memory_bytes > 0, (uint64_t)en->size.memory_bytes);
-  gen_num(g, "memory_charged_mb", (double)oc_ledger_charged_mb(&en->size));
-  gen_num(g, "weight", (double)en->size.weight);
-  gen_num(g, "pid", en->pid);
-  gen_bool(g, "unbounded", en->size.flags & OC_SIZE_UNBOUNDED);
-  gen_bool(g, "orchestrated", en->size.flags & OC_SIZE_ORCHESTRATED);
-  gen_bool(g, "opt_out", en->size.flags & OC_SIZE_OPT_OUT);
-  gen_num(g, "created", (double)en->created);
-  gen_opt_u64(g, "cpu_usage_usec", lv->cpu, lv->cpu_usec);
-  gen_opt_u64(g, "memory_usage_bytes", lv->mem, lv->mem_bytes);
-  gen_opt_u64(g, "oom_kills", lv->oom, lv->oom_kills);
-  gen_opt_u64(g, "nr_throttled", lv->thr, lv->nr_throttled);
-  yajl_gen_map_close(g);
-}
-
-static int print_json(const struct view *v) {
-  yajl_gen g = yajl_gen_alloc(NULL);
-  if (!g) return -1;
-  yajl_gen_config(g, yajl_gen_beautify, 1);
-  yajl_gen_map_open(g);
-  GS(g, "policy"), yajl_gen_map_open(g);
-  GS(g, "source"), GS(g, v->pol.source);
-  GS(g, "mode"), GS(g, oc_policy_mode_name(v->pol.mode));
-  GS(g, "preset");
-  if (v->pol.preset) GS(g, v->pol.preset);
-  else yajl_gen_null(g);
-  yajl_gen_map_close(g);
-  GS(g, "resources"), yajl_gen_map_open(g);
-  for (int r = 0; r < OC_RES_COUNT; r++) {
-    const struct oc_capacity *x = &v->cap[r];
-    char f[160];
-    oc_capacity_formula(x, f, sizeof f);
-    GS(g, x->name), yajl_gen_map_open(g);
-    gen_num(g, "total", x->total);
-    gen_num(g, "reserved", x->reserved);
-    gen_num(g, "ratio", x->ratio);
-    gen_num(g, "ha_reserve", x->ha);
-    gen_num(g, "capacity", x->capacity);
-    gen_num(g, "allocated", x->allocated);
-    gen_num(g, "free", x->free);
-    gen_num(g, "largest_fit", x->largest_fit);
-    GS(g, "formula"), GS(g, f);
-    yajl_gen_map_close(g);
-  }
-  yajl_gen_map_close(g);
-  gen_num(g, "effective_overcommit", v->cap[OC_RES_VCPU].allocated / v->host.cpus);
-  GS(g, "counts"), yajl_gen_map_open(g);
-  gen_num(g, "containers", (double)v->l.n);
-  gen_num(g, "unbounded", (double)v->unbounded);
-  gen_num(g, "orchestrated", (double)v->orchestrated);
-  gen_num(g, "opt_out", (double)v->opt_out);
-  gen_num(g, "stale", (double)v->stale);
-  yajl_gen_map_close(g);
-  GS(g, "containers"), yajl_gen_array_open(g);
-  for (size_t i = 0; i < v->l.n; i++) gen_container(g, &v->l.v[i], &v->live[i]);
-  yajl_gen_array_close(g);
-  GS(g, "pressure"), yajl_gen_map_open(g);
-  for (int i = 0; i < 3; i++) {
-    GS(g, psi_names[i]);
-    if (!v->psi[i].set) {
-      yajl_gen_null(g);
+/* --watch takes an optional value: give a bare --watch (not followed by a number) the default,
+ * so the flag parser sees --watch N. Values of the other flags are copied untouched. */
+static char **watch_default(int argc, char **argv, int *out_argc) {
+  char **v = calloc((size_t)argc * 2 + 1, sizeof *v);
+  if (!v) return NULL;
+  int n = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    v[n++] = argv[i];
+    if (i == 0) continue;
+    if (strcmp(a, "--") == 0 || a[0] != '-') { /* flags end here */
+      while (++i < argc) v[n++] = argv[i];
+      break;
+    }
+    if ((strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0 || strcmp(a, "--policy") == 0) && i + 1 < argc) {
+      v[n++] = argv[++i];
       continue;
     }
-    yajl_gen_map_open(g);
-    gen_psi_line(g, "some", &v->psi[i].some);
-    gen_psi_line(g, "full", &v->psi[i].full);
-    yajl_gen_map_close(g);
+    if (strcmp(a, "--watch") == 0 || strcmp(a, "-w") == 0) {
+      char *end = NULL;
+      if (i + 1 < argc) (void)strtod(argv[i + 1], &end);
+      if (!end || end == argv[i + 1] || *end) v[n++] = (char *)WATCH_DEFAULT;
+    }
   }
-  yajl_gen_map_close(g);
-  yajl_gen_map_close(g);
-  const unsigned char *buf;
-  size_t len;
-  int r = yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok ? 0 : -1;
-  if (r == 0) printf("%.*s\n", (int)len, buf);
-  yajl_gen_free(g);
-  return r;
+  *out_argc = n;
+  return v;
+}
+
+struct opts {
+  const char *policy;
+  bool json, explain, legend;
+};
+
+/* Render one view into a buffer (so a redraw is one write). NULL when out of memory. */
+static char *render(const struct opts *o, const struct oc_capview *v, const char *header, bool pretty,
+                    size_t *len) {
+  char *buf = NULL;
+  FILE *f = open_memstream(&buf, len);
+  if (!f) return NULL;
+  if (header) fputs(header, f);
+  int r = o->json ? oc_capview_json(f, v, pretty) : (oc_capview_table(f, v, o->explain, o->legend), 0);
+  if (fclose(f) != 0 || r < 0) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
+}
+
+static int once(const struct opts *o) {
+  struct oc_err e = {0};
+  struct oc_capview a, b;
+  if (oc_capview_sample(o->policy, &a, &e) < 0) return oc_log_fail(&e);
+  struct oc_capview *v = &a;
+  if (oc_capview_has_cpu(&a)) {
+    struct timespec ts = {0, CPU_WINDOW_NS};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
+    if (oc_capview_sample(o->policy, &b, &e) < 0) {
+      oc_capview_free(&a);
+      return oc_log_fail(&e);
+    }
+    oc_capview_rates(&b, &a);
+    oc_capview_free(&a);
+    v = &b;
+  }
+  size_t len = 0;
+  _cleanup_free_ char *out = render(o, v, NULL, true, &len);
+  oc_capview_free(v);
+  if (!out) {
+    oc_log_error("capacity: %s output failed", o->json ? "JSON" : "table");
+    return 1;
+  }
+  fwrite(out, 1, len, stdout);
+  return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* Wait until deadline (CLOCK_MONOTONIC ns) for one of the blocked signals of set: its number,
+ * or 0 at the deadline. */
+static int wait_signal(const sigset_t *set, int64_t deadline) {
+  for (;;) {
+    int64_t left = deadline - oc_capview_now_ns();
+    if (left <= 0) return 0;
+    struct timespec ts = {(time_t)(left / 1000000000), (long)(left % 1000000000)};
+    int s = sigtimedwait(set, NULL, &ts);
+    if (s > 0) return s;
+    if (errno == EAGAIN) return 0;
+  }
+}
+
+/* Screen control for a terminal: the alternate screen (what was there comes back at the end),
+ * cursor hidden; each frame starts from the top-left corner of a cleared screen. */
+#define TERM_ENTER "\033[?1049h\033[?25l"
+#define TERM_LEAVE "\033[?25h\033[?1049l"
+#define TERM_FRAME "\033[H\033[2J"
+
+static int watch(const struct opts *o, double interval) {
+  struct oc_err e = {0};
+  bool failed = false, tty = !o->json && isatty(STDOUT_FILENO);
+  /* SIGINT, SIGTERM and SIGHUP end the watch, SIGWINCH redraws; all are taken synchronously
+   * (sigtimedwait) so the terminal is always put back and the exit status is 0. Blocked, they
+   * are delivered even when the shell started us with SIGINT ignored (a background job). */
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGWINCH);
+  if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
+    oc_log_error("capacity --watch: sigprocmask: %s", strerror(errno));
+    return 1;
+  }
+  struct oc_capview prev, cur;
+  if (oc_capview_sample(o->policy, &prev, &e) < 0) return oc_log_fail(&e);
+  if (tty) fputs(TERM_ENTER, stdout);
+  int sig = oc_capview_has_cpu(&prev) ? wait_signal(&set, oc_capview_now_ns() + CPU_WINDOW_NS) : 0;
+  while (sig == 0 || sig == SIGWINCH) {
+    if (oc_capview_sample(o->policy, &cur, &e) < 0) {
+      failed = true;
+      break;
+    }
+    oc_capview_rates(&cur, &prev);
+    oc_capview_free(&prev);
+    prev = cur;
+    char header[160] = "";
+    if (!o->json) {
+      char clock[16] = "";
+      struct tm tm;
+      time_t now = time(NULL);
+      if (localtime_r(&now, &tm)) strftime(clock, sizeof clock, "%H:%M:%S", &tm);
+      snprintf(header, sizeof header, "%socrun capacity: every %g s, %s (Ctrl-C quits)\n\n", tty ? TERM_FRAME : "",
+               interval, clock);
+    }
+    size_t len = 0;
+    _cleanup_free_ char *frame = render(o, &cur, header, false, &len);
+    if (!frame || fwrite(frame, 1, len, stdout) != len || (!tty && !o->json && fputc('\n', stdout) == EOF) ||
+        fflush(stdout) != 0) {
+      oc_fail(&e, errno ? errno : EIO, "capacity --watch: writing to stdout failed");
+      failed = true;
+      break;
+    }
+    int64_t deadline = oc_capview_now_ns() + (int64_t)(interval * 1e9);
+    sig = wait_signal(&set, deadline);
+  }
+  oc_capview_free(&prev);
+  if (tty) {
+    fputs(TERM_LEAVE, stdout);
+    fflush(stdout);
+  }
+  /* The quitting signal was taken by sigtimedwait; any other stays blocked until exit. */
+  return failed ? oc_log_fail(&e) : 0;
 }
 
 int cmd_capacity(struct oc_globals *g, int argc, char **argv) {
   (void)g; /* the ledger is host-wide: it covers every --root */
   struct oc_err e = {0};
-  bool help = false, explain = false, dump = false;
-  const char *format = "table", *policy_path = NULL;
-  const struct oc_opt opts[] = {{"format", 'f', &format, NULL}, {"explain", 0, NULL, &explain},
-                                {"policy-dump", 0, NULL, &dump}, {"policy", 0, &policy_path, NULL},
+  bool help = false, dump = false, no_legend = false;
+  struct opts o = {.legend = true};
+  const char *format = "table", *watch_s = NULL, *policy_path = NULL;
+  const struct oc_opt opts[] = {{"format", 'f', &format, NULL},       {"explain", 0, NULL, &o.explain},
+                                {"policy-dump", 0, NULL, &dump},      {"policy", 0, &policy_path, NULL},
+                                {"watch", 'w', &watch_s, NULL},       {"no-legend", 0, NULL, &no_legend},
                                 {NULL, 0, NULL, NULL}};
-  int first = oc_parse_opts(argc, argv, opts, &help, NULL, NULL, &e);
+  int n = 0;
+  _cleanup_free_ char **args = watch_default(argc, argv, &n);
+  if (!args) {
+    oc_log_error("capacity: out of memory");
+    return 1;
+  }
+  int first = oc_parse_opts(n, args, opts, &help, NULL, NULL, &e);
   if (first < 0) return oc_log_fail(&e);
   if (help) {
     usage();
     return 0;
   }
-  if (first < argc) {
-    oc_log_error("capacity: unexpected argument \"%s\"", argv[first]);
+  if (first < n) {
+    oc_log_error("capacity: unexpected argument \"%s\"", args[first]);
     return 1;
   }
-  bool json = strcmp(format, "json") == 0;
-  if (!json && strcmp(format, "table") != 0) {
+  o.json = strcmp(format, "json") == 0;
+  o.legend = !no_legend;
+  o.policy = policy_path ? policy_path : g->policy;
+  if (!o.json && strcmp(format, "table") != 0) {
     oc_log_error("invalid format option \"%s\": must be table or json", format);
     return 1;
   }
-  struct view v = {0};
-  if (oc_policy_load(policy_path ? policy_path : g->policy, &v.pol, &e) < 0) return oc_log_fail(&e);
+  double interval = 0;
+  if (watch_s) {
+    char *end = NULL;
+    interval = strtod(watch_s, &end);
+    if (end == watch_s || *end || !isfinite(interval) || interval < WATCH_MIN || interval > WATCH_MAX) {
+      oc_log_error("invalid --watch interval \"%s\": expected seconds from %g to %g", watch_s, WATCH_MIN,
+                   WATCH_MAX);
+      return 1;
+    }
+  }
   if (dump) {
-    _cleanup_free_ char *pj = oc_policy_json(&v.pol, &e);
+    struct oc_policy pol;
+    if (oc_policy_load(o.policy, &pol, &e) < 0) return oc_log_fail(&e);
+    _cleanup_free_ char *pj = oc_policy_json(&pol, &e);
     if (!pj) return oc_log_fail(&e);
     printf("%s\n", pj);
     return 0;
   }
-  if (oc_host_detect(&v.host, &e) < 0 || oc_ledger_snapshot(&v.l, &v.stale, &e) < 0) return oc_log_fail(&e);
-  oc_capacity_compute(&v.pol, &v.host, &v.l, v.cap);
-  v.live = calloc(v.l.n + 1, sizeof *v.live);
-  if (!v.live) {
-    oc_ledger_free(&v.l);
-    oc_log_error("capacity: out of memory");
-    return 1;
-  }
-  for (size_t i = 0; i < v.l.n; i++) {
-    unsigned f = v.l.v[i].size.flags;
-    v.unbounded += !!(f & OC_SIZE_UNBOUNDED);
-    v.orchestrated += !!(f & OC_SIZE_ORCHESTRATED);
-    v.opt_out += !!(f & OC_SIZE_OPT_OUT);
-    live_read(&v.l.v[i], &v.live[i]);
-  }
-  for (int i = 0; i < 3; i++) psi_read(psi_names[i], &v.psi[i]);
-  int r = 0;
-  if (json) r = print_json(&v);
-  else print_table(&v, explain);
-  free(v.live);
-  oc_ledger_free(&v.l);
-  if (r < 0) {
-    oc_log_error("capacity: JSON output failed");
-    return 1;
-  }
-  return 0;
+  return watch_s ? watch(&o, interval) : once(&o);
 }

@@ -17,6 +17,7 @@ _ocrun() {
       COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --log-format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
     --format|-f) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
+    --watch|-w) [[ $cmd == capacity ]] && { COMPREPLY=($(compgen -W "1 2 5 10" -- "$cur")); return; } ;;
   esac
   if [[ -z $cmd ]]; then
     COMPREPLY=($(compgen -W "$commands $globals" -- "$cur")); return
@@ -33,7 +34,7 @@ _ocrun() {
     ps) flags="--format" ;;
     update) flags="--resources --memory --memory-swap --memory-reservation --cpu-shares --cpu-quota --cpu-period --cpu-burst --cpuset-cpus --cpuset-mems --pids-limit --blkio-weight" ;;
     events) flags="--stats --interval" ;;
-    capacity) flags="--format --explain --policy-dump" ;;
+    capacity) flags="--format --watch --no-legend --explain --policy-dump --policy" ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$flags --help" -- "$cur"))

@@ -1,0 +1,119 @@
+/* One sample of the node for `capacity`, and CPU rates between two samples. */
+#define _GNU_SOURCE
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <yajl/yajl_tree.h>
+
+#include "base/cleanup.h"
+#include "cgroups/cgroup.h"
+#include "cgroups/live.h"
+#include "runtime/capacity.h"
+
+int64_t oc_capview_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static bool tree_u64(yajl_val t, const char *a, const char *b, const char *c, uint64_t *out) {
+  const char *path[] = {"data", a, b, c, NULL};
+  yajl_val v = yajl_tree_get(t, path, yajl_t_number);
+  if (!v || !YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0) return false;
+  *out = (uint64_t)YAJL_GET_INTEGER(v);
+  return true;
+}
+
+/* The container's cgroup: the driver's stats record, the weight, the pressure. A cgroup that
+ * cannot be read (gone, or the container has none) leaves everything unset. */
+static void live_read(const struct oc_ledger_entry *en, struct oc_capview_live *l) {
+  *l = (struct oc_capview_live){0};
+  struct oc_cgroup *cg = NULL;
+  struct oc_err e = {0};
+  if (!en->cgroup_path || oc_cg_open(en->cgroup_path, &cg, &e) < 0) return;
+  l->sampled_ns = oc_capview_now_ns();
+  _cleanup_free_ char *json = NULL;
+  int r = oc_cg_stats_json(cg, en->id, &json, &e);
+  l->weight = oc_cg_cpu_weight(cg, &l->weight_value);
+  for (int i = 0; i < OC_PSI_COUNT; i++) (void)oc_cg_pressure(cg, i, &l->psi[i]);
+  oc_cg_free(cg);
+  if (r < 0) return;
+  yajl_val t = yajl_tree_parse(json, NULL, 0);
+  if (!t) return;
+  l->cpu = tree_u64(t, "cpu", "usage", "total", &l->cpu_ns);
+  l->thr = tree_u64(t, "cpu", "throttling", "throttledPeriods", &l->nr_throttled);
+  l->mem = tree_u64(t, "memory", "usage", "usage", &l->mem_bytes);
+  l->oom = tree_u64(t, "memory", "event_count", "oom_kill", &l->oom_kills);
+  yajl_tree_free(t);
+}
+
+static const char *mode_name(enum oc_cg_mode m) {
+  return m == OC_CG_UNIFIED ? "unified" : m == OC_CG_HYBRID ? "hybrid" : "legacy";
+}
+
+int oc_capview_sample(const char *policy_path, struct oc_capview *v, struct oc_err *e) {
+  *v = (struct oc_capview){0};
+  v->sampled_ns = oc_capview_now_ns();
+  v->time = (int64_t)time(NULL);
+  if (oc_policy_load(policy_path, &v->pol, e) < 0 || oc_host_detect(&v->host, e) < 0 ||
+      oc_ledger_snapshot(&v->l, &v->stale, e) < 0)
+    return -1;
+  oc_capacity_compute(&v->pol, &v->host, &v->l, v->cap);
+  v->live = calloc(v->l.n + 1, sizeof *v->live);
+  if (!v->live) {
+    oc_ledger_free(&v->l);
+    return oc_fail(e, ENOMEM, "capacity: out of memory");
+  }
+  v->cgroup_mode = mode_name(oc_cg_mode());
+  v->weight_file = oc_cg_weight_file();
+  for (size_t i = 0; i < v->l.n; i++) {
+    unsigned f = v->l.v[i].size.flags;
+    v->unbounded += !!(f & OC_SIZE_UNBOUNDED);
+    v->orchestrated += !!(f & OC_SIZE_ORCHESTRATED);
+    v->opt_out += !!(f & OC_SIZE_OPT_OUT);
+    live_read(&v->l.v[i], &v->live[i]);
+  }
+  for (int i = 0; i < OC_PSI_COUNT; i++) (void)oc_psi_read_host(i, &v->psi[i]);
+  return 0;
+}
+
+static bool same_container(const struct oc_ledger_entry *a, const struct oc_ledger_entry *b) {
+  return strcmp(a->id, b->id) == 0 && strcmp(a->root, b->root) == 0 && a->pid == b->pid;
+}
+
+void oc_capview_rates(struct oc_capview *cur, const struct oc_capview *prev) {
+  cur->window_s = 0;
+  for (size_t i = 0; i < cur->l.n; i++) {
+    struct oc_capview_live *c = &cur->live[i];
+    c->rate = false;
+    for (size_t j = 0; c->cpu && j < prev->l.n; j++) {
+      const struct oc_capview_live *p = &prev->live[j];
+      if (!p->cpu || !same_container(&cur->l.v[i], &prev->l.v[j])) continue;
+      int64_t dt = c->sampled_ns - p->sampled_ns;
+      if (dt > 0 && c->cpu_ns >= p->cpu_ns) {
+        c->cpu_percent = (double)(c->cpu_ns - p->cpu_ns) * 100.0 / (double)dt;
+        c->rate = true;
+      }
+      break;
+    }
+  }
+  bool any = false;
+  for (size_t i = 0; i < cur->l.n; i++) any |= cur->live[i].rate;
+  if (any && cur->sampled_ns > prev->sampled_ns) cur->window_s = (double)(cur->sampled_ns - prev->sampled_ns) / 1e9;
+}
+
+bool oc_capview_has_cpu(const struct oc_capview *v) {
+  for (size_t i = 0; i < v->l.n; i++)
+    if (v->live[i].cpu) return true;
+  return false;
+}
+
+void oc_capview_free(struct oc_capview *v) {
+  free(v->live);
+  v->live = NULL;
+  oc_ledger_free(&v->l);
+}
+
+/* The epsilon the ledger uses: vCPU sums of fractions are not exact. */
+bool oc_capview_over(const struct oc_capacity *c) { return c->allocated > c->capacity + 1e-6; }
