@@ -596,6 +596,14 @@ bad_policy() {
   assert_equal "$(cat "/sys/fs/cgroup/cpu/ocrun-test/$(cid b)/cpu.shares")" 512
 }
 
+@test "policy: explicit cpu.shares size a container shares/1024 vCPUs (256 shares = 0.25)" {
+  mkb a "$GIB" '.linux.resources.cpu = {shares: 256}'
+  cr a
+  assert_success
+  assert_equal "$(jq '.entries[0].vcpus' "$LEDGER")" 0.25
+  assert_equal "$(cap_json '.resources.VCPU.allocated')" 0.25
+}
+
 @test "policy: swap off sets memory.memsw.limit_in_bytes to the memory limit; --memory sizes it" {
   needs_v1_memory
   [ -f /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ] || skip "no swap accounting (memsw) on this kernel"
