@@ -2,7 +2,10 @@
 #include "runtime/sealed_exe.h"
 
 #include <fcntl.h>
+#include <link.h>
 #include <linux/mount.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
@@ -49,6 +52,90 @@ static int ro_mount_of(int self) {
   return tree;
 }
 
+#define PAGE_DOWN(a, pg) ((a) & ~((uintptr_t)(pg) - 1))
+#define PAGE_UP(a, pg) PAGE_DOWN((a) + (pg) - 1, pg)
+
+struct remap { int fd; int err; };
+
+/* Map every segment of the main program from x->fd instead of the host binary, at the same
+ * address: the read-only ones from the fd (the same pages), the writable one (data and relro,
+ * changed since: relocations, globals) as an anonymous copy of what it holds now. Nothing writes
+ * to the data segment between the copy and the mremap that puts it in place. */
+static int remap_main_program(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  struct remap *x = data;
+  uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE), relro = 0, relro_end = 0;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_GNU_RELRO) continue;
+    relro = PAGE_DOWN(info->dlpi_addr + ph->p_vaddr, pg);
+    relro_end = PAGE_DOWN(info->dlpi_addr + ph->p_vaddr + ph->p_memsz, pg);
+  }
+  for (int i = 0; i < info->dlpi_phnum && !x->err; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_LOAD || !ph->p_filesz) continue;
+    uintptr_t start = PAGE_DOWN(info->dlpi_addr + ph->p_vaddr, pg);
+    size_t len = PAGE_UP(info->dlpi_addr + ph->p_vaddr + ph->p_filesz, pg) - start;
+    int prot = (ph->p_flags & PF_R ? PROT_READ : 0) | (ph->p_flags & PF_W ? PROT_WRITE : 0) |
+               (ph->p_flags & PF_X ? PROT_EXEC : 0);
+    if (!(ph->p_flags & PF_W)) {
+      if (mmap((void *)start, len, prot, MAP_PRIVATE | MAP_FIXED, x->fd, (off_t)PAGE_DOWN(ph->p_offset, pg)) == MAP_FAILED)
+        x->err = errno;
+      continue;
+    }
+    void *copy = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (copy == MAP_FAILED) {
+      x->err = errno;
+      continue;
+    }
+    memcpy(copy, (void *)start, len);
+    if (mremap(copy, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)start) == MAP_FAILED) {
+      x->err = errno;
+      munmap(copy, len);
+      continue;
+    }
+    if (relro < relro_end && relro >= start && relro_end <= start + len &&
+        mprotect((void *)relro, relro_end - relro, PROT_READ) < 0)
+      x->err = errno;
+  }
+  return 1; /* the first object is the main program: done */
+}
+
+/* PR_SET_MM_MAP with the current layout, read back from /proc/self/stat, and the new exe. */
+static int set_exe_file(int fd) {
+  char buf[2048];
+  _cleanup_fd_ int st = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  ssize_t n = st < 0 ? -1 : read(st, buf, sizeof buf - 1);
+  if (n <= 0) return -1;
+  buf[n] = '\0';
+  char *p = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
+  unsigned long long v[52] = {0};
+  int field = 2;
+  for (char *tok = p ? strtok(p + 1, " ") : NULL; tok && field < 51; tok = strtok(NULL, " "))
+    v[++field] = strtoull(tok, NULL, 10);
+  if (field < 51) return -1;
+  struct prctl_mm_map m = {.start_code = v[26], .end_code = v[27], .start_stack = v[28],
+                           .start_data = v[45], .end_data = v[46], .start_brk = v[47],
+                           .brk = (uint64_t)syscall(SYS_brk, 0), .arg_start = v[48],
+                           .arg_end = v[49], .env_start = v[50], .env_end = v[51],
+                           .exe_fd = (uint32_t)fd};
+  return prctl(PR_SET_MM, PR_SET_MM_MAP, &m, sizeof m, 0);
+}
+
+/* Without an exec: map this process from the read-only mount and make it the exe. Any failure
+ * leaves a process that still works (the remapped pages are the same), and the caller execs. */
+static int switch_in_place(int tree) {
+  char p[64];
+  snprintf(p, sizeof p, "/proc/self/fd/%d", tree);
+  _cleanup_fd_ int ro = open(p, O_RDONLY | O_CLOEXEC); /* mmap and PR_SET_MM take no O_PATH fd */
+  if (ro < 0) return -1;
+  struct remap x = {.fd = ro};
+  dl_iterate_phdr(remap_main_program, &x);
+  if (x.err || set_exe_file(ro) < 0) return -1;
+  _cleanup_fd_ int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  return self >= 0 && exe_kind(self) == EXE_RO_MOUNT ? 0 : -1;
+}
+
 OC_MUST_CHECK static int sealed_copy(int self, struct oc_err *e) {
   struct stat sb;
   if (fstat(self, &sb) < 0) return oc_fail_errno(e, "stat /proc/self/exe");
@@ -93,6 +180,11 @@ int oc_exe_protect(char **argv, struct oc_err *e) {
    * next image always recognises, so there is at most one more exec. */
   int fd = -1;
   if (!(want && want[0]) && !started_from_fd()) fd = ro_mount_of(self);
+  if (fd >= 0 && switch_in_place(fd) == 0) {
+    close(fd); /* the mount is now held only by our mappings and exe: detached for good */
+    oc_log_debug("switched in place to a private read-only mount of the binary");
+    return 0;
+  }
   if (fd < 0 && (fd = sealed_copy(self, e)) < 0) return -1;
   extern char **environ;
   syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
