@@ -7,7 +7,8 @@
 # has exited, reopens the fd for writing and appends. A hook inside the container holds /proc/1/exe
 # (the init, still the runtime) instead. Every test attacks a private copy of the runtime (a
 # vulnerable runtime damages only the copy) and checks that its sha256 did not change and that
-# the attacker saw the runtime and was refused.
+# the attacker saw the runtime and was refused (with CAP_SYS_ADMIN it also tries to make the
+# exe's mount writable first).
 # Shown to fail on the runtime before the fix (exec, run and create+start wrote to the binary).
 
 load ../lib/common
@@ -97,6 +98,8 @@ assert_refused() {
   fi
   refute grep -q '^result: WRITTEN' "$report"
   grep -q '^result: REFUSED' "$report"
+  # With CAP_SYS_ADMIN it also tried to make the exe's mount writable: never allowed.
+  refute grep -q '^unlock: .*: done$' "$report"
   [ -z "${2:-}" ] || grep -qE "^saw: .* exe $2" "$report" ||
     { echo "the runtime's exe does not match /$2/" >&2; return 1; }
 }
@@ -198,6 +201,14 @@ create_start_evilsh() {
   [ -x "$static" ] || skip "$static not built (make static)"
   use_copy "$static"
   attack_exec
+}
+
+@test "exe overwrite: exec, the attacker with CAP_SYS_ADMIN cannot make the mount writable" {
+  use_copy
+  update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
+  attack_exec
+  # It tried (what it got is in the report above); with no capability these fail with EPERM.
+  grep -q '^unlock: mount_setattr' "$BUNDLE/rootfs/attack.out"
 }
 
 @test "exe overwrite: OCRUN_PROTECT_EXE takes only memfd" {

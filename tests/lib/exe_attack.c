@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,9 +58,25 @@ static void fd_target(int fd, char *buf, size_t len) {
   buf[n < 0 ? 0 : n] = '\0';
 }
 
+/* With CAP_SYS_ADMIN, first try to make the exe's mount writable: clear its read-only flag, or
+ * clone it (a clone would be ours to change) and clear the clone's. Returns the fd to write
+ * through: the clone when that worked, else exe_fd. */
+static int try_unlock(int exe_fd) {
+  struct mount_attr clr = {.attr_clr = MOUNT_ATTR_RDONLY};
+  long r = syscall(SYS_mount_setattr, exe_fd, "", AT_EMPTY_PATH, &clr, sizeof clr);
+  report("unlock: mount_setattr clear read-only: %s", r == 0 ? "done" : strerror(errno));
+  int clone = (int)syscall(SYS_open_tree, exe_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+  report("unlock: open_tree clone: %s", clone >= 0 ? "done" : strerror(errno));
+  if (clone < 0) return exe_fd;
+  r = syscall(SYS_mount_setattr, clone, "", AT_EMPTY_PATH, &clr, sizeof clr);
+  report("unlock: mount_setattr clear read-only on the clone: %s", r == 0 ? "done" : strerror(errno));
+  return clone;
+}
+
 /* Reopen the held exe for writing and append. ETXTBSY means some process still executes the
  * file (the runtime on the host side): retry until the deadline. Returns the process's exit code. */
 static int try_write(int exe_fd, double deadline) {
+  exe_fd = try_unlock(exe_fd);
   char p[64];
   snprintf(p, sizeof p, "/proc/self/fd/%d", exe_fd);
   long busy = 0;
