@@ -9,7 +9,10 @@
 # vulnerable runtime damages only the copy) and checks that its sha256 did not change and that
 # the attacker saw the runtime and was refused (with CAP_SYS_ADMIN it also tries to make the
 # exe's mount writable first).
-# Shown to fail on the runtime before the fix (exec, run and create+start wrote to the binary).
+# Shown to fail on the runtime before the fix (main at e827663): the exec, run, create+start,
+# memfd and static tests got "result: WRITTEN"; the hook tests were refused there already (it
+# re-executed from a memfd when a config had such hooks) and get WRITTEN when oc_exe_protect
+# returns 0 at once.
 
 load ../lib/common
 
