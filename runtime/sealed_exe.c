@@ -175,10 +175,10 @@ int oc_exe_protect(char **argv, struct oc_err *e) {
   if (self < 0) return oc_fail_errno(e, "open /proc/self/exe");
   enum exe_kind k = exe_kind(self);
   if (k != EXE_HOST) {
-    if (started_from_fd()) {
-      const char *slash = strrchr(argv[0], '/');
-      prctl(PR_SET_NAME, slash ? slash + 1 : argv[0], 0, 0, 0);
-    }
+    const char *slash = strrchr(argv[0], '/');
+    /* Cosmetic (ps, top): a failure changes nothing else. */
+    if (started_from_fd() && prctl(PR_SET_NAME, slash ? slash + 1 : argv[0], 0, 0, 0) < 0)
+      oc_log_debug("prctl(PR_SET_NAME): %s", strerror(errno));
     oc_log_debug("running from %s", k == EXE_RO_MOUNT ? "a private read-only mount of the binary"
                                                       : "a sealed memfd copy of the binary");
     return 0;
