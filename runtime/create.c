@@ -32,7 +32,6 @@
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "base/log.h"
-#include "runtime/sealed_exe.h"
 #include "runtime/seccomp.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
@@ -298,10 +297,6 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
     snprintf(j->pid_file, sizeof j->pid_file, "%s", j->o->pid_file);
   }
   if (load_bundle(j, e) < 0 || validate(j, e) < 0) return -1;
-  /* Hooks inside the container run while the init is still ocrun: then run from a sealed copy. */
-  if ((oc_hooks_any(j->c, OC_HOOK_CREATE_CONTAINER) || oc_hooks_any(j->c, OC_HOOK_START_CONTAINER)) &&
-      oc_reexec_sealed(e) < 0)
-    return -1;
   if (oc_cg_resolve_path(j->c->cgroups_path, j->o->id, j->g->systemd_cgroup, &j->cg_path, e) < 0) return -1;
   if (!realpath(j->g->root, j->root_abs)) snprintf(j->root_abs, sizeof j->root_abs, "%s", j->g->root);
   if (j->o->dry_run) return admit(j, j->cg_path, e);

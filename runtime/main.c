@@ -13,26 +13,30 @@
 #include "overcommit/ledger.h"
 
 
-struct oc_command { const char *name; oc_cmd_fn fn; const char *summary; };
+/* enters: the command puts a process of ours into the container (create's and run's init and
+ * the hooks it forks, exec's process), so it runs from a protected copy of the binary
+ * (runtime/sealed_exe.h). The others stay on the host side of every namespace: start only talks
+ * to the init over start.sock and runs poststart hooks on the host, delete its poststop hooks. */
+struct oc_command { const char *name; oc_cmd_fn fn; const char *summary; bool enters; };
 
 static const struct oc_command commands[] = {
-    {"create", cmd_create, "create a container"},
-    {"start", cmd_start, "execute the user process of a created container"},
-    {"run", cmd_run, "create and start a container"},
-    {"state", cmd_state, "output the state of a container"},
-    {"kill", cmd_kill, "send a signal to the container's init process"},
-    {"delete", cmd_delete, "delete a container and everything it holds"},
-    {"list", cmd_list, "list the containers under --root"},
-    {"spec", cmd_spec, "write a default config.json"},
-    {"features", cmd_features, "show what this build of ocrun supports"},
-    {"exec", cmd_exec, "run a new process inside a container"},
-    {"ps", cmd_ps, "list the processes of a container"},
-    {"pause", cmd_pause, "freeze every process of a container"},
-    {"resume", cmd_resume, "thaw a paused container"},
-    {"update", cmd_update, "change the resource limits of a container"},
-    {"events", cmd_events, "show resource statistics and OOM events"},
-    {"capacity", cmd_capacity, "show the node's capacity, admitted containers and their use"},
-    {NULL, NULL, NULL},
+    {"create", cmd_create, "create a container", true},
+    {"start", cmd_start, "execute the user process of a created container", false},
+    {"run", cmd_run, "create and start a container", true},
+    {"state", cmd_state, "output the state of a container", false},
+    {"kill", cmd_kill, "send a signal to the container's init process", false},
+    {"delete", cmd_delete, "delete a container and everything it holds", false},
+    {"list", cmd_list, "list the containers under --root", false},
+    {"spec", cmd_spec, "write a default config.json", false},
+    {"features", cmd_features, "show what this build of ocrun supports", false},
+    {"exec", cmd_exec, "run a new process inside a container", true},
+    {"ps", cmd_ps, "list the processes of a container", false},
+    {"pause", cmd_pause, "freeze every process of a container", false},
+    {"resume", cmd_resume, "thaw a paused container", false},
+    {"update", cmd_update, "change the resource limits of a container", false},
+    {"events", cmd_events, "show resource statistics and OOM events", false},
+    {"capacity", cmd_capacity, "show the node's capacity, admitted containers and their use", false},
+    {NULL, NULL, NULL, false},
 };
 
 static void print_version(void) {
@@ -60,7 +64,6 @@ static void print_help(void) {
 }
 
 int main(int argc, char **argv) {
-  oc_sealed_exe_set_argv(argv);
   struct oc_globals g = {.root = "/run/ocrun"};
   const char *log_format = NULL;
   bool version = false, help = false;
@@ -95,7 +98,10 @@ int main(int argc, char **argv) {
     return help ? 0 : 1;
   }
   for (const struct oc_command *c = commands; c->name; c++)
-    if (strcmp(c->name, argv[first]) == 0) return c->fn(&g, argc - first, argv + first);
+    if (strcmp(c->name, argv[first]) == 0) {
+      if (c->enters && oc_exe_protect(argv, &e) < 0) return oc_log_fail(&e);
+      return c->fn(&g, argc - first, argv + first);
+    }
   if (strcmp(argv[first], "help") == 0) {
     print_help();
     return 0;
