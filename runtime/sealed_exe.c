@@ -27,6 +27,9 @@
 
 enum exe_kind { EXE_HOST, EXE_SEALED_MEMFD, EXE_RO_MOUNT };
 
+/* The program's own segments and the auxv hold addresses as integers. */
+static void *as_ptr(uintptr_t a) { return (void *)a; } // NOLINT(performance-no-int-to-ptr)
+
 static enum exe_kind exe_kind(int self) {
   int seals = fcntl(self, F_GET_SEALS);
   if (seals >= 0 && (seals & SEALS) == SEALS) return EXE_SEALED_MEMFD;
@@ -86,8 +89,8 @@ static int remap_main_program(struct dl_phdr_info *info, size_t size, void *data
     int prot = (ph->p_flags & PF_R ? PROT_READ : 0) | (ph->p_flags & PF_W ? PROT_WRITE : 0) |
                (ph->p_flags & PF_X ? PROT_EXEC : 0);
     if (!(ph->p_flags & PF_W)) {
-      if (mmap((void *)start, len, prot, MAP_PRIVATE | MAP_FIXED, x->fd, (off_t)PAGE_DOWN(ph->p_offset, pg)) == MAP_FAILED)
-        x->err = errno;
+      void *got = mmap(as_ptr(start), len, prot, MAP_PRIVATE | MAP_FIXED, x->fd, (off_t)PAGE_DOWN(ph->p_offset, pg));
+      if (got == MAP_FAILED) x->err = errno;
       continue;
     }
     void *copy = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -95,14 +98,14 @@ static int remap_main_program(struct dl_phdr_info *info, size_t size, void *data
       x->err = errno;
       continue;
     }
-    copy_words(copy, (const volatile uintptr_t *)start, len);
-    if (mremap(copy, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)start) == MAP_FAILED) {
+    copy_words(copy, (const volatile uintptr_t *)as_ptr(start), len);
+    if (mremap(copy, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, as_ptr(start)) == MAP_FAILED) {
       x->err = errno;
       munmap(copy, len);
       continue;
     }
     if (relro < relro_end && relro >= start && relro_end <= start + len &&
-        mprotect((void *)relro, relro_end - relro, PROT_READ) < 0)
+        mprotect(as_ptr(relro), relro_end - relro, PROT_READ) < 0)
       x->err = errno;
   }
   return 1; /* the first object is the main program: done */
@@ -118,7 +121,8 @@ static int set_exe_file(int fd) {
   char *p = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
   unsigned long long v[52] = {0};
   int field = 2;
-  for (char *tok = p ? strtok(p + 1, " ") : NULL; tok && field < 51; tok = strtok(NULL, " "))
+  char *save = NULL;
+  for (char *tok = p ? strtok_r(p + 1, " ", &save) : NULL; tok && field < 51; tok = strtok_r(NULL, " ", &save))
     v[++field] = strtoull(tok, NULL, 10);
   if (field < 51) return -1;
   struct prctl_mm_map m = {.start_code = v[26], .end_code = v[27], .start_stack = v[28],
@@ -155,15 +159,13 @@ OC_MUST_CHECK static int sealed_copy(int self, struct oc_err *e) {
     if (n == 0) return oc_fail(e, EIO, "copy ocrun into a memfd: the binary shrank while copied");
   }
   if (fcntl(m, F_ADD_SEALS, SEALS) < 0) return oc_fail_errno(e, "seal the memfd copy of ocrun");
-  int r = m;
-  m = -1;
-  return r;
+  return oc_steal_fd(&m);
 }
 
 /* Were we started through an fd (execveat/fexecve)? Then the kernel named the program
  * /dev/fd/N: its comm is "N". */
 static bool started_from_fd(void) {
-  const char *fn = (const char *)getauxval(AT_EXECFN);
+  const char *fn = (const char *)as_ptr(getauxval(AT_EXECFN));
   return fn && strncmp(fn, "/dev/fd/", 8) == 0;
 }
 
@@ -193,7 +195,6 @@ int oc_exe_protect(char **argv, struct oc_err *e) {
     return 0;
   }
   if (fd < 0 && (fd = sealed_copy(self, e)) < 0) return -1;
-  extern char **environ;
   syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
   int r = oc_fail_errno(e, "re-execute ocrun from its protected copy");
   close(fd);
