@@ -103,7 +103,12 @@ OC_MUST_CHECK static int load_bundle(struct create_job *j, struct oc_err *e) {
 /* Test-only (tests/integration/crash.bats): OCRUN_TEST_PAUSE_AT=<phase> stops create with
  * SIGSTOP at that named point so a test can kill -9 it there. Inert unless set. */
 static void test_pause(const char *phase) {
-  const char *at = getenv("OCRUN_TEST_PAUSE_AT");
+  static const char *at;
+  static bool read;
+  if (!read) {
+    at = getenv("OCRUN_TEST_PAUSE_AT");
+    read = true;
+  }
   if (at && strcmp(at, phase) == 0) raise(SIGSTOP);
 }
 
@@ -298,8 +303,11 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   }
   if (load_bundle(j, e) < 0 || validate(j, e) < 0) return -1;
   if (oc_cg_resolve_path(j->c->cgroups_path, j->o->id, j->g->systemd_cgroup, &j->cg_path, e) < 0) return -1;
-  if (!realpath(j->g->root, j->root_abs)) snprintf(j->root_abs, sizeof j->root_abs, "%s", j->g->root);
-  if (j->o->dry_run) return admit(j, j->cg_path, e);
+  if (j->o->dry_run) {
+    /* Nothing is made: a --root that does not exist yet is named as given. */
+    if (!realpath(j->g->root, j->root_abs)) snprintf(j->root_abs, sizeof j->root_abs, "%s", j->g->root);
+    return admit(j, j->cg_path, e);
+  }
   if (make_state_dir(j, e) < 0) return -1;
   if (!realpath(j->g->root, j->root_abs)) return oc_fail_errno(e, "realpath %s", j->g->root);
   if (admit(j, j->cg_path, e) < 0) return -1;

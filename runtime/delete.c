@@ -23,19 +23,29 @@
 
 /* Kill what is left of a container that is not stopped: the init through its pidfd (so a
  * reused pid is never hit), then everything in its cgroup; wait (10 s at most) for the init. */
+/* SIGKILL the process behind pfd (-1: none). */
+static void kill_pidfd(int pfd, const char *id, const char *what, pid_t pid) {
+  if (pfd >= 0 && syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+    oc_log_warn("delete %s: kill %s (pid %d): %s", id, what, pid, strerror(errno));
+}
+
+/* Wait (10 s at most) until the process behind pfd has exited. */
+static void wait_pidfd(int pfd) {
+  if (pfd < 0) return;
+  struct pollfd p = {.fd = pfd, .events = POLLIN};
+  while (poll(&p, 1, 10000) < 0 && errno == EINTR) {}
+}
+
 static void kill_remains(const struct oc_state *s, enum oc_status st, struct oc_cgroup *cg) {
   struct oc_err e;
   _cleanup_fd_ int pfd = oc_state_open_init(s, &e);
-  if (pfd >= 0 && syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
-    oc_log_warn("delete %s: kill init (pid %d): %s", s->id, s->pid, strerror(errno));
+  kill_pidfd(pfd, s->id, "init", s->pid);
   if (cg) {
     if (oc_cg_signal_all(cg, SIGKILL, &e) < 0) oc_log_warn("delete %s: %s", s->id, e.msg);
     /* A frozen process only dies once thawed. */
     if (st == OC_PAUSED && oc_cg_freeze(cg, false, &e) < 0) oc_log_warn("delete %s: %s", s->id, e.msg);
   }
-  if (pfd < 0) return;
-  struct pollfd p = {.fd = pfd, .events = POLLIN};
-  while (poll(&p, 1, 10000) < 0 && errno == EINTR) {}
+  wait_pidfd(pfd);
 }
 
 static void run_poststop_hooks(const struct oc_globals *g, const struct oc_state *s) {
@@ -52,11 +62,8 @@ static void run_poststop_hooks(const struct oc_globals *g, const struct oc_state
 static void stop_creator(const struct oc_state *s) {
   struct oc_err e;
   _cleanup_fd_ int pfd = oc_state_open_creator(s, &e);
-  if (pfd < 0) return;
-  if (syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
-    oc_log_warn("delete %s: kill creator (pid %d): %s", s->id, s->creator_pid, strerror(errno));
-  struct pollfd p = {.fd = pfd, .events = POLLIN};
-  while (poll(&p, 1, 10000) < 0 && errno == EINTR) {}
+  kill_pidfd(pfd, s->id, "creator", s->creator_pid);
+  wait_pidfd(pfd);
 }
 
 /* A state dir without state.json (left by an older ocrun, which wrote it last) names no cgroup:
@@ -97,6 +104,6 @@ int oc_container_delete(const struct oc_globals *g, const char *id, bool force, 
   /* The ledger entry before the state dir: while the dir is there, it names what is left. */
   char dir[4200], root_abs[4096];
   if (realpath(g->root, root_abs) && oc_ledger_release(id, root_abs, &ce) < 0) oc_log_warn("delete %s: %s", id, ce.msg);
-  snprintf(dir, sizeof dir, "%s/%s", g->root, id);
+  if (oc_state_dir(g->root, id, dir, sizeof dir, e) < 0) return -1;
   return oc_remove_tree(dir, e);
 }

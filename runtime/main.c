@@ -8,14 +8,14 @@
 #include "runtime/args.h"
 #include "runtime/commands.h"
 #include "base/log.h"
-#include "runtime/sealed_exe.h"
+#include "runtime/exe_protect.h"
 #include "runtime/state.h"
 #include "overcommit/ledger.h"
 
 
 /* enters: the command puts a process of ours into the container (create's and run's init and
  * the hooks it forks, exec's process), so it runs from a protected copy of the binary
- * (runtime/sealed_exe.h). The others stay on the host side of every namespace: start only talks
+ * (runtime/exe_protect.h). The others stay on the host side of every namespace: start only talks
  * to the init over start.sock and runs poststart hooks on the host, delete its poststop hooks. */
 struct oc_command { const char *name; oc_cmd_fn fn; const char *summary; bool enters; };
 

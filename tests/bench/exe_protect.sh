@@ -1,5 +1,5 @@
 #!/bin/bash
-# Benchmark (not a test): what the CVE-2019-5736 protection (runtime/sealed_exe.c) costs on the
+# Benchmark (not a test): what the CVE-2019-5736 protection (runtime/exe_protect.c) costs on the
 # start path. Times, interleaved, for each binary given:
 #   run     `BIN run` of /bin/true in a busybox bundle (create + start + wait + delete);
 #   create  `BIN create` alone (then start and delete, untimed);

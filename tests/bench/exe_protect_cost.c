@@ -1,5 +1,5 @@
 /* exe_protect_cost BINARY N: what each way of protecting the runtime binary against
- * CVE-2019-5736 costs (runtime/sealed_exe.c), timed in-process, N rounds each after 5 warm-ups:
+ * CVE-2019-5736 costs (runtime/exe_protect.c), timed in-process, N rounds each after 5 warm-ups:
  *   prep       making the protected fd: nothing (the path), a sealed memfd copy (memfd_create +
  *              sendfile + F_ADD_SEALS), a detached read-only mount of the file (open_tree +
  *              mount_setattr), a read-only overlayfs of its directory (fsopen + fsmount + openat);

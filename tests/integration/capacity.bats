@@ -14,12 +14,7 @@ MAN=$REPO/contrib/man/ocrun.8
 setup() {
   requires_ocrun "ocrun capacity"
   setup_bundle "${SLEEPER[@]}"
-  export OCRUN_LEDGER_DIR=$BATS_TEST_TMPDIR/ledger
-  # 20 GiB of capacity once the default 512 MB reserve is taken off.
-  export OCRUN_HOST_MEMORY_MB=20992 OCRUN_HOST_CPUS=8
-  unset OCRUN_POLICY
-  POLICY=$BATS_TEST_TMPDIR/policy.json
-  on_teardown "rm -rf -- '$OCRUN_LEDGER_DIR'"
+  fake_node
 }
 
 # ---- helpers ----

@@ -14,13 +14,7 @@ MIB=1048576
 setup() {
   requires_ocrun "overcommit policy"
   setup_bundle "${SLEEPER[@]}"
-  export OCRUN_LEDGER_DIR=$BATS_TEST_TMPDIR/ledger
-  # 20 GiB of capacity once the default 512 MB reserve is taken off.
-  export OCRUN_HOST_MEMORY_MB=20992 OCRUN_HOST_CPUS=8
-  unset OCRUN_POLICY
-  POLICY=$BATS_TEST_TMPDIR/policy.json
-  LEDGER=$OCRUN_LEDGER_DIR/ledger.json
-  on_teardown "rm -rf -- '$OCRUN_LEDGER_DIR'"
+  fake_node
 }
 
 teardown() {

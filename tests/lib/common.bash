@@ -369,3 +369,15 @@ cleanup_test() {
 teardown() {
   cleanup_test
 }
+
+# fake_node: the overcommit tests' own node and ledger: a ledger in the test's temp dir (the
+# host's is never touched), a node of 8 CPUs and 20992 MB (20 GiB of capacity once the default
+# 512 MB reserve is taken off), no policy file but $POLICY if a test writes one.
+fake_node() {
+  export OCRUN_LEDGER_DIR=$BATS_TEST_TMPDIR/ledger
+  export OCRUN_HOST_MEMORY_MB=20992 OCRUN_HOST_CPUS=8
+  unset OCRUN_POLICY
+  POLICY=$BATS_TEST_TMPDIR/policy.json
+  LEDGER=$OCRUN_LEDGER_DIR/ledger.json
+  on_teardown "rm -rf -- '$OCRUN_LEDGER_DIR'"
+}

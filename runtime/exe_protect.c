@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "runtime/sealed_exe.h"
+#include "runtime/exe_protect.h"
 
 #include <fcntl.h>
 #include <link.h>

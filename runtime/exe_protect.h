@@ -12,8 +12,8 @@
  *   2. where a mount is not allowed (no CAP_SYS_ADMIN, kernel before 5.12), an exec of a memfd
  *      copy sealed against writes, growth, shrinking and unsealing.
  * OCRUN_PROTECT_EXE=memfd picks 2 (tests); no value turns the protection off. */
-#ifndef OCRUN_SEALED_EXE_H
-#define OCRUN_SEALED_EXE_H
+#ifndef OCRUN_EXE_PROTECT_H
+#define OCRUN_EXE_PROTECT_H
 #include "base/error.h"
 
 /* Returns 0 when this process runs from a protected copy (it did already, or it switched in
