@@ -25,12 +25,15 @@ static unsigned classify(const struct oc_policy *p, const struct oc_config *c) {
   return f;
 }
 
-static double declared_vcpus(const struct oc_config *c, double default_vcpus) {
+static double declared_vcpus(const struct oc_config *c, double default_vcpus, enum oc_vcpu_source *src) {
   const char *a = oc_kvv_get(&c->annotations, OC_ANNOT_VCPUS);
   double d;
   struct oc_err e;
-  if (a && oc_sizing_parse_vcpus(a, &d, &e) == 0) return d;
-  return oc_sizing_vcpus(c->has_resources ? &c->resources : NULL, default_vcpus);
+  if (a && oc_sizing_parse_vcpus(a, &d, &e) == 0) {
+    *src = OC_VCPUS_ANNOTATION;
+    return d;
+  }
+  return oc_sizing_vcpus(c->has_resources ? &c->resources : NULL, default_vcpus, src);
 }
 
 /* The weight a container gets when ocrun does not set one. */
@@ -65,7 +68,9 @@ int oc_policy_apply_host(const struct oc_policy *p, struct oc_config *c, unsigne
   struct oc_size *s = &out->size;
   bool gov = oc_policy_governs(p, s->flags);
   struct oc_resources *r = &c->resources;
-  s->vcpus = declared_vcpus(c, p->default_vcpus);
+  enum oc_vcpu_source src;
+  s->vcpus = declared_vcpus(c, p->default_vcpus, &src);
+  oc_size_set_vcpu_source(s, src);
   s->memory_bytes = oc_sizing_memory(c->has_resources ? r : NULL);
   if (!gov) {
     s->weight = c->has_resources ? weight_as_given(r) : 100;
@@ -103,7 +108,11 @@ int oc_policy_apply_update(const struct oc_policy *p, const struct oc_size *old,
   bool gov = oc_policy_governs(p, old->flags);
   bool sized = (upd->cpu.quota.set && upd->cpu.quota.v > 0) || oc_sizing_cpuset_count(upd->cpu.cpus) > 0 ||
                (upd->cpu.shares.set && upd->cpu.shares.v > 0);
-  if (sized) out->vcpus = oc_sizing_vcpus(upd, old->vcpus);
+  if (sized) {
+    enum oc_vcpu_source src;
+    out->vcpus = oc_sizing_vcpus(upd, old->vcpus, &src);
+    oc_size_set_vcpu_source(out, src);
+  }
   if (upd->memory.limit.set) {
     out->memory_bytes = upd->memory.limit.v > 0 ? upd->memory.limit.v : -1;
     if (out->memory_bytes < 0) no_limit(p, gov, upd, out);

@@ -45,16 +45,41 @@ unsigned oc_sizing_cpuset_count(const char *list) {
   return n;
 }
 
-double oc_sizing_vcpus(const struct oc_resources *r, double default_vcpus) {
-  if (!r) return default_vcpus;
+static double from(enum oc_vcpu_source *src, enum oc_vcpu_source which, double vcpus) {
+  if (src) *src = which;
+  return vcpus;
+}
+
+double oc_sizing_vcpus(const struct oc_resources *r, double default_vcpus, enum oc_vcpu_source *src) {
+  if (!r) return from(src, OC_VCPUS_DEFAULT, default_vcpus);
   if (r->cpu.quota.set && r->cpu.quota.v > 0) {
     uint64_t period = r->cpu.period.set && r->cpu.period.v > 0 ? r->cpu.period.v : DEFAULT_PERIOD;
-    return (double)r->cpu.quota.v / (double)period;
+    return from(src, OC_VCPUS_QUOTA, (double)r->cpu.quota.v / (double)period);
   }
   unsigned n = oc_sizing_cpuset_count(r->cpu.cpus);
-  if (n > 0) return n;
-  if (r->cpu.shares.set && r->cpu.shares.v > 0) return (double)r->cpu.shares.v / 1024.0;
-  return default_vcpus;
+  if (n > 0) return from(src, OC_VCPUS_CPUSET, n);
+  if (r->cpu.shares.set && r->cpu.shares.v > 0) return from(src, OC_VCPUS_SHARES, (double)r->cpu.shares.v / 1024.0);
+  return from(src, OC_VCPUS_DEFAULT, default_vcpus);
+}
+
+enum oc_vcpu_source oc_size_vcpu_source(const struct oc_size *s) {
+  unsigned v = (s->flags & OC_SIZE_VCPUS_MASK) >> OC_SIZE_VCPUS_SHIFT;
+  return v <= OC_VCPUS_DEFAULT ? (enum oc_vcpu_source)v : OC_VCPUS_UNKNOWN;
+}
+
+void oc_size_set_vcpu_source(struct oc_size *s, enum oc_vcpu_source src) {
+  s->flags = (s->flags & ~OC_SIZE_VCPUS_MASK) | ((unsigned)src << OC_SIZE_VCPUS_SHIFT);
+}
+
+const char *oc_vcpu_source_name(enum oc_vcpu_source src) {
+  switch (src) {
+    case OC_VCPUS_ANNOTATION: return "annotation " OC_ANNOT_VCPUS;
+    case OC_VCPUS_QUOTA: return "cpu quota / period";
+    case OC_VCPUS_CPUSET: return "cpuset CPU count";
+    case OC_VCPUS_SHARES: return "cpu.shares / 1024";
+    case OC_VCPUS_DEFAULT: return "default_vcpus (no CPU setting)";
+    default: return "not recorded";
+  }
 }
 
 int64_t oc_sizing_memory(const struct oc_resources *r) {

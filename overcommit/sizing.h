@@ -24,6 +24,12 @@ enum {
   OC_SIZE_AUTO_WEIGHT = 1u << 5,  /* weight set by ocrun from the vCPUs */
 };
 
+/* Where the vCPU count came from, kept in bits 8-10 of oc_size.flags so that the ledger records
+ * it and `capacity --explain` can say it (0: an entry written before the source was kept). */
+enum oc_vcpu_source { OC_VCPUS_UNKNOWN, OC_VCPUS_ANNOTATION, OC_VCPUS_QUOTA, OC_VCPUS_CPUSET, OC_VCPUS_SHARES, OC_VCPUS_DEFAULT };
+#define OC_SIZE_VCPUS_SHIFT 8
+#define OC_SIZE_VCPUS_MASK (7u << OC_SIZE_VCPUS_SHIFT)
+
 struct oc_size {
   double vcpus;
   int64_t memory_bytes;  /* -1: no limit */
@@ -42,8 +48,13 @@ struct oc_admission_request {
 int64_t oc_sizing_round(double x);
 /* Number of CPUs in a cpuset list ("0-3,8"); 0 if empty or malformed. */
 unsigned oc_sizing_cpuset_count(const char *list);
-/* vCPUs: quota/period, else cpuset count, else shares/1024, else default_vcpus. */
-double oc_sizing_vcpus(const struct oc_resources *r, double default_vcpus);
+/* vCPUs: quota/period, else cpuset count, else shares/1024, else default_vcpus; *src (may be
+ * NULL) says which. */
+double oc_sizing_vcpus(const struct oc_resources *r, double default_vcpus, enum oc_vcpu_source *src);
+enum oc_vcpu_source oc_size_vcpu_source(const struct oc_size *s);
+void oc_size_set_vcpu_source(struct oc_size *s, enum oc_vcpu_source src);
+/* "cpu quota / period", "default_vcpus", ... */
+const char *oc_vcpu_source_name(enum oc_vcpu_source src);
 /* memory.limit in bytes, -1 when unset or unlimited. */
 int64_t oc_sizing_memory(const struct oc_resources *r);
 /* 100 × vCPUs, rounded, clamped to 1..10000. */

@@ -78,6 +78,7 @@ static void gen_container(yajl_gen g, const struct oc_ledger_entry *en, const st
   gen_str(g, "root", en->root);
   gen_str(g, "cgroup", en->cgroup_path);
   gen_num(g, "vcpus", en->size.vcpus);
+  gen_str(g, "vcpus_from", oc_vcpu_source_name(oc_size_vcpu_source(&en->size)));
   gen_opt_u64(g, "memory_limit_bytes", en->size.memory_bytes > 0, (uint64_t)en->size.memory_bytes);
   gen_num(g, "memory_charged_mb", (double)oc_ledger_charged_mb(&en->size));
   gen_num(g, "weight", (double)en->size.weight);

@@ -29,6 +29,11 @@ static void print_explain(FILE *out, const struct oc_capview *v) {
           num(a, sizeof a, v->cap[OC_RES_VCPU].allocated / v->host.cpus),
           num(b, sizeof b, v->cap[OC_RES_VCPU].allocated), num(c, sizeof c, v->host.cpus));
   fprintf(out, "admission: refused when allocated + requested > capacity, or requested > total − reserved\n");
+  for (size_t i = 0; i < v->l.n; i++) {
+    const struct oc_ledger_entry *en = &v->l.v[i];
+    fprintf(out, "%s %s: %s vCPUs, from %s\n", i ? "        " : "vCPUs of", en->id,
+            num(a, sizeof a, en->size.vcpus), oc_vcpu_source_name(oc_size_vcpu_source(&en->size)));
+  }
 }
 
 /* Why allocations can stand above capacity under this policy. */

@@ -383,6 +383,27 @@ EOF
   done
 }
 
+@test "capacity --explain: each container's vCPU count and where it came from" {
+  local n
+  for n in q s c d a; do mkb "$n" "$GIB"; done
+  jq '.linux.resources.cpu = {quota: 150000, period: 100000}' "$(bdir q)/config.json" > "$BATS_TEST_TMPDIR/x" &&
+    mv "$BATS_TEST_TMPDIR/x" "$(bdir q)/config.json"
+  jq '.linux.resources.cpu = {cpus: "0-1"}' "$(bdir s)/config.json" > "$BATS_TEST_TMPDIR/x" &&
+    mv "$BATS_TEST_TMPDIR/x" "$(bdir s)/config.json"
+  jq '.linux.resources.cpu = {shares: 512}' "$(bdir c)/config.json" > "$BATS_TEST_TMPDIR/x" &&
+    mv "$BATS_TEST_TMPDIR/x" "$(bdir c)/config.json"
+  for n in q s c d; do cr "$n"; assert_success; done
+  runtime create --vcpus 3 --bundle "$(bdir a)" "$(cid a)" >"$BATS_TEST_TMPDIR/a.out" 2>&1 ||
+    { cat "$BATS_TEST_TMPDIR/a.out" >&2; false; }
+  run runtime capacity --explain --no-legend
+  assert_success
+  assert_output_matches "^(vCPUs of| +) $(cid q): 1.5 vCPUs, from cpu quota / period\$"
+  assert_output_matches "^(vCPUs of| +) $(cid s): 2 vCPUs, from cpuset CPU count\$"
+  assert_output_matches "^(vCPUs of| +) $(cid c): 0.5 vCPUs, from cpu.shares / 1024\$"
+  assert_output_matches "^(vCPUs of| +) $(cid d): 1 vCPUs, from default_vcpus \\(no CPU setting\\)\$"
+  assert_output_matches "^(vCPUs of| +) $(cid a): 3 vCPUs, from annotation io.github.ocrun.vcpus\$"
+}
+
 # ---- --format json ----
 
 # documented KEY: KEY is described in the man page (".B KEY" or "\fBKEY\fR").
@@ -406,7 +427,7 @@ documented() { grep -qxF ".B $1" "$MAN" || grep -qF "\\fB$1\\fR" "$MAN"; }
   local c
   c=$(jq -c --arg id "$(cid a)" '.containers[] | select(.id == $id)' <<<"$j")
   assert_equal "$(jq -c 'keys_unsorted' <<<"$c")" \
-    '["id","root","cgroup","vcpus","memory_limit_bytes","memory_charged_mb","weight","host_weight","pid","unbounded","orchestrated","opt_out","creating","created","cpu_usage_usec","cpu_percent","memory_usage_bytes","oom_kills","nr_throttled","pressure"]'
+    '["id","root","cgroup","vcpus","vcpus_from","memory_limit_bytes","memory_charged_mb","weight","host_weight","pid","unbounded","orchestrated","opt_out","creating","created","cpu_usage_usec","cpu_percent","memory_usage_bytes","oom_kills","nr_throttled","pressure"]'
   # Values: what the host and the ledger say.
   local mode=legacy
   if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then mode=unified
@@ -418,6 +439,7 @@ documented() { grep -qxF ".B $1" "$MAN" || grep -qF "\\fB$1\\fR" "$MAN"; }
   [ "$t" -le "$now" ] && [ "$t" -ge $((now - 60)) ]
   assert_equal "$(jq -c '[.id, .root, .cgroup, .vcpus, .memory_limit_bytes, .memory_charged_mb, .weight, .unbounded, .orchestrated, .opt_out, .creating]' <<<"$c")" \
     "[\"$(cid a)\",\"$ROOT\",\"/ocrun-test/$(cid a)\",2,$GIB,1024,200,false,false,false,false]"
+  assert_equal "$(jq -r .vcpus_from <<<"$c")" "annotation io.github.ocrun.vcpus"
   assert_equal "$(jq .host_weight <<<"$c")" "$(host_weight "$(cid a)")"
   assert_equal "$(jq .pid <<<"$c")" "$(pid_of "$(cid a)")"
   [ "$(jq '.created | . > 0' <<<"$c")" = true ]

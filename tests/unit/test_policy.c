@@ -253,26 +253,31 @@ static void test_policy_errors(void **state) {
 static void test_sizing(void **state) {
   (void)state;
   struct oc_config *c = config_res("\"cpu\":{\"quota\":50000,\"period\":100000,\"cpus\":\"0-3\",\"shares\":4096}", NULL);
-  assert_true(oc_sizing_vcpus(&c->resources, 1) == 0.5);
+  enum oc_vcpu_source src = OC_VCPUS_UNKNOWN;
+  assert_true(oc_sizing_vcpus(&c->resources, 1, &src) == 0.5);
+  assert_int_equal(src, OC_VCPUS_QUOTA);
   oc_config_free(c);
   c = config_res("\"cpu\":{\"quota\":200000}", NULL); /* period defaults to 100000 */
-  assert_true(oc_sizing_vcpus(&c->resources, 1) == 2);
+  assert_true(oc_sizing_vcpus(&c->resources, 1, NULL) == 2);
   oc_config_free(c);
   c = config_res("\"cpu\":{\"quota\":-1,\"cpus\":\"0-3,8\",\"shares\":4096}", NULL);
-  assert_true(oc_sizing_vcpus(&c->resources, 1) == 5);
+  assert_true(oc_sizing_vcpus(&c->resources, 1, &src) == 5);
+  assert_int_equal(src, OC_VCPUS_CPUSET);
   oc_config_free(c);
   c = config_res("\"cpu\":{\"shares\":2048}", NULL);
-  assert_true(oc_sizing_vcpus(&c->resources, 1) == 2);
+  assert_true(oc_sizing_vcpus(&c->resources, 1, &src) == 2);
+  assert_int_equal(src, OC_VCPUS_SHARES);
   oc_config_free(c);
   c = config_res("\"memory\":{\"limit\":1073741824}", NULL);
-  assert_true(oc_sizing_vcpus(&c->resources, 1.5) == 1.5);
+  assert_true(oc_sizing_vcpus(&c->resources, 1.5, NULL) == 1.5);
   assert_int_equal(oc_sizing_memory(&c->resources), GIB);
   oc_config_free(c);
   c = config_res("\"memory\":{\"limit\":-1}", NULL);
   assert_int_equal(oc_sizing_memory(&c->resources), -1);
   oc_config_free(c);
   assert_int_equal(oc_sizing_memory(NULL), -1);
-  assert_true(oc_sizing_vcpus(NULL, 3) == 3);
+  assert_true(oc_sizing_vcpus(NULL, 3, &src) == 3);
+  assert_int_equal(src, OC_VCPUS_DEFAULT);
   assert_int_equal(oc_sizing_cpuset_count("0"), 1);
   assert_int_equal(oc_sizing_cpuset_count("0-1,4-7,9\n"), 7);
   assert_int_equal(oc_sizing_cpuset_count("3-1"), 0);
@@ -326,6 +331,8 @@ static void test_sizing(void **state) {
   assert_false(c->resources.cpu.quota.set);
   assert_int_equal(oc_policy_apply_host(&p, c, 0, &rq, &e), 0);
   assert_true(rq.size.vcpus == 3 && rq.size.weight == 300);
+  assert_int_equal(oc_size_vcpu_source(&rq.size), OC_VCPUS_ANNOTATION);
+  assert_string_equal(oc_vcpu_source_name(oc_size_vcpu_source(&rq.size)), "annotation " OC_ANNOT_VCPUS);
   assert_int_equal(c->resources.cpu.shares.v, 3072);
   oc_config_free(c);
   c = config_res("", NULL);
