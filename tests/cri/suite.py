@@ -310,7 +310,7 @@ def t_removal(c, h):
     left += ["shim pid %d" % p for p in wait_and_get(lambda: shims_of(pod.id))]
     if h == "ocrun":
         left += ["ledger entry %s" % i for i in ledger_ids() if i in ids]
-    expect(not left, "left behind: %s" % ", ".join(left))
+    expect(not left, "left behind (%d): %s%s" % (len(left), ", ".join(left[:4]), ", ..." if len(left) > 4 else ""))
 
 
 def wait_and_get(fn, seconds=10):
@@ -393,8 +393,13 @@ def t_orchestrated(c, h):
         expect(not os.path.exists(os.path.join(cli_root, "cli-%d" % os.getpid())),
                "the refused CLI container left a state dir")
         r = ocrun("capacity", "--no-legend")
-        expect(re.search(r"orchestrated", r.stdout) and re.search(r"\d+ orchestrated", r.stdout),
-               "capacity's table does not show orchestrated containers:\n" + r.stdout)
+        # What an operator sees on this node (README of contrib/kubernetes quotes it).
+        print("\n".join("# " + line for line in r.stdout.splitlines()))
+        expect(re.search(r"containers: \d+ \(\d+ unbounded, [1-9]\d* orchestrated", r.stdout),
+               "capacity's table does not count orchestrated containers:\n" + r.stdout)
+        rows = [line for line in r.stdout.splitlines() if line.startswith((a[:12], b[:12]))]
+        expect(len(rows) == 2 and all("orchestrated" in line for line in rows),
+               "capacity's rows of the pod's containers lack the orchestrated flag: %s" % rows)
     finally:
         ocrun("delete", "--force", "cli-%d" % os.getpid(), root=cli_root)
         set_policy({})
