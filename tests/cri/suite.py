@@ -388,6 +388,7 @@ def t_orchestrated(c, h):
                         bundle, "sleep", "1000"], check=True, capture_output=True,
                        env=dict(ENV, CGROUP_NAME="cri-cli-%d" % os.getpid()))
         r = ocrun("create", "--bundle", bundle, "--memory", "64m", "cli-%d" % os.getpid(), root=cli_root)
+        print("# CLI: ocrun create --memory 64m: exit %d: %s" % (r.returncode, r.stderr.strip()))
         expect(r.returncode == 1 and "refused: insufficient MEMORY_MB" in r.stderr,
                "CLI create on the full node: exit %d, %s" % (r.returncode, r.stderr.strip()))
         expect(not os.path.exists(os.path.join(cli_root, "cli-%d" % os.getpid())),
