@@ -21,7 +21,7 @@ HDRS := $(wildcard runtime/*.h overcommit/*.h namespaces/*.h cgroups/*.h oci/*.h
 OBJS := $(SRCS:.c=.o)
 LIB_OBJS := $(filter-out runtime/main.o,$(OBJS))
 
-.PHONY: all static check unit root-tests integration clients guest bench install deps demo clean bundle \
+.PHONY: all static check unit root-tests integration clients cri guest bench install deps demo clean bundle \
         lint lint-cppcheck lint-tidy format-check
 
 all: ocrun
@@ -68,6 +68,9 @@ integration: ocrun root-tests
 
 clients: ocrun
 	tests/clients/run.sh
+
+cri: ocrun
+	tests/cri/run.sh
 
 guest: static
 	tests/guest/run.sh

@@ -1,9 +1,9 @@
 #!/bin/bash
 # Every test suite (what `make check` runs): the lint suite (tests/lint/run.sh: cppcheck,
 # clang-tidy, the floors check), unit tests (tests/run-unit.sh on the built tests/unit/test_*
-# binaries), the integration suite, then tests/clients/run.sh and tests/guest/run.sh when they
-# exist. Each prints "<suite>: N passed, N failed"; this script sums them and ends with exactly
-# one last line "N passed, N failed". Exits non-zero on failure.
+# binaries), the integration suite, then tests/clients/run.sh, tests/cri/run.sh and
+# tests/guest/run.sh when they exist. Each prints "<suite>: N passed, N failed"; this script
+# sums them and ends with exactly one last line "N passed, N failed". Exits non-zero on failure.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -58,7 +58,7 @@ fi
 
 run_suite integration tests/run-integration.sh
 
-for s in clients guest; do
+for s in clients cri guest; do
   if [ -x "tests/$s/run.sh" ]; then
     run_suite "$s" "tests/$s/run.sh"
   else

@@ -9,6 +9,7 @@ PACKAGES=(
   bats busybox-static runc crun jq python3 time
   iproute2 util-linux procps psmisc
   qemu-system-x86 xz-utils cpio hyperfine
+  containerd python3-grpcio python3-grpc-tools python3-protobuf
   cppcheck clang-tidy clang-format
 )
 
