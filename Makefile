@@ -75,6 +75,8 @@ guest: static
 bench: ocrun
 	tests/bench/run.sh
 
+include tests/fuzz/fuzz.mk
+
 # Static analysis with zero findings (tests/lint/run.sh runs it as the first suite of `make check`):
 # cppcheck (suppressions, one reason each: tests/lint/cppcheck-suppressions.txt) and clang-tidy
 # (checks, and why some are off: .clang-tidy), with the build's include flags. Both drop the leak
@@ -132,3 +134,4 @@ install: ocrun
 clean:
 	rm -f ocrun ocrun.static libocrun.a $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS) $(ROOT_TEST_BINS) \
 	  $(UNIT_HELPERS) $(UNIT_HELPERS:.o=.d) compile_commands.json
+	rm -rf build
