@@ -10,6 +10,7 @@ PACKAGES=(
   iproute2 util-linux procps psmisc
   qemu-system-x86 xz-utils cpio hyperfine
   cppcheck clang-tidy clang-format
+  clang libclang-rt-14-dev valgrind
 )
 
 as_root=()
