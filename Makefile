@@ -21,7 +21,7 @@ HDRS := $(wildcard runtime/*.h overcommit/*.h namespaces/*.h cgroups/*.h oci/*.h
 OBJS := $(SRCS:.c=.o)
 LIB_OBJS := $(filter-out runtime/main.o,$(OBJS))
 
-.PHONY: all static check unit root-tests integration clients cri guest bench install deps demo clean bundle \
+.PHONY: all static check unit root-tests integration clients cri guest bench soak install deps demo clean bundle \
         lint lint-cppcheck lint-tidy format-check
 
 all: ocrun
@@ -78,6 +78,14 @@ guest: static
 bench: ocrun
 	tests/bench/run.sh
 
+# SOAK_CYCLES (default 1000) run/delete and create/start/exec/kill/delete cycles; fails if
+# fds, mounts, cgroups, state dirs, ledger entries or processes grew (tests/bench/soak.sh).
+soak: ocrun
+	tests/bench/soak.sh
+
+include tests/fuzz/fuzz.mk
+include tests/sanitize/sanitize.mk
+
 # Static analysis with zero findings (tests/lint/run.sh runs it as the first suite of `make check`):
 # cppcheck (suppressions, one reason each: tests/lint/cppcheck-suppressions.txt) and clang-tidy
 # (checks, and why some are off: .clang-tidy), with the build's include flags. Both drop the leak
@@ -116,7 +124,7 @@ format-check:
 
 # Everything; installs what the tests need first, prints one final line "N passed, N failed".
 check: deps
-	$(MAKE) ocrun static $(UNIT_BINS) $(ROOT_TEST_BINS)
+	$(MAKE) ocrun static $(UNIT_BINS) $(ROOT_TEST_BINS) asan
 	tests/run-all.sh
 
 # Debian packages needed to build and test.
@@ -135,3 +143,4 @@ install: ocrun
 clean:
 	rm -f ocrun ocrun.static libocrun.a $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS) $(ROOT_TEST_BINS) \
 	  $(UNIT_HELPERS) $(UNIT_HELPERS:.o=.d) compile_commands.json
+	rm -rf build

@@ -47,7 +47,8 @@ int oc_parse_size(const char *s, int64_t *out) {
   if (*p == 'b' || *p == 'B') p++;
   if (*p) return -1;
   if (whole > (uint64_t)INT64_MAX / mult) return -1;
-  uint64_t v = whole * mult + (frac * mult) / frac_div;
+  /* frac < 10^12 times a unit up to 2^50 needs more than 64 bits */
+  uint64_t v = whole * mult + (uint64_t)((unsigned __int128)frac * mult / frac_div);
   if (v > (uint64_t)INT64_MAX) return -1;
   *out = (int64_t)v;
   return 0;

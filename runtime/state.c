@@ -158,9 +158,14 @@ int oc_state_load(const char *root, const char *id, struct oc_state **out, struc
     if (r == -ENOENT || r == -ENOTDIR) return oc_fail(e, ENOENT, "container does not exist: %s", id);
     return r;
   }
+  if (oc_state_parse(id, text, out, e) < 0) return oc_wrap(e, -EINVAL, "%s/state.json", dir);
+  return 0;
+}
+
+int oc_state_parse(const char *id, const char *text, struct oc_state **out, struct oc_err *e) {
   char errbuf[256];
   yajl_val tree = yajl_tree_parse(text, errbuf, sizeof errbuf);
-  if (!tree) return oc_fail(e, EINVAL, "%s/state.json: corrupt", dir);
+  if (!tree) return oc_fail(e, EINVAL, "corrupt");
   struct oc_state *s = calloc(1, sizeof *s);
   if (!s) {
     yajl_tree_free(tree);

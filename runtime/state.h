@@ -14,6 +14,8 @@ OC_MUST_CHECK int oc_state_dir(const char *root, const char *id, char *buf, size
 /* Load; missing dir -> error "container does not exist" with errnum ENOENT. A dir without
  * state.json loads as an unfinished creation with only its id (creating, creator unknown). */
 OC_MUST_CHECK int oc_state_load(const char *root, const char *id, struct oc_state **out, struct oc_err *e);
+/* The body of oc_state_load: state.json's NUL-terminated text for container id. */
+OC_MUST_CHECK int oc_state_parse(const char *id, const char *text, struct oc_state **out, struct oc_err *e);
 OC_MUST_CHECK int oc_state_save(const char *root, const struct oc_state *s, struct oc_err *e);
 void oc_state_free(struct oc_state *s);
 static inline void oc_state_freep(struct oc_state **s) {

@@ -1,9 +1,10 @@
 #!/bin/bash
 # Every test suite (what `make check` runs): the lint suite (tests/lint/run.sh: cppcheck,
 # clang-tidy, the floors check), unit tests (tests/run-unit.sh on the built tests/unit/test_*
-# binaries), the integration suite, then tests/clients/run.sh, tests/cri/run.sh and
-# tests/guest/run.sh when they exist. Each prints "<suite>: N passed, N failed"; this script
-# sums them and ends with exactly one last line "N passed, N failed". Exits non-zero on failure.
+# binaries), the integration suite, the sanitizer suites (tests/sanitize: asan, valgrind), then
+# tests/clients/run.sh, tests/cri/run.sh and tests/guest/run.sh when they exist. Each prints
+# "<suite>: N passed, N failed"; this script sums them and ends with exactly one last line
+# "N passed, N failed". Exits non-zero on failure.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -57,6 +58,11 @@ else
 fi
 
 run_suite integration tests/run-integration.sh
+
+# The sanitizers: unit tests and integration files against the ASan+UBSan build (build/asan/),
+# memcheck over the unit test binaries (tests/sanitize/).
+run_suite asan tests/sanitize/asan.sh
+run_suite valgrind tests/sanitize/valgrind.sh "${unit_bins[@]}"
 
 for s in clients cri guest; do
   if [ -x "tests/$s/run.sh" ]; then

@@ -300,7 +300,9 @@ stop_watch() {
   refute grep -q $'\e' "$out"
   refute grep -q "ocrun:" "$out"
 
-  # A bare --watch before another flag: every 2 s; SIGTERM ends it the same way.
+  # A bare --watch before another flag: every 2 s; SIGTERM ends it the same way. A new file: the
+  # old one's frames would count until the new process truncates it (seen under ASan).
+  out=$BATS_TEST_TMPDIR/watch-term.out
   watch_bg "$out" --watch --format table
   wait_for 10 _frames_at_least "$out" 1 || { cat "$out" >&2; false; }
   grep -q "^ocrun capacity: every 2 s, " "$out"

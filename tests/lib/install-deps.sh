@@ -11,6 +11,7 @@ PACKAGES=(
   qemu-system-x86 xz-utils cpio hyperfine
   containerd python3-grpcio python3-grpc-tools python3-protobuf
   cppcheck clang-tidy clang-format
+  clang libclang-rt-14-dev valgrind
 )
 
 as_root=()

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,4 +36,11 @@ int find_fixture(const char *name, char *buf, size_t cap) {
     return -1;
   }
   return access(buf, R_OK);
+}
+
+bool skip_under_valgrind(const char *why) {
+  const char *v = getenv("OCRUN_TEST_VALGRIND");
+  if (!v || strcmp(v, "1") != 0) return false;
+  printf("skipped under valgrind: %s\n", why);
+  return true;
 }
