@@ -65,3 +65,123 @@ podman_profile_eperm_without() {
   fds=$(grep -xE '[0-9]+' <<<"$output" | tr '\n' ' ')
   assert_equal "$fds" "0 1 2 3 "
 }
+
+# The mounts of the host's (this shell's) mount namespace under this test's temp dir.
+host_mounts_here() {
+  awk -v t="$BATS_TEST_TMPDIR" 'index($5, t) == 1 { print $5 }' /proc/self/mountinfo
+}
+
+# No mount namespace: no masked or read-only paths either (they need one).
+drop_mount_ns() {
+  update_config '.linux.namespaces |= map(select(.type != "mount"))
+                 | .linux.maskedPaths = [] | .linux.readonlyPaths = []'
+}
+
+@test "conformance: no mount namespace: the container runs chrooted in its rootfs, the host's mounts come back as they were" {
+  drop_mount_ns
+  echo "in-rootfs" > "$BUNDLE/rootfs/marker"
+  assert_equal "$(host_mounts_here)" ""
+  set_args sh -c 'cat /marker; ls /proc/self/ns >/dev/null && echo proc-ok; echo ready; sleep 1000 & wait'
+  create_container
+  # The mounts are made in the caller's namespace (so it can see them while the container lives).
+  [ -n "$(host_mounts_here)" ]
+  grep -qx "$BUNDLE/rootfs/proc" <<<"$(host_mounts_here)"
+  runtime start "$ID"
+  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
+  run container_output
+  assert_output_contains in-rootfs
+  assert_output_contains proc-ok
+  # exec lands in the container's root too.
+  run runtime exec "$ID" cat /marker
+  assert_success
+  assert_equal "$output" in-rootfs
+  run runtime delete --force "$ID"
+  assert_success
+  assert_equal "$(host_mounts_here)" ""
+  assert_nothing_left
+}
+
+@test "conformance: no namespaces at all: run works and leaves no mount behind" {
+  update_config '.linux.namespaces = [] | .linux.maskedPaths = [] | .linux.readonlyPaths = []
+                 | del(.hostname)'
+  echo "in-rootfs" > "$BUNDLE/rootfs/marker"
+  set_args cat /marker
+  run runtime run "$ID"
+  assert_success
+  assert_equal "$output" in-rootfs
+  assert_equal "$(host_mounts_here)" ""
+  assert_nothing_left
+  # exec joins no namespace at all, and still lands in the container's root.
+  set_args "${SLEEPER[@]}"
+  start_sleeper
+  run runtime exec "$ID" cat /marker
+  assert_success
+  assert_equal "$output" in-rootfs
+  run runtime delete --force "$ID"
+  assert_success
+  assert_equal "$(host_mounts_here)" ""
+  assert_nothing_left
+}
+
+@test "conformance: no mount namespace: a create that fails (no such program) removes its mounts" {
+  drop_mount_ns
+  set_args /no-such-program
+  run runtime run "$ID"
+  assert_failure
+  assert_output_contains no-such-program
+  assert_equal "$(host_mounts_here)" ""
+  assert_nothing_left
+}
+
+@test "conformance: no mount namespace: a create that is never started leaves no mount after delete" {
+  drop_mount_ns
+  create_container
+  [ -n "$(host_mounts_here)" ]
+  run runtime delete "$ID"
+  assert_success
+  assert_equal "$(host_mounts_here)" ""
+  assert_nothing_left
+}
+
+@test "conformance: no mount namespace with maskedPaths or readonlyPaths is refused, nothing left" {
+  update_config '.linux.namespaces |= map(select(.type != "mount")) | .linux.readonlyPaths = []'
+  run runtime run "$ID"
+  assert_failure
+  assert_output_contains "linux.maskedPaths"
+  assert_output_contains "mount namespace"
+  [ "${#lines[@]}" -eq 1 ]
+  assert_equal "$(host_mounts_here)" ""
+  assert_nothing_left
+  update_config '.linux.maskedPaths = [] | .linux.readonlyPaths = ["/proc/sys"]'
+  run runtime run "$ID"
+  assert_failure
+  assert_output_contains "linux.readonlyPaths"
+  assert_nothing_left
+}
+
+@test "conformance: no mount namespace under a shared mount: nothing propagates to its peers, propagation unchanged" {
+  drop_mount_ns
+  shared=$BATS_TEST_TMPDIR/shared peer=$BATS_TEST_TMPDIR/peer
+  mkdir "$shared" "$peer"
+  mount -t tmpfs tmpfs "$shared"
+  mount --make-shared "$shared"
+  mount --bind "$shared" "$peer"
+  cp -a "$BUNDLE/rootfs" "$shared/rootfs"
+  update_config '.root.path = $p' --arg p "$shared/rootfs"
+  prop() { awk -v m="$1" '$5 == m { print $7 }' /proc/self/mountinfo; }
+  before=$(prop "$shared")
+  [[ "$before" == shared:* ]]
+  set_args "${SLEEPER[@]}"
+  start_sleeper
+  # The container's /proc is a mount of the host's namespace, but it stays below the private
+  # bind of the rootfs: the peer never sees it.
+  grep -qx "$shared/rootfs/proc" <<<"$(host_mounts_here)"
+  refute grep -q "^$peer/rootfs/" <<<"$(host_mounts_here)"
+  run runtime delete --force "$ID"
+  assert_success
+  assert_equal "$(host_mounts_here | grep -c rootfs)" 0
+  assert_equal "$(prop "$shared")" "$before"
+  umount "$peer"
+  umount "$shared"
+  assert_nothing_left
+}
