@@ -68,7 +68,8 @@ OC_MUST_CHECK static int validate(struct create_job *j, struct oc_err *e) {
     return oc_fail(e, EINVAL, "%s: needs a mount namespace of the container's own (linux.namespaces has no \"mount\")",
                    c->masked_paths.n ? "linux.maskedPaths" : "linux.readonlyPaths");
   const struct oc_namespace *uts = oc_config_ns(c, OC_NS_UTS);
-  if ((c->hostname || c->domainname) && (!uts || uts->path))
+  /* A UTS namespace joined by path is the container's too: the names are set in it, as runc. */
+  if ((c->hostname || c->domainname) && !uts)
     return oc_fail(e, EINVAL, "unable to set hostname or domainname without a private UTS namespace");
   const struct oc_namespace *user = oc_config_ns(c, OC_NS_USER);
   if (user && !user->path && (!c->uid_mappings.n || !c->gid_mappings.n))

@@ -185,3 +185,38 @@ drop_mount_ns() {
   umount "$shared"
   assert_nothing_left
 }
+
+# A UTS namespace of its own, kept by a bind mount on a file of the test.
+make_uts_ns() {
+  UTS=$BATS_TEST_TMPDIR/uts
+  touch "$UTS"
+  unshare --uts="$UTS" true
+  on_teardown "umount '$UTS'"
+  update_config '.linux.namespaces |= map(if .type == "uts" then .path = $p else . end)' --arg p "$UTS"
+}
+
+@test "conformance: hostname is set inside a UTS namespace joined by path" {
+  make_uts_ns
+  host_name=$(hostname)
+  update_config '.hostname = "joined-host"'
+  set_args hostname
+  run runtime run "$ID"
+  assert_success
+  assert_equal "$output" joined-host
+  # Set in the joined namespace (which keeps it), not in the host's.
+  assert_equal "$(nsenter --uts="$UTS" hostname)" joined-host
+  assert_equal "$(hostname)" "$host_name"
+}
+
+@test "conformance: domainname is set inside a UTS namespace joined by path" {
+  requires_ocrun "runc 1.1.5 does not know domainname"
+  make_uts_ns
+  host_domain=$(cat /proc/sys/kernel/domainname)
+  update_config '.domainname = "joined-domain"'
+  set_args cat /proc/sys/kernel/domainname
+  run runtime run "$ID"
+  assert_success
+  assert_equal "$output" joined-domain
+  assert_equal "$(nsenter --uts="$UTS" cat /proc/sys/kernel/domainname)" joined-domain
+  assert_equal "$(cat /proc/sys/kernel/domainname)" "$host_domain"
+}
