@@ -220,3 +220,26 @@ make_uts_ns() {
   assert_equal "$(nsenter --uts="$UTS" cat /proc/sys/kernel/domainname)" joined-domain
   assert_equal "$(cat /proc/sys/kernel/domainname)" "$host_domain"
 }
+
+@test "conformance: a bind mount with options the runtime does not know (mode=755) is made, its flags applied" {
+  src=$BATS_TEST_TMPDIR/src
+  mkdir "$src"
+  echo bound > "$src/file"
+  update_config '.mounts += [{destination: "/data", type: "bind", source: $s,
+                              options: ["rbind", "mode=755", "size=1m", "ro"]}]' --arg s "$src"
+  set_args sh -c 'cat /data/file; touch /data/new 2>/dev/null && echo writable || echo read-only'
+  run runtime run "$ID"
+  assert_success
+  assert_equal "${lines[0]}" bound
+  assert_equal "${lines[1]}" read-only
+}
+
+@test "conformance: an option the kernel rejects for a filesystem fails with the kernel's word and the mount named" {
+  update_config '.mounts += [{destination: "/scratch", type: "tmpfs", source: "tmpfs", options: ["mode=755", "bogus=1"]}]'
+  run runtime run "$ID"
+  assert_failure
+  [ "${#lines[@]}" -eq 1 ]
+  assert_output_contains "bogus=1"
+  assert_output_contains "/scratch"
+  assert_nothing_left
+}
