@@ -216,9 +216,6 @@ int oc_mount_opts_parse(const struct oc_mount *m, size_t idx, struct oc_mount_op
     o->rattr_set = (o->rattr_set & ~(uint64_t)MOUNT_ATTR__ATIME) | ratime;
   }
   if (m->uid_mappings.n || m->gid_mappings.n) o->idmap = true;
-  if (oc_mount_is_bind(m, o) && o->n_data)
-    return parse_failed(o, oc_fail(e, EINVAL, "mounts[%zu]: unknown mount option \"%s\" for bind mount on %s",
-                                   idx, o->data[0], m->destination));
   return 0;
 }
 

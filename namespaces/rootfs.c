@@ -62,7 +62,8 @@ OC_MUST_CHECK static int prepare_root(const struct oc_config *c, const char *roo
 int oc_rootfs_prepare(const struct oc_config *c, const char *rootfs, struct oc_err *e) {
   int r = -1;
   _cleanup_fd_ int root = -1, dev_ro = -1;
-  if (prepare_root(c, rootfs, e) < 0) goto out;
+  /* Without a mount namespace, "/" is the host's: the runtime has bound the rootfs already. */
+  if (oc_config_ns(c, OC_NS_MOUNT) && prepare_root(c, rootfs, e) < 0) goto out;
   root = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0) {
     oc_fail_errno(e, "open rootfs %s", rootfs);

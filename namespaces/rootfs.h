@@ -26,6 +26,16 @@ OC_MUST_CHECK int oc_sysctl_apply(const struct oc_config *c, struct oc_err *e);
 OC_MUST_CHECK int oc_rootfs_open_sources(const struct oc_config *c, struct oc_err *e);
 void oc_rootfs_close_sources(void);
 
+/* Without a mount namespace of the container's own (namespaces/rootfs_host_ns.c): the runtime
+ * records the id of the mount the rootfs is on (oc_rootfs_mount_id), binds the rootfs privately
+ * onto itself in the host's namespace before the init exists, and at delete detaches that bind
+ * (found as the mount on rootfs whose parent is under_id), taking every mount made below it. The
+ * init then skips the propagation steps and chroots instead of pivot_root. */
+OC_MUST_CHECK int oc_rootfs_mount_id(const char *rootfs, int *id, struct oc_err *e);
+OC_MUST_CHECK int oc_rootfs_bind_in_host(const char *rootfs, struct oc_err *e);
+OC_MUST_CHECK int oc_rootfs_unbind_in_host(const char *rootfs, int under_id, struct oc_err *e);
+OC_MUST_CHECK int oc_rootfs_chroot(const char *rootfs, struct oc_err *e);
+
 /* For `features`: the i-th mount option ocrun understands, NULL past the end. */
 const char *oc_mount_option_name(size_t i);
 

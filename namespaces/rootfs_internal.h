@@ -36,8 +36,9 @@ struct oc_mount_opts {
   const char **data;             /* filesystem data options ("mode=755", "newinstance", ...) */
   size_t n_data;
 };
-/* Parse m->options; idx names the mount in errors ("mounts[3]: ..."). Unknown words that are not
- * key=value go to data for filesystems (the kernel judges them) but are an error for bind mounts.
+/* Parse m->options; idx names the mount in errors ("mounts[3]: ..."). Unknown words go to data:
+ * a filesystem gets them (the kernel judges them); a bind mount has no use for them and the
+ * kernel ignores data on a bind, so they are ignored (as runc, which passes them to mount(2)).
  * On success release *o with oc_mount_opts_release; on failure *o is zeroed and holds nothing. */
 OC_MUST_CHECK int oc_mount_opts_parse(const struct oc_mount *m, size_t idx, struct oc_mount_opts *o, struct oc_err *e);
 void oc_mount_opts_release(struct oc_mount_opts *o);

@@ -15,6 +15,7 @@
 #include "namespaces/rootfs_internal.h"
 #include "base/cleanup.h"
 #include "base/fsutil.h"
+#include "base/log.h"
 
 /* Without the right to fsopen (rootless), fall back to the list of registered filesystems. */
 static bool in_proc_filesystems(const char *type) {
@@ -67,6 +68,9 @@ OC_MUST_CHECK static int validate_bind(const struct oc_config *c, const struct o
   if (!m->source || !m->source[0]) return oc_fail(e, EINVAL, "mounts[%zu]: bind mount on %s has no source", idx, dest);
   if (strncmp(dest, "/proc/", 6) == 0 && !oc_proc_dest_allowed(dest))
     return oc_fail(e, EPERM, "mounts[%zu]: %s cannot be mounted because it is inside /proc", idx, dest);
+  for (size_t i = 0; i < o->n_data; i++)
+    oc_log_debug("mounts[%zu]: option \"%s\" ignored for bind mount on %s (the kernel ignores data on a bind)", idx,
+                 o->data[i], dest);
   if (!o->idmap) return 0;
   if (has_maps(m) && (!m->uid_mappings.n || !m->gid_mappings.n))
     return oc_fail(e, EINVAL, "mounts[%zu]: idmapped mount on %s needs both uidMappings and gidMappings", idx, dest);

@@ -30,6 +30,7 @@
 #include "runtime/container.h"
 #include "base/fsutil.h"
 #include "runtime/hooks.h"
+#include "runtime/host_mounts.h"
 #include "runtime/init.h"
 #include "base/log.h"
 #include "runtime/seccomp.h"
@@ -61,9 +62,14 @@ struct create_job {
 OC_MUST_CHECK static int validate(struct create_job *j, struct oc_err *e) {
   const struct oc_config *c = j->c;
   if (!c->has_process || c->process.args.n == 0) return oc_fail(e, EINVAL, "process.args must not be empty");
-  if (!oc_config_ns(c, OC_NS_MOUNT)) return oc_fail(e, EINVAL, "linux.namespaces: a mount namespace is required");
+  /* runc's rule: without a mount namespace of its own nothing can be masked for this container
+   * alone (the mounts would be the host's). */
+  if (!oc_config_ns(c, OC_NS_MOUNT) && (c->masked_paths.n || c->readonly_paths.n))
+    return oc_fail(e, EINVAL, "%s: needs a mount namespace of the container's own (linux.namespaces has no \"mount\")",
+                   c->masked_paths.n ? "linux.maskedPaths" : "linux.readonlyPaths");
   const struct oc_namespace *uts = oc_config_ns(c, OC_NS_UTS);
-  if ((c->hostname || c->domainname) && (!uts || uts->path))
+  /* A UTS namespace joined by path is the container's too: the names are set in it, as runc. */
+  if ((c->hostname || c->domainname) && !uts)
     return oc_fail(e, EINVAL, "unable to set hostname or domainname without a private UTS namespace");
   const struct oc_namespace *user = oc_config_ns(c, OC_NS_USER);
   if (user && !user->path && (!c->uid_mappings.n || !c->gid_mappings.n))
@@ -319,6 +325,7 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   /* Relative bind sources are relative to the bundle; the init inherits the cwd and the
    * host-side source fds opened here. */
   if (chdir(j->bundle) < 0) return oc_fail_errno(e, "chdir %s", j->bundle);
+  if (!oc_config_ns(j->c, OC_NS_MOUNT) && oc_host_mounts_make(j->state_dir, j->rootfs, e) < 0) return -1;
   if (oc_rootfs_open_sources(j->c, e) < 0) return -1;
   int r = clone_init(j, e);
   oc_rootfs_close_sources();
@@ -362,6 +369,7 @@ static void undo(struct create_job *j) {
     while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {}
   }
   if (j->cg && oc_cg_destroy(j->cg, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
+  if (j->state_dir_made && oc_host_mounts_remove(j->state_dir, j->rootfs, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
   /* The state dir goes last: while it is there, it names what is left (for a kill -9 now). */
   if (j->admitted && oc_ledger_release(j->o->id, j->root_abs, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
   if (j->state_dir_made && oc_remove_tree(j->state_dir, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);

@@ -19,6 +19,7 @@
 #include "overcommit/ledger.h"
 #include "runtime/container.h"
 #include "runtime/hooks.h"
+#include "runtime/host_mounts.h"
 #include "runtime/state.h"
 
 /* Kill what is left of a container that is not stopped: the init through its pidfd (so a
@@ -103,7 +104,8 @@ int oc_container_delete(const struct oc_globals *g, const char *id, bool force, 
   run_poststop_hooks(g, s);
   /* The ledger entry before the state dir: while the dir is there, it names what is left. */
   char dir[4200], root_abs[4096];
-  if (realpath(g->root, root_abs) && oc_ledger_release(id, root_abs, &ce) < 0) oc_log_warn("delete %s: %s", id, ce.msg);
   if (oc_state_dir(g->root, id, dir, sizeof dir, e) < 0) return -1;
+  if (s->rootfs && oc_host_mounts_remove(dir, s->rootfs, &ce) < 0) oc_log_warn("delete %s: %s", id, ce.msg);
+  if (realpath(g->root, root_abs) && oc_ledger_release(id, root_abs, &ce) < 0) oc_log_warn("delete %s: %s", id, ce.msg);
   return oc_remove_tree(dir, e);
 }

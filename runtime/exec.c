@@ -35,6 +35,7 @@ struct exec_job {
   const struct oc_config *c;
   struct oc_seccomp_filter *seccomp;
   int pidfd, cg_fd, console_fd, sync_fd;
+  int root_fd; /* the init's root, when the container shares the host's mount namespace */
 };
 
 static int ns_flags(const struct oc_config *c) {
@@ -56,6 +57,11 @@ __attribute__((noreturn)) static void exec_process(struct exec_job *j) {
     oc_fail_errno(&e, "setsid");
     goto fail;
   }
+  /* Joining a mount namespace moves us to its root; without one, move there ourselves. */
+  if (j->root_fd >= 0 && (fchdir(j->root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)) {
+    oc_fail_errno(&e, "chroot to the container's root");
+    goto fail;
+  }
   if (j->console_fd >= 0 && oc_console_setup_exec(j->console_fd, p, &e) < 0) goto fail;
   if (j->console_fd >= 0) close(j->console_fd);
   if (oc_process_prepare(j->c, p, &j->seccomp, j->sync_fd, &exe, &e) == 0 &&
@@ -74,7 +80,8 @@ __attribute__((noreturn)) static void join_and_clone(struct exec_job *j) {
     oc_fail_errno(&e, "prctl(PR_SET_DUMPABLE, 0)");
     oc_sync_report_exit(j->sync_fd, &e, 1);
   }
-  if (setns(j->pidfd, ns_flags(j->c)) < 0) {
+  int flags = ns_flags(j->c);
+  if (flags && setns(j->pidfd, flags) < 0) {
     oc_fail_errno(&e, "join the namespaces of the container");
     oc_sync_report_exit(j->sync_fd, &e, 1);
   }
@@ -133,6 +140,16 @@ OC_MUST_CHECK static int run_exec(struct exec_job *j, struct oc_cgroup *cg, int 
   return 0;
 }
 
+/* /proc/<pid>/root of the init, checked through its pidfd to still be that process. */
+OC_MUST_CHECK static int open_init_root(pid_t pid, int pidfd, struct oc_err *e) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/root", pid);
+  _cleanup_fd_ int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return oc_fail_errno(e, "open %s", path);
+  if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0) return oc_fail_errno(e, "container init (pid %d)", pid);
+  return oc_steal_fd(&fd);
+}
+
 OC_MUST_CHECK static int check_exec_allowed(enum oc_status st, const struct oc_exec_opts *o, struct oc_err *e) {
   if (st == OC_STOPPED) return oc_fail(e, EINVAL, "cannot exec in a stopped container");
   if (st == OC_PAUSED && !o->ignore_paused)
@@ -153,6 +170,8 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
   if (c->seccomp.set && oc_seccomp_compile_cached(&c->seccomp, g->root, &seccomp, e) < 0) return -1;
   _cleanup_fd_ int pidfd = oc_state_open_init(s, e);
   if (pidfd < 0) return -1;
+  _cleanup_fd_ int root_fd = -1;
+  if (!oc_config_ns(c, OC_NS_MOUNT) && (root_fd = open_init_root(s->pid, pidfd, e)) < 0) return -1;
   _cleanup_cgroup_ struct oc_cgroup *cg = NULL;
   if (s->cgroup_path && oc_cg_open(s->cgroup_path, &cg, e) < 0) return -1;
   _cleanup_fd_ int console_fd = -1;
@@ -160,6 +179,7 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
     return oc_wrap(e, -1, "console socket");
   _cleanup_free_ char *state_json = oc_state_json(s, st);
   struct exec_job j = {.o = o, .c = c, .seccomp = seccomp, .pidfd = pidfd, .cg_fd = cg ? oc_cg_clone_fd(cg) : -1,
-                       .console_fd = console_fd, .sync_fd = -1, .state_json = state_json ? state_json : "{}"};
+                       .console_fd = console_fd, .sync_fd = -1, .root_fd = root_fd,
+                       .state_json = state_json ? state_json : "{}"};
   return run_exec(&j, cg, exit_code, e);
 }

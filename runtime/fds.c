@@ -1,21 +1,45 @@
 /* oc_close_fds: the last fd hygiene before execve (containerd leaks its fd 3 into create). */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
-#include <sys/resource.h>
+#include <stdlib.h>
 #include <unistd.h>
 
+#include "base/procfs.h"
 #include "runtime/process_setup.h"
+
+/* Close what /proc/self/fd lists in [lo, hi]: for kernels before 5.9 and for a seccomp filter
+ * already loaded (SCMP_ACT_NOTIFY) that denies close_range. */
+OC_MUST_CHECK static int close_listed(unsigned lo, unsigned hi, struct oc_err *e) {
+  int dfd = oc_procfs_open("self/fd", O_RDONLY | O_DIRECTORY, e);
+  if (dfd < 0) return oc_wrap(e, dfd, "close fds %u-%u", lo, hi);
+  DIR *d = fdopendir(dfd);
+  if (!d) {
+    close(dfd);
+    return oc_fail_errno(e, "close fds %u-%u: fdopendir /proc/self/fd", lo, hi);
+  }
+  struct dirent *de;
+  while ((errno = 0, de = readdir(d)) != NULL) {
+    char *end;
+    unsigned long fd = strtoul(de->d_name, &end, 10);
+    if (*end || end == de->d_name || fd < lo || fd > hi || (int)fd == dfd) continue;
+    if (close((int)fd) < 0 && errno != EBADF) {
+      int err = errno;
+      closedir(d);
+      return oc_fail(e, err, "close fd %lu", fd);
+    }
+  }
+  int err = errno;
+  closedir(d);
+  return err ? oc_fail(e, err, "close fds %u-%u: read /proc/self/fd", lo, hi) : 0;
+}
 
 OC_MUST_CHECK static int close_span(unsigned lo, unsigned hi, struct oc_err *e) {
   if (lo > hi) return 0;
   if (close_range(lo, hi, 0) == 0) return 0;
-  if (errno != ENOSYS) return oc_fail_errno(e, "close_range(%u, %u)", lo, hi);
-  /* Kernels before 5.9: close one by one up to the fd limit. */
-  struct rlimit rl;
-  if (getrlimit(RLIMIT_NOFILE, &rl) < 0) return oc_fail_errno(e, "getrlimit RLIMIT_NOFILE");
-  unsigned max = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1u << 20 ? 1u << 20 : (unsigned)rl.rlim_cur;
-  for (unsigned fd = lo; fd <= hi && fd < max; fd++) close((int)fd);
-  return 0;
+  if (errno != ENOSYS && errno != EPERM) return oc_fail_errno(e, "close_range(%u, %u)", lo, hi);
+  return close_listed(lo, hi, e);
 }
 
 OC_MUST_CHECK static int set_cloexec(int fd, bool on, struct oc_err *e) {

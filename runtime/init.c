@@ -65,7 +65,9 @@ OC_MUST_CHECK static int prepare(struct oc_init_ctx *x, char *state_json, char *
     if (oc_sync_expect(x->sync_fd, OC_SYNC_HOOKS_DONE, NULL, NULL, 0, e) < 0) return -1;
   }
   if (oc_hooks_run(c, OC_HOOK_CREATE_CONTAINER, state_json, e) < 0) return -1;
-  if (oc_rootfs_pivot(x->rootfs, x->no_pivot, e) < 0) return -1;
+  /* Without a mount namespace of its own the container shares the host's: chroot, as runc. */
+  int r = has_ns(c, OC_NS_MOUNT) ? oc_rootfs_pivot(x->rootfs, x->no_pivot, e) : oc_rootfs_chroot(x->rootfs, e);
+  if (r < 0) return -1;
   if (oc_rootfs_finalize(c, e) < 0) return -1;
   if (oc_sysctl_apply(c, e) < 0) return -1;
   if (set_names(c, e) < 0) return -1;

@@ -19,6 +19,10 @@ int oc_process_prepare(const struct oc_config *c, struct oc_process *p, struct o
 
 int oc_process_exec(const struct oc_process *p, const char *exe, struct oc_seccomp_filter *f,
                     int preserve_fds, int keep_fd, struct oc_err *e) {
+  /* Close our fds before the filter exists: a profile need not allow close_range (and denies
+   * it with EPERM by default). Nothing below opens an fd that outlives its step, and keep_fd is
+   * close-on-exec. */
+  if (oc_close_fds(preserve_fds, keep_fd, e) < 0) return -1;
   /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it before the capabilities
    * are dropped. With no_new_privs, load it as late as possible so it filters the least of ours. */
   bool early = f && !p->no_new_privileges;
@@ -26,7 +30,6 @@ int oc_process_exec(const struct oc_process *p, const char *exe, struct oc_secco
   if (oc_process_apply_creds(p, e) < 0) return -1;
   if (f && !early && oc_seccomp_load(f, NULL, e) < 0) return -1;
   if (oc_process_apply_final_affinity(p, e) < 0) return -1;
-  if (oc_close_fds(preserve_fds, keep_fd, e) < 0) return -1;
   static char *const empty_env[] = {NULL};
   execve(exe, p->args.v, p->env.n ? p->env.v : empty_env);
   /* Lower case, as Go prints it: podman maps "permission denied" to 126, "no such file" to 127. */
