@@ -81,9 +81,9 @@ void oc_print_opts(const struct oc_opt *opts) {
     char sh[8] = "    ";
     if (o->short_name) snprintf(sh, sizeof sh, "-%c, ", o->short_name);
     snprintf(left, sizeof left, "%s--%s%s%s", sh, o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-    printf("  %-30s %s\n", left, o->help ? o->help : "");
+    printf("  %-28s  %s\n", left, o->help ? o->help : "");
   }
-  printf("  %-30s %s\n", "-h, --help", "show this help");
+  printf("  %-28s  %s\n", "-h, --help", "show this help");
 }
 
 void oc_print_help(const char *cmd, const char *summary, const char *args, const struct oc_opt *opts) {
