@@ -108,7 +108,7 @@ int cmd_run(struct oc_globals *g, int argc, char **argv) {
     return 1;
   }
   if (cli.detach) return 0;
-  if (proxy && oc_tty_proxy_run(tty_sock[0], &e) < 0) oc_log_warn("%s", e.msg);
+  if (proxy && oc_tty_proxy_run(tty_sock[0], pid, &e) < 0) oc_log_warn("%s", e.msg);
   if (tty_sock[0] >= 0) close(tty_sock[0]);
   int code = oc_wait_forwarding_signals(pid);
   if (!cli.keep && oc_container_delete(g, cli.o.id, true, &e) < 0) oc_log_warn("%s", e.msg);

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "base/parse.h"
 #include "runtime/args.h"
@@ -97,6 +99,16 @@ OC_MUST_CHECK static int apply_flags(struct oc_process *p, const struct repeated
   return 0;
 }
 
+/* A relayed pty starts with the size of our terminal, before the process can ask for it; later
+ * changes follow through SIGWINCH (tty_proxy.c). */
+static void relay_size(struct oc_process *p) {
+  struct winsize ws;
+  if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0 || ws.ws_col == 0) return;
+  p->console_height.set = p->console_width.set = true;
+  p->console_height.v = ws.ws_row;
+  p->console_width.v = ws.ws_col;
+}
+
 int cmd_exec(struct oc_globals *g, int argc, char **argv) {
   struct oc_err e = {0};
   const char *process_file = NULL, *pid_file = NULL, *console = NULL, *cwd = NULL, *user = NULL,
@@ -166,8 +178,11 @@ int cmd_exec(struct oc_globals *g, int argc, char **argv) {
     p->args.n = (size_t)(argc - i - 1);
   }
   int r = apply_flags(p, &rep, cwd, user, tty, nnp, &e);
+  bool relay = p->terminal && !console && !detach;
+  if (relay) relay_size(p);
   struct oc_exec_opts o = {.id = id, .process = p, .pid_file = pid_file, .console_socket = console,
-                           .detach = detach, .ignore_paused = ignore_paused, .preserve_fds = (int)preserve_fds};
+                           .detach = detach, .ignore_paused = ignore_paused, .relay_tty = relay,
+                           .preserve_fds = (int)preserve_fds};
   int code = 0;
   if (r == 0) r = oc_container_exec(g, &o, c, &code, &e);
   if (p->env.v != saved.env.v) free(p->env.v);
