@@ -62,14 +62,14 @@ exec_pid() { pgrep -P "$(cat "$T/pane.pid")" -x ocrun; }
   start_sleeper
   open_pane sh
   wait_for 10 pane_has '^/ #'
-  tmux_ send-keys -t t 'trap "echo got-winch" WINCH; echo "size=$(stty size)"' Enter
-  wait_for 10 pane_has "size=$(pane_size)\$"
+  # The shell waits (a builtin a trapped signal interrupts), then prints the size again.
+  tmux_ send-keys -t t 'trap "echo got-winch" WINCH; echo "size=$(stty size)"; sleep 1000 & wait; kill $!; echo "size=$(stty size)"' Enter
+  wait_for 10 pane_has "^size=$(pane_size)\$"
   before=$(pane_size)
   tmux_ resize-window -t t -x 120 -y 40
   [ "$(pane_size)" != "$before" ]
-  wait_for 10 pane_has got-winch
-  tmux_ send-keys -t t 'echo "size=$(stty size)"' Enter
-  wait_for 10 pane_has "size=$(pane_size)\$"
+  wait_for 10 pane_has '^got-winch'
+  wait_for 10 pane_has "^size=$(pane_size)\$"
   tmux_ send-keys -t t 'exit' Enter
   wait_for 10 test -s "$T/status"
   [ "$(cat "$T/stty.after")" = "$(cat "$T/stty.before")" ]
