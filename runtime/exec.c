@@ -82,6 +82,7 @@ __attribute__((noreturn)) static void join_and_clone(struct exec_job *j) {
     oc_fail_errno(&e, "join the namespaces of the container");
     oc_sync_report_exit(j->sync_fd, &e, 1);
   }
+  oc_log_phase("namespaces", "joined the container's namespaces");
   bool into = false;
   pid_t pid = oc_clone3(CLONE_PARENT, j->cg_fd, NULL, &into, &e);
   if (pid == 0) exec_process(j);
@@ -125,7 +126,9 @@ OC_MUST_CHECK static int run_exec(struct exec_job *j, struct oc_cgroup *cg, int 
   _cleanup_child_ pid_t pid = -1;
   bool into = false;
   if (spawn(j, &sync_fd, &pid, &into, e) < 0) return -1;
+  oc_log_phase("clone", "process cloned: pid %d", (int)pid);
   if (cg && oc_cg_enter(cg, pid, into, e) < 0) return -1;
+  if (cg) oc_log_phase("cgroup", "process in the container's cgroup");
   if (oc_sync_send(sync_fd, OC_SYNC_GO, 0, NULL, 0) < 0) return oc_fail_errno(e, "sync with exec process");
   if (j->seccomp && oc_seccomp_uses_notify(j->seccomp) &&
       oc_seccomp_listener_forward(&j->c->seccomp, sync_fd, j->state_json, pid, e) < 0)
@@ -156,6 +159,7 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
   if (oc_state_load(g->root, o->id, &s, e) < 0) return -1;
   enum oc_status st = oc_state_status(g->root, s);
   if (check_exec_allowed(st, o, e) < 0) return -1;
+  oc_log_phase("config", "container %s found %s, its config loaded", o->id, oc_status_name(st));
   _cleanup_seccomp_ struct oc_seccomp_filter *seccomp = NULL;
   if (c->seccomp.set && oc_seccomp_compile_cached(&c->seccomp, g->root, &seccomp, e) < 0) return -1;
   _cleanup_fd_ int pidfd = oc_state_open_init(s, e);

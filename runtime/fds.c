@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "runtime/process_setup.h"
 
 OC_MUST_CHECK static int close_span(unsigned lo, unsigned hi, struct oc_err *e) {
@@ -44,5 +45,7 @@ int oc_close_fds(int preserve_fds, int keep, struct oc_err *e) {
 
 int oc_close_inherited_fds(int preserve_fds, struct oc_err *e) {
   if (preserve_fds < 0) return oc_fail(e, EINVAL, "--preserve-fds %d: must not be negative", preserve_fds);
+  /* Records before this (exe_protect's) may have opened the log: never leave it a stale fd. */
+  oc_log_close_fds();
   return close_span(3u + (unsigned)preserve_fds, ~0U, e);
 }
