@@ -10,15 +10,25 @@
 #include "base/escape.h"
 
 static struct {
-  int fd;  /* --log file, -1 if none or not opened yet */
+  int fd;     /* --log file, -1 if none or not opened yet */
+  int err_fd; /* with --debug: our stderr, kept apart from fd 2, which a container's pty replaces */
   const char *path;
   bool json, debug;
-} log_cfg = {.fd = -1};
+  struct timespec t0; /* with --debug: the origin of the phases' elapsed times */
+} log_cfg = {.fd = -1, .err_fd = -1};
 
 void oc_log_init(const struct oc_log_settings *s) {
   log_cfg.json = s->json;
   log_cfg.debug = s->debug;
   log_cfg.path = s->path;
+  /* CLOCK_REALTIME: the one clock a time namespace the init joins does not shift. */
+  if (s->debug && clock_gettime(CLOCK_REALTIME, &log_cfg.t0) < 0) log_cfg.t0 = (struct timespec){0};
+}
+
+void oc_log_close_fds(void) {
+  if (log_cfg.fd >= 0) close(log_cfg.fd);
+  if (log_cfg.err_fd >= 0) close(log_cfg.err_fd);
+  log_cfg.fd = log_cfg.err_fd = -1;
 }
 
 /* Opened at the first record, so create and exec can close inherited fds before it exists. */
@@ -52,15 +62,27 @@ static size_t json_escape(char *dst, size_t cap, const char *s) {
   return n;
 }
 
+static int err_fd(void) {
+  if (log_cfg.debug && log_cfg.err_fd < 0) log_cfg.err_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+  return log_cfg.err_fd >= 0 ? log_cfg.err_fd : STDERR_FILENO;
+}
+
+/* A phase record's fields; phase NULL for the others. */
+struct phase { const char *name; double ms; };
+
 /* Every record is one line of text: the message is escaped here (base/escape.h) whatever it was
  * formatted from (argv, a peer's message, an oc_err, which is escaped already: escaping twice
  * changes nothing), so no input can fake a record or a line, in the log or on stderr. */
-static void emit(const char *level, const char *fmt, va_list ap) {
-  char raw[2048], msg[2048], line[4600];
+static void emit(const char *level, const struct phase *ph, const char *fmt, va_list ap) {
+  char raw[2048], msg[2048], line[4600], fields[160] = "", prefix[160] = "";
   vsnprintf(raw, sizeof raw, fmt, ap);
   oc_escape_text(msg, sizeof msg, raw);
   int n;
   log_fd();
+  if (ph) {
+    snprintf(fields, sizeof fields, ",\"phase\":\"%s\",\"elapsed_ms\":%.3f,\"pid\":%d", ph->name, ph->ms, (int)getpid());
+    snprintf(prefix, sizeof prefix, "%9.3f ms %s (pid %d): ", ph->ms, ph->name, (int)getpid());
+  }
   if (log_cfg.fd >= 0 && log_cfg.json) {
     char esc[4200], ts[64];
     struct timespec now;
@@ -69,33 +91,34 @@ static void emit(const char *level, const char *fmt, va_list ap) {
     gmtime_r(&now.tv_sec, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
     json_escape(esc, sizeof esc, msg);
-    n = snprintf(line, sizeof line, "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s.%09ldZ\"}\n", level,
-                 esc, ts, now.tv_nsec);
+    n = snprintf(line, sizeof line, "{\"level\":\"%s\",\"msg\":\"%s\"%s,\"time\":\"%s.%09ldZ\"}\n", level,
+                 esc, fields, ts, now.tv_nsec);
     if (n > 0 && write(log_cfg.fd, line, (size_t)n) < 0) { /* nothing better to do */ }
   } else if (log_cfg.fd >= 0) {
-    n = snprintf(line, sizeof line, "%s: %s\n", level, msg);
+    n = snprintf(line, sizeof line, "%s: %s%s\n", level, prefix, msg);
     if (n > 0 && write(log_cfg.fd, line, (size_t)n) < 0) { /* ignored */ }
   }
   /* Errors and warnings always reach stderr too (podman without runtime_supports_json reads
    * them there); debug lines go to the log file when there is one. */
   bool is_debug = strcmp(level, "debug") == 0;
   if (!is_debug || log_cfg.fd < 0) {
-    n = snprintf(line, sizeof line, "ocrun: %s%s\n", strcmp(level, "warning") == 0 ? "warning: " : "", msg);
-    if (n > 0 && write(STDERR_FILENO, line, (size_t)n) < 0) { /* nowhere left to report */ }
+    const char *tag = strcmp(level, "warning") == 0 ? "warning: " : ph ? "debug: " : "";
+    n = snprintf(line, sizeof line, "ocrun: %s%s%s\n", tag, prefix, msg);
+    if (n > 0 && write(err_fd(), line, (size_t)n) < 0) { /* nowhere left to report */ }
   }
 }
 
 void oc_log_error(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  emit("error", fmt, ap);
+  emit("error", NULL, fmt, ap);
   va_end(ap);
 }
 
 void oc_log_warn(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  emit("warning", fmt, ap);
+  emit("warning", NULL, fmt, ap);
   va_end(ap);
 }
 
@@ -103,7 +126,19 @@ void oc_log_debug(const char *fmt, ...) {
   if (!log_cfg.debug) return;
   va_list ap;
   va_start(ap, fmt);
-  emit("debug", fmt, ap);
+  emit("debug", NULL, fmt, ap);
+  va_end(ap);
+}
+
+void oc_log_phase(const char *phase, const char *fmt, ...) {
+  if (!log_cfg.debug) return; /* no clock read, nothing formatted */
+  struct timespec now;
+  if (clock_gettime(CLOCK_REALTIME, &now) < 0) now = log_cfg.t0;
+  struct phase ph = {phase, (double)(now.tv_sec - log_cfg.t0.tv_sec) * 1e3 +
+                                (double)(now.tv_nsec - log_cfg.t0.tv_nsec) / 1e6};
+  va_list ap;
+  va_start(ap, fmt);
+  emit("debug", &ph, fmt, ap);
   va_end(ap);
 }
 

@@ -17,6 +17,14 @@ void oc_log_init(const struct oc_log_settings *s);
 void oc_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void oc_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void oc_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* --debug: one record per phase (config, admission, cgroup, clone, namespaces, mounts, hooks,
+ * pivot_root, seccomp, exec, ...) with the ms since the command started: text "ocrun: debug:
+ * 12.345 ms cgroup (pid N): msg" on stderr, or in the --log file, where json adds "phase",
+ * "elapsed_ms" and "pid". The init and the exec process are clones of the command: same origin,
+ * same log. Without --debug it returns at once (no clock read). phase: a literal name. */
+void oc_log_phase(const char *phase, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Close the log's own fds (a caller about to close every inherited fd); they reopen at the next record. */
+void oc_log_close_fds(void);
 /* Log e->msg as an error and return exit code 1. */
 int oc_log_fail(const struct oc_err *e);
 

@@ -1,6 +1,7 @@
 #include "runtime/args.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,4 +73,22 @@ int oc_parse_ids(int argc, char **argv, const struct oc_opt *opts, int min_pos, 
   if (n < min_pos) return oc_fail(e, EINVAL, "%s: container id required", argv[0]);
   if (n > max_pos) return oc_fail(e, EINVAL, "%s: unexpected argument \"%s\"", argv[0], argv[i + max_pos]);
   return i;
+}
+
+void oc_print_opts(const struct oc_opt *opts) {
+  char left[64];
+  for (const struct oc_opt *o = opts; o->name; o++) {
+    char sh[8] = "    ";
+    if (o->short_name) snprintf(sh, sizeof sh, "-%c, ", o->short_name);
+    snprintf(left, sizeof left, "%s--%s%s%s", sh, o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+    printf("  %-28s  %s\n", left, o->help ? o->help : "");
+  }
+  printf("  %-28s  %s\n", "-h, --help", "show this help");
+}
+
+void oc_print_help(const char *cmd, const char *summary, const char *args, const struct oc_opt *opts) {
+  printf("Usage: ocrun %s%s%s%s\n\n", cmd, opts->name ? " [options]" : "", args[0] ? " " : "", args);
+  if (summary) printf("%s\n\n", summary);
+  printf("Options:\n");
+  oc_print_opts(opts);
 }

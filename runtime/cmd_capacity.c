@@ -25,21 +25,6 @@
 #define WATCH_MIN 0.1
 #define WATCH_MAX 86400.0
 
-static void usage(void) {
-  fputs("Usage: ocrun capacity [--format table|json] [--watch [N]] [--no-legend] [--explain]\n"
-        "                      [--policy-dump] [--policy FILE]\n"
-        "Show the node's capacity per resource (VCPU, MEMORY_MB), what is admitted, and each\n"
-        "container's size and live use (CPU as a rate over a short window).\n"
-        "  -f, --format FORMAT  table (default) or json\n"
-        "  -w, --watch [N]      redraw every N seconds (default " WATCH_DEFAULT ", from 0.1) until Ctrl-C,\n"
-        "                       like top; with json one document per line\n"
-        "      --no-legend      leave out the legend under the table\n"
-        "      --explain        show the arithmetic behind each number\n"
-        "      --policy-dump    print the effective policy as JSON and exit\n"
-        "      --policy FILE    policy file (default $OCRUN_POLICY, else /etc/ocrun/policy.json)\n",
-        stdout);
-}
-
 /* --watch takes an optional value: give a bare --watch (not followed by a number) the default,
  * so the flag parser sees --watch N. Values of the other flags are copied untouched. */
 static char **watch_default(int argc, char **argv, int *out_argc) {
@@ -192,15 +177,20 @@ static int watch(const struct opts *o, double interval) {
 }
 
 int cmd_capacity(struct oc_globals *g, int argc, char **argv) {
-  (void)g; /* the ledger is host-wide: it covers every --root */
+  /* The ledger is host-wide: it covers every --root. */
   struct oc_err e = {0};
   bool help = false, dump = false, no_legend = false;
   struct opts o = {.legend = true};
   const char *format = "table", *watch_s = NULL, *policy_path = NULL;
-  const struct oc_opt opts[] = {{"format", 'f', &format, NULL},       {"explain", 0, NULL, &o.explain},
-                                {"policy-dump", 0, NULL, &dump},      {"policy", 0, &policy_path, NULL},
-                                {"watch", 'w', &watch_s, NULL},       {"no-legend", 0, NULL, &no_legend},
-                                {NULL, 0, NULL, NULL}};
+  const struct oc_opt opts[] = {
+      {"format", 'f', &format, NULL, "FORMAT", "table (default) or json"},
+      {"watch", 'w', &watch_s, NULL, "[N]",
+       "redraw every N seconds (default " WATCH_DEFAULT ", from 0.1) until Ctrl-C; json: one document a line"},
+      {"no-legend", 0, NULL, &no_legend, NULL, "leave out the legend under the table"},
+      {"explain", 0, NULL, &o.explain, NULL, "show the arithmetic behind each number"},
+      {"policy-dump", 0, NULL, &dump, NULL, "print the effective policy as JSON and exit"},
+      {"policy", 0, &policy_path, NULL, "FILE", "policy file (default $OCRUN_POLICY, else /etc/ocrun/policy.json)"},
+      OC_OPT_END};
   int n = 0;
   _cleanup_free_ char **args = watch_default(argc, argv, &n);
   if (!args) {
@@ -210,7 +200,9 @@ int cmd_capacity(struct oc_globals *g, int argc, char **argv) {
   int first = oc_parse_opts(n, args, opts, &help, NULL, NULL, &e);
   if (first < 0) return oc_log_fail(&e);
   if (help) {
-    usage();
+    oc_print_help(argv[0], g->command_summary, "", opts);
+    printf("\nThe node's capacity per resource (VCPU, MEMORY_MB), what is admitted, and each container's\n"
+           "size and live use (CPU as a rate over a short window).\n");
     return 0;
   }
   if (first < n) {

@@ -23,29 +23,39 @@ struct create_cli {
   bool detach, keep, help;
 };
 
-OC_MUST_CHECK static int parse(int argc, char **argv, struct create_cli *cli, bool is_run, struct oc_err *e) {
+/* The flags create and run share; then each adds its own. */
+#define CREATE_OPTS(cli)                                                                                    \
+  {"bundle", 'b', &(cli)->o.bundle, NULL, "DIR", "path to the bundle (default: the current directory)"},   \
+  {"pid-file", 0, &(cli)->o.pid_file, NULL, "FILE", "write the init's pid to FILE"},                        \
+  {"console-socket", 0, &(cli)->o.console_socket, NULL, "SOCK",                                             \
+   "send the pty master of a process.terminal container to this unix socket"},                              \
+  {"no-pivot", 0, NULL, &(cli)->o.no_pivot, NULL, "move the rootfs over / instead of pivot_root"},  \
+  {"no-new-keyring", 0, NULL, &(cli)->o.no_new_keyring, NULL, "keep the caller's session keyring"},         \
+  {"preserve-fds", 0, &(cli)->preserve, NULL, "N", "pass N more fds (from fd 3) into the container"},       \
+  {"no-subreaper", 0, NULL, &no_subreaper, NULL, "accepted for runc compatibility; ignored"},              \
+  {"vcpus", 0, &(cli)->o.vcpus, NULL, "N", "size the container as N vCPUs (cpu weight, ledger)"},           \
+  {"memory", 0, &(cli)->o.memory, NULL, "SIZE", "memory limit, e.g. 512m or 2g (memory.max, ledger)"},      \
+  {"cpu-cap", 0, NULL, &(cli)->o.cpu_cap, NULL, "also cap CPU at --vcpus CPUs (a quota, not only a weight)"}
+
+/* --help is printed here, where the tables are. */
+OC_MUST_CHECK static int parse(const struct oc_globals *g, int argc, char **argv, struct create_cli *cli, bool is_run,
+                               struct oc_err *e) {
   bool no_subreaper = false;
-  const struct oc_opt opts[] = {
-      {"bundle", 'b', &cli->o.bundle, NULL},
-      {"pid-file", 0, &cli->o.pid_file, NULL},
-      {"console-socket", 0, &cli->o.console_socket, NULL},
-      {"no-pivot", 0, NULL, &cli->o.no_pivot},
-      {"no-new-keyring", 0, NULL, &cli->o.no_new_keyring},
-      {"preserve-fds", 0, &cli->preserve, NULL},
-      {"no-subreaper", 0, NULL, &no_subreaper},
-      {"vcpus", 0, &cli->o.vcpus, NULL},
-      {"memory", 0, &cli->o.memory, NULL},
-      {"cpu-cap", 0, NULL, &cli->o.cpu_cap},
-      {"dry-run", 0, NULL, &cli->o.dry_run},
-      {"detach", 'd', NULL, &cli->detach},
-      {"keep", 0, NULL, &cli->keep},
-      {NULL, 0, NULL, NULL},
+  const struct oc_opt create_opts[] = {
+      CREATE_OPTS(cli),
+      {"dry-run", 0, NULL, &cli->o.dry_run, NULL, "only say whether the policy admits it (exit 2: refused)"},
+      OC_OPT_END,
   };
+  const struct oc_opt run_opts[] = {
+      CREATE_OPTS(cli),
+      {"detach", 'd', NULL, &cli->detach, NULL, "return after start instead of waiting for the container"},
+      {"keep", 0, NULL, &cli->keep, NULL, "do not delete the container when it exits"},
+      OC_OPT_END,
+  };
+  const struct oc_opt *opts = is_run ? run_opts : create_opts;
   int i = oc_parse_opts(argc, argv, opts, &cli->help, NULL, NULL, e);
+  if (i >= 0 && cli->help) oc_print_help(argv[0], g->command_summary, "ID", opts);
   if (i < 0 || cli->help) return i;
-  if (!is_run && (cli->detach || cli->keep))
-    return oc_fail(e, EINVAL, "flag provided but not defined: --%s", cli->detach ? "detach" : "keep");
-  if (is_run && cli->o.dry_run) return oc_fail(e, EINVAL, "flag provided but not defined: --dry-run");
   long n = 0;
   if (cli->preserve && oc_parse_long(cli->preserve, 0, 1 << 20, &n) < 0)
     return oc_fail(e, EINVAL, "invalid --preserve-fds value \"%s\"", cli->preserve);
@@ -57,20 +67,11 @@ OC_MUST_CHECK static int parse(int argc, char **argv, struct create_cli *cli, bo
   return i;
 }
 
-static void usage(const char *cmd) {
-  printf("Usage: ocrun %s [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot]\n"
-         "       [--no-new-keyring] [--preserve-fds N] [--vcpus N] [--memory SIZE] [--cpu-cap]%s ID\n",
-         cmd, strcmp(cmd, "run") == 0 ? " [--detach] [--keep]" : " [--dry-run]");
-}
-
 int cmd_create(struct oc_globals *g, int argc, char **argv) {
   struct create_cli cli = {.o.internal_console_fd = -1};
   struct oc_err e = {0};
-  if (parse(argc, argv, &cli, false, &e) < 0) return oc_log_fail(&e);
-  if (cli.help) {
-    usage("create");
-    return 0;
-  }
+  if (parse(g, argc, argv, &cli, false, &e) < 0) return oc_log_fail(&e);
+  if (cli.help) return 0;
   pid_t pid = 0;
   if (oc_container_create(g, &cli.o, &pid, &e) < 0) {
     /* --dry-run printed "would be refused: ..." on stdout: a verdict, not an error. */
@@ -83,11 +84,8 @@ int cmd_create(struct oc_globals *g, int argc, char **argv) {
 int cmd_run(struct oc_globals *g, int argc, char **argv) {
   struct create_cli cli = {.o.internal_console_fd = -1};
   struct oc_err e = {0};
-  if (parse(argc, argv, &cli, true, &e) < 0) return oc_log_fail(&e);
-  if (cli.help) {
-    usage("run");
-    return 0;
-  }
+  if (parse(g, argc, argv, &cli, true, &e) < 0) return oc_log_fail(&e);
+  if (cli.help) return 0;
   int tty_sock[2] = {-1, -1};
   if (!cli.detach && !cli.o.console_socket) {
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tty_sock) < 0) {
@@ -110,7 +108,7 @@ int cmd_run(struct oc_globals *g, int argc, char **argv) {
     return 1;
   }
   if (cli.detach) return 0;
-  if (proxy && oc_tty_proxy_run(tty_sock[0], &e) < 0) oc_log_warn("%s", e.msg);
+  if (proxy && oc_tty_proxy_run(tty_sock[0], pid, &e) < 0) oc_log_warn("%s", e.msg);
   if (tty_sock[0] >= 0) close(tty_sock[0]);
   int code = oc_wait_forwarding_signals(pid);
   if (!cli.keep && oc_container_delete(g, cli.o.id, true, &e) < 0) oc_log_warn("%s", e.msg);

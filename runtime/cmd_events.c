@@ -110,11 +110,13 @@ int cmd_events(struct oc_globals *g, int argc, char **argv) {
   struct oc_err e = {0};
   bool help = false, stats = false;
   const char *interval_s = "5s";
-  const struct oc_opt opts[] = {{"stats", 0, NULL, &stats}, {"interval", 0, &interval_s, NULL},
-                                {NULL, 0, NULL, NULL}};
+  const struct oc_opt opts[] = {
+      {"stats", 0, NULL, &stats, NULL, "print the statistics once and exit"},
+      {"interval", 0, &interval_s, NULL, "DURATION", "time between statistics records (default 5s)"},
+      OC_OPT_END};
   int i = oc_parse_opts(argc, argv, opts, &help, NULL, NULL, &e);
   if (i < 0) return oc_log_fail(&e);
-  if (help) return printf("Usage: ocrun events [--stats] [--interval 5s] ID\n"), 0;
+  if (help) return oc_print_help(argv[0], g->command_summary, "ID", opts), 0;
   if (argc - i != 1) {
     oc_log_error("events: %s", argc - i < 1 ? "container id required" : "exactly one container id expected");
     return 1;

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "base/parse.h"
 #include "runtime/args.h"
@@ -97,6 +99,16 @@ OC_MUST_CHECK static int apply_flags(struct oc_process *p, const struct repeated
   return 0;
 }
 
+/* A relayed pty starts with the size of our terminal, before the process can ask for it; later
+ * changes follow through SIGWINCH (tty_proxy.c). */
+static void relay_size(struct oc_process *p) {
+  struct winsize ws;
+  if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0 || ws.ws_col == 0) return;
+  p->console_height.set = p->console_width.set = true;
+  p->console_height.v = ws.ws_row;
+  p->console_width.v = ws.ws_col;
+}
+
 int cmd_exec(struct oc_globals *g, int argc, char **argv) {
   struct oc_err e = {0};
   const char *process_file = NULL, *pid_file = NULL, *console = NULL, *cwd = NULL, *user = NULL,
@@ -104,24 +116,27 @@ int cmd_exec(struct oc_globals *g, int argc, char **argv) {
   bool help = false, detach = false, tty = false, nnp = false, ignore_paused = false;
   __attribute__((cleanup(repeated_release))) struct repeated rep = {0};
   const struct oc_opt opts[] = {
-      {"process", 'p', &process_file, NULL}, {"pid-file", 0, &pid_file, NULL},
-      {"console-socket", 0, &console, NULL}, {"cwd", 0, &cwd, NULL},
-      {"user", 'u', &user, NULL},           {"env", 'e', &ignored, NULL},
-      {"cap", 'c', &ignored, NULL},         {"additional-gids", 'g', &ignored, NULL},
-      {"preserve-fds", 0, &preserve, NULL}, {"detach", 'd', NULL, &detach},
-      {"tty", 't', NULL, &tty},             {"no-new-privs", 0, NULL, &nnp},
-      {"ignore-paused", 0, NULL, &ignore_paused}, {"apparmor", 0, &ignored, NULL},
-      {"process-label", 0, &ignored, NULL}, {"cgroup", 0, &ignored, NULL},
-      {NULL, 0, NULL, NULL},
+      {"process", 'p', &process_file, NULL, "FILE", "run the process.json in FILE instead of COMMAND"},
+      {"detach", 'd', NULL, &detach, NULL, "return once the process runs, without waiting for it"},
+      {"pid-file", 0, &pid_file, NULL, "FILE", "write the process' pid to FILE"},
+      {"console-socket", 0, &console, NULL, "SOCK", "with --tty: send the pty master to this unix socket"},
+      {"tty", 't', NULL, &tty, NULL, "give the process a pty (relayed to this terminal without --console-socket)"},
+      {"cwd", 0, &cwd, NULL, "DIR", "working directory in the container"},
+      {"env", 'e', &ignored, NULL, "KEY=VALUE", "set an environment variable (repeatable)"},
+      {"user", 'u', &user, NULL, "UID[:GID]", "run as this user and group (numbers)"},
+      {"additional-gids", 'g', &ignored, NULL, "GID", "an additional group (repeatable)"},
+      {"cap", 'c', &ignored, NULL, "CAP", "add a capability, e.g. CAP_NET_ADMIN (repeatable)"},
+      {"no-new-privs", 0, NULL, &nnp, NULL, "set no_new_privileges for the process"},
+      {"preserve-fds", 0, &preserve, NULL, "N", "pass N more fds (from fd 3) into the process"},
+      {"ignore-paused", 0, NULL, &ignore_paused, NULL, "exec even if the container is paused"},
+      {"apparmor", 0, &ignored, NULL, "PROFILE", "accepted for runc compatibility; ignored"},
+      {"process-label", 0, &ignored, NULL, "LABEL", "accepted for runc compatibility; ignored"},
+      {"cgroup", 0, &ignored, NULL, "PATH", "accepted for runc compatibility; ignored"},
+      OC_OPT_END,
   };
   int i = oc_parse_opts(argc, argv, opts, &help, on_value, &rep, &e);
   if (i < 0) return oc_log_fail(&e);
-  if (help) {
-    printf("Usage: ocrun exec [--process FILE] [--detach] [--pid-file F] [--console-socket S] [--tty]\n"
-           "       [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--no-new-privs]\n"
-           "       [--preserve-fds N] ID [COMMAND [ARGS...]]\n");
-    return 0;
-  }
+  if (help) return oc_print_help(argv[0], g->command_summary, "ID [COMMAND [ARGS...]]", opts), 0;
   if (i >= argc) {
     oc_log_error("exec: container id required");
     return 1;
@@ -163,8 +178,11 @@ int cmd_exec(struct oc_globals *g, int argc, char **argv) {
     p->args.n = (size_t)(argc - i - 1);
   }
   int r = apply_flags(p, &rep, cwd, user, tty, nnp, &e);
+  bool relay = p->terminal && !console && !detach;
+  if (relay) relay_size(p);
   struct oc_exec_opts o = {.id = id, .process = p, .pid_file = pid_file, .console_socket = console,
-                           .detach = detach, .ignore_paused = ignore_paused, .preserve_fds = (int)preserve_fds};
+                           .detach = detach, .ignore_paused = ignore_paused, .relay_tty = relay,
+                           .preserve_fds = (int)preserve_fds};
   int code = 0;
   if (r == 0) r = oc_container_exec(g, &o, c, &code, &e);
   if (p->env.v != saved.env.v) free(p->env.v);

@@ -27,10 +27,11 @@ OC_MUST_CHECK static int signal_init(const struct oc_state *s, int sig, struct o
 int cmd_kill(struct oc_globals *g, int argc, char **argv) {
   struct oc_err e = {0};
   bool help = false, all = false;
-  const struct oc_opt opts[] = {{"all", 'a', NULL, &all}, {NULL, 0, NULL, NULL}};
+  const struct oc_opt opts[] = {
+      {"all", 'a', NULL, &all, NULL, "signal every process of the container, not only its init"}, OC_OPT_END};
   int i = oc_parse_ids(argc, argv, opts, 1, 2, &help, &e);
   if (i < 0) return oc_log_fail(&e);
-  if (help) return printf("Usage: ocrun kill [--all] ID [SIGNAL]\n"), 0;
+  if (help) return oc_print_help(argv[0], g->command_summary, "ID [SIGNAL]", opts), 0;
   const char *signame = i + 1 < argc ? argv[i + 1] : "SIGTERM";
   int sig = oc_signal_parse(signame);
   if (sig < 0) {

@@ -60,9 +60,12 @@ int cmd_list(struct oc_globals *g, int argc, char **argv) {
   struct oc_err e = {0};
   bool help = false, quiet = false;
   const char *format = "table";
-  const struct oc_opt opts[] = {{"quiet", 'q', NULL, &quiet}, {"format", 'f', &format, NULL}, {NULL, 0, NULL, NULL}};
+  const struct oc_opt opts[] = {
+      {"quiet", 'q', NULL, &quiet, NULL, "print the ids only"},
+      {"format", 'f', &format, NULL, "FORMAT", "table (default) or json"},
+      OC_OPT_END};
   if (oc_parse_opts(argc, argv, opts, &help, NULL, NULL, &e) < 0) return oc_log_fail(&e);
-  if (help) return printf("Usage: ocrun list [--quiet] [--format table|json]\n"), 0;
+  if (help) return oc_print_help(argv[0], g->command_summary, "", opts), 0;
   bool json = strcmp(format, "json") == 0;
   if (!json && strcmp(format, "table") != 0) {
     oc_log_error("invalid format option \"%s\": must be table or json", format);

@@ -11,10 +11,10 @@
 static int freeze_cmd(struct oc_globals *g, int argc, char **argv, bool frozen) {
   struct oc_err e = {0};
   bool help = false;
-  const struct oc_opt opts[] = {{NULL, 0, NULL, NULL}};
+  const struct oc_opt opts[] = {OC_OPT_END};
   int i = oc_parse_opts(argc, argv, opts, &help, NULL, NULL, &e);
   if (i < 0) return oc_log_fail(&e);
-  if (help) return printf("Usage: ocrun %s ID\n", argv[0]), 0;
+  if (help) return oc_print_help(argv[0], g->command_summary, "ID", opts), 0;
   if (argc - i != 1) {
     oc_log_error("%s: %s", argv[0], argc - i < 1 ? "container id required" : "exactly one container id expected");
     return 1;

@@ -130,10 +130,11 @@ int cmd_ps(struct oc_globals *g, int argc, char **argv) {
   struct oc_err e = {0};
   bool help = false;
   const char *format = "table";
-  const struct oc_opt opts[] = {{"format", 'f', &format, NULL}, {NULL, 0, NULL, NULL}};
+  const struct oc_opt opts[] = {
+      {"format", 'f', &format, NULL, "FORMAT", "table (default, ps -ef) or json (the pids)"}, OC_OPT_END};
   int i = oc_parse_opts(argc, argv, opts, &help, NULL, NULL, &e);
   if (i < 0) return oc_log_fail(&e);
-  if (help) return printf("Usage: ocrun ps [--format table|json] ID [ps options]\n"), 0;
+  if (help) return oc_print_help(argv[0], g->command_summary, "ID [ps options]", opts), 0;
   if (i >= argc) {
     oc_log_error("ps: container id required");
     return 1;

@@ -8,17 +8,9 @@
 #include "oci/spec.h"
 #include "base/cleanup.h"
 #include "base/fsutil.h"
+#include "runtime/args.h"
 #include "runtime/commands.h"
 #include "base/log.h"
-
-static void usage(FILE *f) {
-  fputs("Usage: ocrun spec [--bundle DIR] [--rootless]\n"
-        "Create a default config.json in the bundle directory.\n"
-        "  -b, --bundle DIR  bundle directory (default: the current directory)\n"
-        "      --rootless    configuration for a container run by a non-root user\n"
-        "  -h, --help        show this help\n",
-        f);
-}
 
 static int write_spec(const char *bundle, bool rootless) {
   struct oc_err e = {0};
@@ -52,31 +44,19 @@ static int write_spec(const char *bundle, bool rootless) {
 }
 
 int cmd_spec(struct oc_globals *g, int argc, char **argv) {
-  (void)g;
+  struct oc_err e = {0};
   const char *bundle = ".";
-  bool rootless = false;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-      usage(stdout);
-      return 0;
-    } else if (strcmp(a, "--rootless") == 0) {
-      rootless = true;
-    } else if (strcmp(a, "--bundle") == 0 || strcmp(a, "-b") == 0) {
-      if (++i == argc) {
-        oc_log_error("spec: option %s needs a directory", a);
-        return 1;
-      }
-      bundle = argv[i];
-    } else if (strncmp(a, "--bundle=", 9) == 0 || strncmp(a, "-b=", 3) == 0) {
-      bundle = strchr(a, '=') + 1;
-    } else if (a[0] == '-') {
-      oc_log_error("spec: unknown option %s", a);
-      return 1;
-    } else {
-      oc_log_error("spec: unexpected argument %s (spec takes no arguments)", a);
-      return 1;
-    }
+  bool rootless = false, help = false;
+  const struct oc_opt opts[] = {
+      {"bundle", 'b', &bundle, NULL, "DIR", "write config.json into DIR (default: the current directory)"},
+      {"rootless", 0, NULL, &rootless, NULL, "a configuration for a container run by a non-root user"},
+      OC_OPT_END};
+  int i = oc_parse_opts(argc, argv, opts, &help, NULL, NULL, &e);
+  if (i < 0) return oc_log_fail(&e);
+  if (help) return oc_print_help(argv[0], g->command_summary, "", opts), 0;
+  if (i < argc) {
+    oc_log_error("spec: unexpected argument %s (spec takes no arguments)", argv[i]);
+    return 1;
   }
   if (!bundle[0]) {
     oc_log_error("spec: --bundle must not be empty");

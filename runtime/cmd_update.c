@@ -107,25 +107,30 @@ int cmd_update(struct oc_globals *g, int argc, char **argv) {
   bool help = false;
   struct update_flags f = {0};
   const struct oc_opt opts[] = {
-    {"resources", 'r', &f.resources, NULL},      {"memory", 0, &f.memory, NULL},
-    {"memory-swap", 0, &f.swap, NULL},           {"memory-reservation", 0, &f.reservation, NULL},
-    {"cpu-shares", 0, &f.shares, NULL},          {"cpu-share", 0, &f.share, NULL},
-    {"cpu-quota", 0, &f.quota, NULL},            {"cpu-period", 0, &f.period, NULL},
-    {"cpu-burst", 0, &f.burst, NULL},            {"cpuset-cpus", 0, &f.cpus, NULL},
-    {"cpuset-mems", 0, &f.mems, NULL},           {"pids-limit", 0, &f.pids, NULL},
-    {"blkio-weight", 0, &f.blkio, NULL},         {"cpu-rt-period", 0, &f.rt_period, NULL},
-    {"cpu-rt-runtime", 0, &f.rt_runtime, NULL},  {"cpu-idle", 0, &f.idle, NULL},
-    {"kernel-memory", 0, &f.kmem, NULL},         {"kernel-memory-tcp", 0, &f.kmem_tcp, NULL},
-    {"l3-cache-schema", 0, &f.l3, NULL},         {"mem-bw-schema", 0, &f.mba, NULL},
-    {NULL, 0, NULL, NULL}};
+      {"resources", 'r', &f.resources, NULL, "FILE", "linux.resources JSON from FILE (- for stdin)"},
+      {"memory", 0, &f.memory, NULL, "SIZE", "memory limit, e.g. 512m (-1: unlimited)"},
+      {"memory-swap", 0, &f.swap, NULL, "SIZE", "memory + swap limit (-1: unlimited)"},
+      {"memory-reservation", 0, &f.reservation, NULL, "SIZE", "memory soft limit"},
+      {"cpu-shares", 0, &f.shares, NULL, "N", "CPU shares (relative weight)"},
+      {"cpu-share", 0, &f.share, NULL, "N", "the same as --cpu-shares"},
+      {"cpu-quota", 0, &f.quota, NULL, "USEC", "CPU time the container may use per period"},
+      {"cpu-period", 0, &f.period, NULL, "USEC", "CPU quota period"},
+      {"cpu-burst", 0, &f.burst, NULL, "USEC", "CPU time a period may borrow from earlier ones"},
+      {"cpuset-cpus", 0, &f.cpus, NULL, "LIST", "CPUs the container may run on (e.g. 0-1)"},
+      {"cpuset-mems", 0, &f.mems, NULL, "LIST", "memory nodes the container may use"},
+      {"pids-limit", 0, &f.pids, NULL, "N", "maximum number of processes"},
+      {"blkio-weight", 0, &f.blkio, NULL, "N", "block IO weight (10 to 1000)"},
+      {"cpu-rt-period", 0, &f.rt_period, NULL, "USEC", "realtime period"},
+      {"cpu-rt-runtime", 0, &f.rt_runtime, NULL, "USEC", "realtime runtime per period"},
+      {"cpu-idle", 0, &f.idle, NULL, "0|1", "SCHED_IDLE for the container's cgroup"},
+      {"kernel-memory", 0, &f.kmem, NULL, "SIZE", "obsolete; ignored with a warning"},
+      {"kernel-memory-tcp", 0, &f.kmem_tcp, NULL, "SIZE", "obsolete; ignored with a warning"},
+      {"l3-cache-schema", 0, &f.l3, NULL, "SCHEMA", "Intel RDT: refused (not supported)"},
+      {"mem-bw-schema", 0, &f.mba, NULL, "SCHEMA", "Intel RDT: refused (not supported)"},
+      OC_OPT_END};
   int i = oc_parse_opts(argc, argv, opts, &help, NULL, NULL, &e);
   if (i < 0) return oc_log_fail(&e);
-  if (help) {
-    printf("Usage: ocrun update [--resources FILE|-] [--memory N] [--memory-swap N] [--memory-reservation N]\n"
-           "       [--cpu-shares N] [--cpu-quota N] [--cpu-period N] [--cpu-burst N] [--cpuset-cpus S]\n"
-           "       [--cpuset-mems S] [--pids-limit N] [--blkio-weight N] ID\n");
-    return 0;
-  }
+  if (help) return oc_print_help(argv[0], g->command_summary, "ID", opts), 0;
   if (argc - i != 1) {
     oc_log_error("update: %s", argc - i < 1 ? "container id required" : "exactly one container id expected");
     return 1;

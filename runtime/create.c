@@ -308,6 +308,7 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
     snprintf(j->pid_file, sizeof j->pid_file, "%s", j->o->pid_file);
   }
   if (load_bundle(j, e) < 0 || validate(j, e) < 0) return -1;
+  oc_log_phase("config", "%s/config.json parsed and validated", j->bundle);
   if (oc_cg_resolve_path(j->c->cgroups_path, j->o->id, j->g->systemd_cgroup, &j->cg_path, e) < 0) return -1;
   if (j->o->dry_run) {
     /* Nothing is made: a --root that does not exist yet is named as given. */
@@ -317,8 +318,10 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   if (make_state_dir(j, e) < 0) return -1;
   if (!realpath(j->g->root, j->root_abs)) return oc_fail_errno(e, "realpath %s", j->g->root);
   if (admit(j, j->cg_path, e) < 0) return -1;
+  oc_log_phase("admission", "policy applied, admitted in the ledger");
   test_pause("admitted");
   if (oc_cg_create(j->cg_path, j->c->has_resources ? &j->c->resources : NULL, &j->cg, e) < 0) return -1;
+  oc_log_phase("cgroup", "cgroup %s made, resources applied", j->cg_path);
   test_pause("cgroup");
   if (oc_ns_open_joined(j->c, j->ns_fds, e) < 0) return -1;
   if (connect_console(j, e) < 0 || make_start_socket(j, e) < 0) return -1;
@@ -330,6 +333,7 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   int r = clone_init(j, e);
   oc_rootfs_close_sources();
   if (r < 0) return -1;
+  oc_log_phase("clone", "init cloned: pid %d, in its cgroup", (int)j->pid);
   test_pause("cloned");
   /* The init's pid, for hooks that ask `state` and for a delete after a kill -9 from here on. */
   if (save_state(j, true, e) < 0) return -1;
@@ -348,11 +352,13 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   if (oc_hooks_any(j->c, OC_HOOK_PRESTART) || oc_hooks_any(j->c, OC_HOOK_CREATE_RUNTIME)) {
     if (oc_sync_expect(j->sync_fd, OC_SYNC_HOOKS, NULL, NULL, 0, e) < 0) return -1;
     if (run_runtime_hooks(j, state_json, e) < 0) return -1;
+    oc_log_phase("hooks", "prestart and createRuntime hooks run");
   }
   if (j->seccomp && oc_seccomp_uses_notify(j->seccomp) &&
       oc_seccomp_listener_forward(&j->c->seccomp, j->sync_fd, state_json, j->pid, e) < 0)
     return -1;
   if (oc_sync_expect(j->sync_fd, OC_SYNC_READY, NULL, NULL, 0, e) < 0) return -1;
+  oc_log_phase("ready", "the init is ready for start");
   test_pause("ready");
   if (j->pid_file[0] && oc_write_pid_file(j->pid_file, j->pid, e) < 0) return -1;
   if (save_state(j, false, e) < 0) return -1;

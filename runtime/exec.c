@@ -27,15 +27,19 @@
 #include "runtime/process_setup.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
+#include "runtime/tty_proxy.h"
 #include "runtime/wait.h"
+#include "base/log.h"
 
 struct exec_job {
   const struct oc_exec_opts *o;
   const char *state_json;  /* for a seccomp agent (listenerPath) */
   const struct oc_config *c;
   struct oc_seccomp_filter *seccomp;
-  int pidfd, cg_fd, console_fd, sync_fd;
-  int root_fd; /* the init's root, when the container shares the host's mount namespace */
+  int pidfd, cg_fd, sync_fd;
+  int console_fd;  /* owned: spawn closes it in the runtime once the helper has its copy */
+  int relay_fd;    /* the runtime's end of the pty relay, -1 without one */
+  int root_fd;     /* the init's root, when the container shares the host's mount namespace */
 };
 
 static int ns_flags(const struct oc_config *c) {
@@ -85,6 +89,7 @@ __attribute__((noreturn)) static void join_and_clone(struct exec_job *j) {
     oc_fail_errno(&e, "join the namespaces of the container");
     oc_sync_report_exit(j->sync_fd, &e, 1);
   }
+  oc_log_phase("namespaces", "joined the container's namespaces");
   bool into = false;
   pid_t pid = oc_clone3(CLONE_PARENT, j->cg_fd, NULL, &into, &e);
   if (pid == 0) exec_process(j);
@@ -96,6 +101,7 @@ __attribute__((noreturn)) static void join_and_clone(struct exec_job *j) {
 /* Fork the helper and learn the pid of the process it cloned. */
 OC_MUST_CHECK static int spawn(struct exec_job *j, int *sync_out, pid_t *pid, bool *into, struct oc_err *e) {
   int sv[2];
+  _cleanup_fd_ int console_fd = j->console_fd;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return oc_fail_errno(e, "socketpair");
   pid_t helper = fork();
   if (helper < 0) {
@@ -105,6 +111,7 @@ OC_MUST_CHECK static int spawn(struct exec_job *j, int *sync_out, pid_t *pid, bo
   }
   if (helper == 0) {
     close(sv[0]);
+    if (j->relay_fd >= 0) close(j->relay_fd);
     j->sync_fd = sv[1];
     join_and_clone(j);
   }
@@ -126,7 +133,9 @@ OC_MUST_CHECK static int run_exec(struct exec_job *j, struct oc_cgroup *cg, int 
   _cleanup_child_ pid_t pid = -1;
   bool into = false;
   if (spawn(j, &sync_fd, &pid, &into, e) < 0) return -1;
+  oc_log_phase("clone", "process cloned: pid %d", (int)pid);
   if (cg && oc_cg_enter(cg, pid, into, e) < 0) return -1;
+  if (cg) oc_log_phase("cgroup", "process in the container's cgroup");
   if (oc_sync_send(sync_fd, OC_SYNC_GO, 0, NULL, 0) < 0) return oc_fail_errno(e, "sync with exec process");
   if (j->seccomp && oc_seccomp_uses_notify(j->seccomp) &&
       oc_seccomp_listener_forward(&j->c->seccomp, sync_fd, j->state_json, pid, e) < 0)
@@ -136,6 +145,7 @@ OC_MUST_CHECK static int run_exec(struct exec_job *j, struct oc_cgroup *cg, int 
   if (oc_sync_expect(sync_fd, OC_SYNC_READY, NULL, buf, sizeof buf, e) < 0 && e->errnum != EPIPE) return -1;
   if (j->o->pid_file && oc_write_pid_file(j->o->pid_file, pid, e) < 0) return -1;
   pid_t running = oc_steal_pid(&pid);
+  if (j->relay_fd >= 0 && oc_tty_proxy_run(j->relay_fd, running, e) < 0) oc_log_warn("%s", e->msg);
   *exit_code = j->o->detach ? 0 : oc_wait_forwarding_signals(running);
   return 0;
 }
@@ -154,7 +164,7 @@ OC_MUST_CHECK static int check_exec_allowed(enum oc_status st, const struct oc_e
   if (st == OC_STOPPED) return oc_fail(e, EINVAL, "cannot exec in a stopped container");
   if (st == OC_PAUSED && !o->ignore_paused)
     return oc_fail(e, EINVAL, "cannot exec in a paused container (use --ignore-paused to override)");
-  if (o->process->terminal && !o->console_socket)
+  if (o->process->terminal && !o->console_socket && !o->relay_tty)
     return oc_fail(e, EINVAL, "cannot allocate tty without setting console socket");
   if (!o->process->args.n) return oc_fail(e, EINVAL, "exec: process args must not be empty");
   return 0;
@@ -166,6 +176,7 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
   if (oc_state_load(g->root, o->id, &s, e) < 0) return -1;
   enum oc_status st = oc_state_status(g->root, s);
   if (check_exec_allowed(st, o, e) < 0) return -1;
+  oc_log_phase("config", "container %s found %s, its config loaded", o->id, oc_status_name(st));
   _cleanup_seccomp_ struct oc_seccomp_filter *seccomp = NULL;
   if (c->seccomp.set && oc_seccomp_compile_cached(&c->seccomp, g->root, &seccomp, e) < 0) return -1;
   _cleanup_fd_ int pidfd = oc_state_open_init(s, e);
@@ -174,12 +185,19 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
   if (!oc_config_ns(c, OC_NS_MOUNT) && (root_fd = open_init_root(s->pid, pidfd, e)) < 0) return -1;
   _cleanup_cgroup_ struct oc_cgroup *cg = NULL;
   if (s->cgroup_path && oc_cg_open(s->cgroup_path, &cg, e) < 0) return -1;
-  _cleanup_fd_ int console_fd = -1;
+  _cleanup_fd_ int console_fd = -1, relay_fd = -1;
   if (o->console_socket && (console_fd = oc_unix_connect(o->console_socket, e)) < 0)
     return oc_wrap(e, -1, "console socket");
+  if (o->process->terminal && !o->console_socket) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) return oc_fail_errno(e, "socketpair for the pty");
+    relay_fd = sv[0];
+    console_fd = sv[1];
+  }
   _cleanup_free_ char *state_json = oc_state_json(s, st);
   struct exec_job j = {.o = o, .c = c, .seccomp = seccomp, .pidfd = pidfd, .cg_fd = cg ? oc_cg_clone_fd(cg) : -1,
-                       .console_fd = console_fd, .sync_fd = -1, .root_fd = root_fd,
+                       .console_fd = oc_steal_fd(&console_fd), .relay_fd = relay_fd, .sync_fd = -1,
+                       .root_fd = root_fd,
                        .state_json = state_json ? state_json : "{}"};
   return run_exec(&j, cg, exit_code, e);
 }

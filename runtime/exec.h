@@ -11,6 +11,7 @@ struct oc_exec_opts {
   struct oc_process *process;  /* complete: defaults already merged */
   const char *pid_file, *console_socket;
   bool detach, ignore_paused;
+  bool relay_tty;  /* process.terminal without a console socket: ocrun relays the pty (tty_proxy.h) */
   int preserve_fds;
 };
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/procfs.h"
+#include "base/log.h"
 #include "runtime/process_setup.h"
 
 /* Close what /proc/self/fd lists in [lo, hi]: for kernels before 5.9 and for a seccomp filter
@@ -52,6 +53,7 @@ OC_MUST_CHECK static int set_cloexec(int fd, bool on, struct oc_err *e) {
 
 int oc_close_fds(int preserve_fds, int keep, struct oc_err *e) {
   if (preserve_fds < 0) return oc_fail(e, EINVAL, "--preserve-fds %d: must not be negative", preserve_fds);
+  oc_log_close_fds(); /* closed below: later records reopen them, close-on-exec */
   int first = 3 + preserve_fds; /* first fd that must not reach the container */
   if (keep >= 0 && keep < first)
     return oc_fail(e, EINVAL, "internal fd %d collides with the preserved fds 0..%d", keep, first - 1);
@@ -68,5 +70,7 @@ int oc_close_fds(int preserve_fds, int keep, struct oc_err *e) {
 
 int oc_close_inherited_fds(int preserve_fds, struct oc_err *e) {
   if (preserve_fds < 0) return oc_fail(e, EINVAL, "--preserve-fds %d: must not be negative", preserve_fds);
+  /* Records before this (exe_protect's) may have opened the log: never leave it a stale fd. */
+  oc_log_close_fds();
   return close_span(3u + (unsigned)preserve_fds, ~0U, e);
 }

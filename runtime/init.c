@@ -57,17 +57,22 @@ OC_MUST_CHECK static int prepare(struct oc_init_ctx *x, char *state_json, char *
   const struct oc_namespace *tns = oc_config_ns(c, OC_NS_TIME);
   if (tns && !tns->path && oc_ns_new_time(c, e) < 0) return -1;
   if (setsid() < 0) return oc_fail_errno(e, "setsid");
+  oc_log_phase("namespaces", "namespaces joined and unshared");
 
   if (oc_rootfs_prepare(c, x->rootfs, e) < 0) return -1;
+  oc_log_phase("mounts", "rootfs and mounts prepared");
   if (oc_hooks_any(c, OC_HOOK_PRESTART) || oc_hooks_any(c, OC_HOOK_CREATE_RUNTIME)) {
     if (oc_sync_send(x->sync_fd, OC_SYNC_HOOKS, 0, NULL, 0) < 0)
       return oc_fail_errno(e, "sync with runtime");
     if (oc_sync_expect(x->sync_fd, OC_SYNC_HOOKS_DONE, NULL, NULL, 0, e) < 0) return -1;
   }
   if (oc_hooks_run(c, OC_HOOK_CREATE_CONTAINER, state_json, e) < 0) return -1;
+  if (oc_hooks_any(c, OC_HOOK_CREATE_CONTAINER)) oc_log_phase("hooks", "createContainer hooks run");
   /* Without a mount namespace of its own the container shares the host's: chroot, as runc. */
   int r = has_ns(c, OC_NS_MOUNT) ? oc_rootfs_pivot(x->rootfs, x->no_pivot, e) : oc_rootfs_chroot(x->rootfs, e);
   if (r < 0) return -1;
+  oc_log_phase("pivot_root", !has_ns(c, OC_NS_MOUNT) ? "chroot (no mount namespace of its own)"
+                             : x->no_pivot ? "root changed without pivot_root (--no-pivot)" : "pivot_root done");
   if (oc_rootfs_finalize(c, e) < 0) return -1;
   if (oc_sysctl_apply(c, e) < 0) return -1;
   if (set_names(c, e) < 0) return -1;
@@ -130,8 +135,10 @@ void oc_init_run(struct oc_init_ctx *x) {
   int conn = wait_for_start(x);
   if (conn < 0) _exit(1);
   const char *created_json = state_json + strlen(state_json) + 1;
-  if (oc_hooks_run(x->c, OC_HOOK_START_CONTAINER, created_json, &e) < 0 ||
-      oc_process_exec(&x->c->process, exe, x->seccomp, x->preserve_fds, conn, &e) < 0) {
+  oc_log_phase("start", "start received");
+  int r = oc_hooks_run(x->c, OC_HOOK_START_CONTAINER, created_json, &e);
+  if (r == 0 && oc_hooks_any(x->c, OC_HOOK_START_CONTAINER)) oc_log_phase("hooks", "startContainer hooks run");
+  if (r < 0 || oc_process_exec(&x->c->process, exe, x->seccomp, x->preserve_fds, conn, &e) < 0) {
     if (write(conn, e.msg, strlen(e.msg)) < 0) { /* start sees EOF and the exit */ }
     _exit(127);
   }

@@ -47,20 +47,13 @@ static void print_version(void) {
          LIBCAP_MINOR, YAJL_MAJOR, YAJL_MINOR, YAJL_MICRO);
 }
 
-static void print_help(void) {
+static void print_help(const struct oc_opt *opts) {
   printf("Usage: ocrun [global options] COMMAND [options] [arguments]\n\n"
          "ocrun is an OCI container runtime with VM-style, overcommit-aware resource isolation.\n\n"
          "Commands:\n");
   for (const struct oc_command *c = commands; c->name; c++) printf("  %-10s %s\n", c->name, c->summary);
-  printf("\nGlobal options:\n"
-         "  --root DIR            state directory (default /run/ocrun)\n"
-         "  --log FILE            log file (errors also go to stderr)\n"
-         "  --log-format FORMAT   text or json\n"
-         "  --debug               debug logging\n"
-         "  --systemd-cgroup      cgroupsPath is in systemd's slice:prefix:name form\n"
-         "  --policy FILE         overcommit policy (default $OCRUN_POLICY, /etc/ocrun/policy.json)\n"
-         "  --version, -v         print the version\n"
-         "  --help, -h            this help; COMMAND --help for a command\n");
+  printf("\nGlobal options (COMMAND --help for a command's own):\n");
+  oc_print_opts(opts);
 }
 
 int main(int argc, char **argv) {
@@ -68,16 +61,16 @@ int main(int argc, char **argv) {
   const char *log_format = NULL;
   bool version = false, help = false;
   const struct oc_opt opts[] = {
-      {"root", 0, &g.root, NULL},
-      {"log", 0, &g.log_path, NULL},
-      {"log-format", 0, &log_format, NULL},
-      {"debug", 0, NULL, &g.debug},
-      {"systemd-cgroup", 0, NULL, &g.systemd_cgroup},
-      {"policy", 0, &g.policy, NULL},
-      {"version", 'v', NULL, &version},
-      {"criu", 0, &(const char *){NULL}, NULL}, /* accepted for runc compatibility */
-      {"rootless", 0, &(const char *){NULL}, NULL},
-      {NULL, 0, NULL, NULL},
+      {"root", 0, &g.root, NULL, "DIR", "directory for the containers' state (default /run/ocrun)"},
+      {"log", 0, &g.log_path, NULL, "FILE", "also write records to FILE (errors still go to stderr)"},
+      {"log-format", 0, &log_format, NULL, "FORMAT", "format of the --log records: text or json"},
+      {"debug", 0, NULL, &g.debug, NULL, "trace each phase with its elapsed time in ms"},
+      {"systemd-cgroup", 0, NULL, &g.systemd_cgroup, NULL, "cgroupsPath is in systemd's slice:prefix:name form"},
+      {"policy", 0, &g.policy, NULL, "FILE", "overcommit policy (default $OCRUN_POLICY, /etc/ocrun/policy.json)"},
+      {"version", 'v', NULL, &version, NULL, "print the version"},
+      {"criu", 0, &(const char *){NULL}, NULL, "PATH", "accepted for runc compatibility; ignored"},
+      {"rootless", 0, &(const char *){NULL}, NULL, "VALUE", "accepted for runc compatibility; ignored"},
+      OC_OPT_END,
   };
   struct oc_err e = {0};
   int first = oc_parse_opts(argc, argv, opts, &help, NULL, NULL, &e);
@@ -94,16 +87,17 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (first >= argc) {
-    print_help();
+    print_help(opts);
     return help ? 0 : 1;
   }
   for (const struct oc_command *c = commands; c->name; c++)
     if (strcmp(c->name, argv[first]) == 0) {
       if (c->enters && oc_exe_protect(argv, &e) < 0) return oc_log_fail(&e);
+      g.command_summary = c->summary;
       return c->fn(&g, argc - first, argv + first);
     }
   if (strcmp(argv[first], "help") == 0) {
-    print_help();
+    print_help(opts);
     return 0;
   }
   oc_log_error("unknown command \"%s\"; see ocrun --help", argv[first]);

@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "runtime/process_affinity.h"
 #include "runtime/process_setup.h"
 
@@ -30,6 +31,9 @@ int oc_process_exec(const struct oc_process *p, const char *exe, struct oc_secco
   if (oc_process_apply_creds(p, e) < 0) return -1;
   if (f && !early && oc_seccomp_load(f, NULL, e) < 0) return -1;
   if (oc_process_apply_final_affinity(p, e) < 0) return -1;
+  oc_log_phase("seccomp", f ? "credentials set, seccomp filter loaded" : "credentials set, no seccomp filter");
+  /* The last record; the log's fds were closed above and reopen close-on-exec for it. */
+  oc_log_phase("exec", "execve %s", exe);
   static char *const empty_env[] = {NULL};
   execve(exe, p->args.v, p->env.n ? p->env.v : empty_env);
   /* Lower case, as Go prints it: podman maps "permission denied" to 126, "no such file" to 127. */

@@ -4,6 +4,8 @@
 #   clang-tidy  make lint-tidy     (.clang-tidy says which checks and why some are off)
 #   floors      tests/lint/floors.py --objects: no include or call up a floor, no file cycle
 #               (reads the built objects: builds them first if needed)
+#   cli-flags   tests/lint/cli_flags.py: each command's --help describes every flag it accepts,
+#               bash completion offers exactly those, the man page mentions each
 # Ends with "lint: N passed, N failed"; exits non-zero if any failed.
 set -uo pipefail
 
@@ -32,6 +34,9 @@ if [ -f tests/lint/floors.py ]; then
   floors() { "$MAKE" -s --no-print-directory ocrun && python3 tests/lint/floors.py --objects; }
   check floors floors
 fi
+
+cli_flags() { "$MAKE" -s --no-print-directory ocrun && python3 tests/lint/cli_flags.py; }
+check cli-flags cli_flags
 
 echo "lint: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
