@@ -1,6 +1,7 @@
 /* ocrun: global flags, then one command. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <seccomp.h>
 #include <sys/capability.h>
 #include <yajl/yajl_version.h>
@@ -8,6 +9,7 @@
 #include "runtime/args.h"
 #include "runtime/commands.h"
 #include "base/log.h"
+#include "base/user_dirs.h"
 #include "runtime/exe_protect.h"
 #include "runtime/state.h"
 #include "overcommit/ledger.h"
@@ -53,7 +55,8 @@ static void print_help(void) {
          "Commands:\n");
   for (const struct oc_command *c = commands; c->name; c++) printf("  %-10s %s\n", c->name, c->summary);
   printf("\nGlobal options:\n"
-         "  --root DIR            state directory (default /run/ocrun)\n"
+         "  --root DIR            state directory (default /run/ocrun; as non-root\n"
+         "                        $XDG_RUNTIME_DIR/ocrun, else /tmp/ocrun-$UID)\n"
          "  --log FILE            log file (errors also go to stderr)\n"
          "  --log-format FORMAT   text or json\n"
          "  --debug               debug logging\n"
@@ -63,8 +66,21 @@ static void print_help(void) {
          "  --help, -h            this help; COMMAND --help for a command\n");
 }
 
+/* Rootless: the default --root is the user's own, made 0700 and checked to be theirs (spec and
+ * features read no state and make nothing). */
+static int user_root(struct oc_globals *g, char *buf, size_t len, const char *cmd, struct oc_err *e) {
+  oc_user_dir_path("ocrun", buf, len);
+  g->root = buf;
+  if (strcmp(cmd, "spec") == 0 || strcmp(cmd, "features") == 0) return 0;
+  int fd = oc_user_dir_open(buf, e);
+  if (fd < 0) return oc_wrap(e, -1, "--root");
+  close(fd);
+  return 0;
+}
+
 int main(int argc, char **argv) {
-  struct oc_globals g = {.root = "/run/ocrun"};
+  struct oc_globals g = {.root = NULL};
+  char user_root_buf[4096];
   const char *log_format = NULL;
   bool version = false, help = false;
   const struct oc_opt opts[] = {
@@ -99,6 +115,8 @@ int main(int argc, char **argv) {
   }
   for (const struct oc_command *c = commands; c->name; c++)
     if (strcmp(c->name, argv[first]) == 0) {
+      if (!g.root && !oc_rootless()) g.root = "/run/ocrun";
+      if (!g.root && user_root(&g, user_root_buf, sizeof user_root_buf, c->name, &e) < 0) return oc_log_fail(&e);
       if (c->enters && oc_exe_protect(argv, &e) < 0) return oc_log_fail(&e);
       return c->fn(&g, argc - first, argv + first);
     }
