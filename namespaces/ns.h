@@ -28,6 +28,8 @@ OC_MUST_CHECK int oc_ns_write_id_maps(pid_t pid, const struct oc_config *c, stru
  * single id written directly (setgroups denied first for the gid map), ranges through
  * newuidmap/newgidmap. */
 OC_MUST_CHECK int oc_ns_write_id_maps_unprivileged(pid_t pid, const struct oc_config *c, struct oc_err *e);
+/* In a new network namespace: bring lo up (namespaces/loopback.c). */
+OC_MUST_CHECK int oc_ns_loopback_up(struct oc_err *e);
 /* unshare(CLONE_NEWTIME) and write linux.timeOffsets; the process enters it at execve. */
 OC_MUST_CHECK int oc_ns_new_time(const struct oc_config *c, struct oc_err *e);
 
