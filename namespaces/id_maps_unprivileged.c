@@ -16,10 +16,16 @@
 #include "base/cleanup.h"
 #include "base/fsutil.h"
 
-extern char **environ;
-
 static bool only_own_id(const struct oc_id_maps *m, unsigned own) {
   return m->n == 1 && m->v[0].size == 1 && m->v[0].host_id == own;
+}
+
+/* The one line "ID ID 1" of the caller's own id into /proc/<pid>/FILE. */
+OC_MUST_CHECK static int write_own(pid_t pid, const char *file, const struct oc_id_maps *m, struct oc_err *e) {
+  char path[64], line[64];
+  snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+  int n = snprintf(line, sizeof line, "%u %u 1\n", (unsigned)m->v[0].container_id, (unsigned)m->v[0].host_id);
+  return oc_write_fileat(AT_FDCWD, path, line, (size_t)n, e);
 }
 
 /* newuidmap PID CID HID SIZE ...: its first line of stderr goes into the error. */
@@ -81,7 +87,7 @@ OC_MUST_CHECK static int run_helper(const char *helper, pid_t pid, const struct 
 int oc_ns_write_id_maps_unprivileged(pid_t pid, const struct oc_config *c, struct oc_err *e) {
   const struct oc_id_maps *u = &c->uid_mappings, *g = &c->gid_mappings;
   if (u->n) {
-    int r = only_own_id(u, (unsigned)geteuid()) ? oc_ns_write_id_map(pid, "uid_map", u, e)
+    int r = only_own_id(u, (unsigned)geteuid()) ? write_own(pid, "uid_map", u, e)
                                                : run_helper("newuidmap", pid, u, e);
     if (r < 0) return oc_wrap(e, -1, "linux.uidMappings");
   }
@@ -91,7 +97,7 @@ int oc_ns_write_id_maps_unprivileged(pid_t pid, const struct oc_config *c, struc
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/setgroups", (int)pid);
     r = oc_write_fileat(AT_FDCWD, path, "deny", 4, e);
-    if (r == 0) r = oc_ns_write_id_map(pid, "gid_map", g, e);
+    if (r == 0) r = write_own(pid, "gid_map", g, e);
   } else {
     r = run_helper("newgidmap", pid, g, e);
   }
