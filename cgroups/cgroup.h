@@ -20,6 +20,18 @@ struct oc_cgroup;  /* opaque: path + dir fds per hierarchy */
  * systemd form "slice:prefix:name" (systemd == true) expanded as systemd nests slices. */
 OC_MUST_CHECK int oc_cg_resolve_path(const char *cgroups_path, const char *id, bool systemd, char **out,
                        struct oc_err *e);
+/* Rootless (cgroups/delegation.c): the topmost ancestor of this process's unified cgroup that uid
+ * owns together with its cgroup.procs ("/a/b"), or *out NULL when there is none (always on a
+ * legacy or hybrid host). */
+OC_MUST_CHECK int oc_cg_delegation_root(uid_t uid, char **out, struct oc_err *e);
+/* Rootless: the cgroup a container of the euid may use for the resolved path. A path inside the
+ * delegated subtree stays; with relocate (no cgroupsPath, or systemd's form) it goes below the
+ * delegation root; otherwise, or without a delegation, *out is NULL and why says why. */
+OC_MUST_CHECK int oc_cg_rootless_path(const char *path, bool relocate, char **out, char *why, size_t why_len,
+                                      struct oc_err *e);
+/* The first key of r that only a cgroup can enforce ("linux.resources.memory.limit"), NULL if
+ * none. Device rules do not count: without a cgroup the user namespace alone limits devices. */
+const char *oc_cg_resources_need_cgroup(const struct oc_resources *r);
 /* mkdir the cgroup in every hierarchy (enabling controllers on v2), apply r (may be NULL). */
 OC_MUST_CHECK int oc_cg_create(const char *path, const struct oc_resources *r, struct oc_cgroup **out,
                  struct oc_err *e);

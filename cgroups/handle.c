@@ -36,7 +36,7 @@ void oc_cg_free(struct oc_cgroup *cg) {
 const char *oc_cg_path(const struct oc_cgroup *cg) { return cg->path; }
 
 int oc_cg_clone_fd(const struct oc_cgroup *cg) {
-  return cg->mode == OC_CG_UNIFIED ? cg->v2.fd : -1;
+  return cg && cg->mode == OC_CG_UNIFIED ? cg->v2.fd : -1;
 }
 
 const struct oc_cg_dir *oc_cg_v1_dir(const struct oc_cgroup *cg, unsigned ctl) {
@@ -146,13 +146,13 @@ int oc_cg_mkdir_path(struct oc_cg_dir *d, const char *path,
     if (mkdirat(cur, comp, 0755) == 0) {
       if (d->created_at < 0) d->created_at = idx;
     } else if (errno != EEXIST) {
-      int r = oc_fail_errno(e, "mkdir %s/%.*s", d->h->mount, (int)(p + n - path), path);
+      int r = oc_fail_errno(e, "mkdir %s%.*s", d->h->mount, (int)(p + n - path), path);
       if (cur != d->root_fd) close(cur);
       return r;
     }
     int next = openat(cur, comp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (next < 0) {
-      int r = oc_fail_errno(e, "open %s/%.*s", d->h->mount, (int)(p + n - path), path);
+      int r = oc_fail_errno(e, "open %s%.*s", d->h->mount, (int)(p + n - path), path);
       if (cur != d->root_fd) close(cur);
       return r;
     }

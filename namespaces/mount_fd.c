@@ -13,6 +13,7 @@
 
 /* Messages read from a filesystem context look like "e tmpfs: Unknown parameter 'x'". */
 void oc_fs_context_log(int fs, char *buf, size_t cap) {
+  int saved = errno; /* the failure being reported: the last read ends with ENODATA */
   buf[0] = '\0';
   char line[256];
   ssize_t r;
@@ -21,6 +22,7 @@ void oc_fs_context_log(int fs, char *buf, size_t cap) {
     line[r] = '\0';
     snprintf(buf, cap, " (%s)", line[1] == ' ' ? line + 2 : line);
   }
+  errno = saved;
 }
 
 static int fsconfig_opt(int fs, const char *opt) {

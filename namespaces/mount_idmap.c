@@ -19,6 +19,7 @@
 #include "namespaces/rootfs.h"
 #include "namespaces/rootfs_internal.h"
 #include "base/cleanup.h"
+#include "base/user_dirs.h"
 
 static int *source_trees;
 static size_t n_source_trees;
@@ -122,7 +123,9 @@ void oc_rootfs_close_sources(void) {
 
 int oc_rootfs_open_sources(const struct oc_config *c, struct oc_err *e) {
   oc_rootfs_close_sources();
-  bool userns = oc_config_ns(c, OC_NS_USER) != NULL;
+  /* Rootless, the runtime holds no privilege over the host's mounts: the init clones the sources
+   * itself, in the mount namespace its user namespace owns. */
+  bool userns = oc_config_ns(c, OC_NS_USER) != NULL && !oc_rootless();
   if (!c->n_mounts) return 0;
   source_trees = malloc(c->n_mounts * sizeof *source_trees);
   if (!source_trees) return oc_fail(e, ENOMEM, "out of memory");

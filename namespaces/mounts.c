@@ -160,6 +160,9 @@ OC_MUST_CHECK static int mount_fs(const struct oc_config *c, const struct oc_mou
     if (attrs && mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
       return oc_fail_errno(e, "set mount options of %s", dest);
   }
+  if (mnt < 0 && e->errnum == EPERM && oc_config_ns(c, OC_NS_USER))
+    return oc_wrap(e, -1, "mount %s on %s: a %s filesystem needs privilege on the host, which a user namespace "
+                   "(rootless) does not give", type, dest, type);
   if (mnt < 0) return oc_wrap(e, -1, "mount %s on %s", type, dest);
   if (oc_attach(mnt, dfd, dest, e) < 0) return -1;
 

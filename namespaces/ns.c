@@ -13,6 +13,7 @@
 
 #include "base/cleanup.h"
 #include "base/fsutil.h"
+#include "base/user_dirs.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -109,6 +110,7 @@ int oc_ns_write_id_map(pid_t pid, const char *file, const struct oc_id_maps *m, 
 }
 
 int oc_ns_write_id_maps(pid_t pid, const struct oc_config *c, struct oc_err *e) {
+  if (oc_rootless()) return oc_ns_write_id_maps_unprivileged(pid, c, e);
   if (c->uid_mappings.n && oc_ns_write_id_map(pid, "uid_map", &c->uid_mappings, e) < 0)
     return oc_wrap(e, -1, "linux.uidMappings");
   if (c->gid_mappings.n && oc_ns_write_id_map(pid, "gid_map", &c->gid_mappings, e) < 0)

@@ -24,6 +24,12 @@ OC_MUST_CHECK int oc_ns_join(const int fds[OC_NS_COUNT], unsigned skip, struct o
 OC_MUST_CHECK int oc_ns_write_id_map(pid_t pid, const char *file, const struct oc_id_maps *m, struct oc_err *e);
 /* Write /proc/<pid>/uid_map and gid_map from linux.uidMappings / gidMappings. */
 OC_MUST_CHECK int oc_ns_write_id_maps(pid_t pid, const struct oc_config *c, struct oc_err *e);
+/* The same from an unprivileged runtime (namespaces/id_maps_unprivileged.c): the caller's own
+ * single id written directly (setgroups denied first for the gid map), ranges through
+ * newuidmap/newgidmap. */
+OC_MUST_CHECK int oc_ns_write_id_maps_unprivileged(pid_t pid, const struct oc_config *c, struct oc_err *e);
+/* In a new network namespace: bring lo up (namespaces/loopback.c). */
+OC_MUST_CHECK int oc_ns_loopback_up(struct oc_err *e);
 /* unshare(CLONE_NEWTIME) and write linux.timeOffsets; the process enters it at execve. */
 OC_MUST_CHECK int oc_ns_new_time(const struct oc_config *c, struct oc_err *e);
 

@@ -21,6 +21,7 @@
 #include "base/cleanup.h"
 #include "base/fsutil.h"
 #include "base/procfs.h"
+#include "base/user_dirs.h"
 
 #define LEDGER_FILE "ledger.json"
 #define LEDGER_TMP "ledger.json.tmp"
@@ -29,8 +30,12 @@
 #define VCPU_EPSILON 1e-9
 
 const char *oc_ledger_dir(void) {
+  static char user_dir[4096];
   const char *d = getenv("OCRUN_LEDGER_DIR");
-  return d && d[0] ? d : OC_LEDGER_DEFAULT_DIR;
+  if (d && d[0]) return d;
+  if (!oc_rootless()) return OC_LEDGER_DEFAULT_DIR;
+  if (!user_dir[0]) oc_user_dir_path("ocrun-ledger", user_dir, sizeof user_dir);
+  return user_dir;
 }
 
 /* ---- memory ---- */
@@ -209,8 +214,15 @@ OC_MUST_CHECK static int ledger_write(int dfd, const char *dir, const struct oc_
 /* The ledger dir (created 0700 if absent) and its lock, held until the fds are closed. */
 OC_MUST_CHECK static int ledger_lock(bool exclusive, int *dfd_out, struct oc_err *e) {
   const char *dir = oc_ledger_dir();
-  if (mkdir(dir, 0700) < 0 && errno != EEXIST) return oc_fail_errno(e, "ledger dir %s", dir);
-  _cleanup_fd_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  /* Rootless: the user's own ledger, which another user must not have made first. */
+  if (oc_rootless()) {
+    int ufd = oc_user_dir_open(dir, e);
+    if (ufd < 0) return oc_wrap(e, -1, "ledger dir");
+    close(ufd);
+  } else if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+    return oc_fail_errno(e, "ledger dir %s", dir);
+  }
+  _cleanup_fd_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dfd < 0) return oc_fail_errno(e, "ledger dir %s", dir);
   int lfd = openat(dfd, LEDGER_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (lfd < 0) return oc_fail_errno(e, "ledger lock %s/%s", dir, LEDGER_LOCK);
@@ -357,7 +369,11 @@ OC_MUST_CHECK static int decide(const struct oc_policy *p, const struct oc_host 
   }
   bool problem = false;
   if ((s->flags & OC_SIZE_NO_LIMIT) && !(old && (old->flags & OC_SIZE_NO_LIMIT))) {
-    add_text(res, "no memory limit: no_limit_policy is reject (set linux.resources.memory.limit or --memory)");
+    if (s->flags & OC_SIZE_NO_CGROUP)
+      add_text(res, "no memory limit: no_limit_policy is reject, and without a cgroup (rootless, none delegated) "
+                    "no limit can be enforced");
+    else
+      add_text(res, "no memory limit: no_limit_policy is reject (set linux.resources.memory.limit or --memory)");
     problem = true;
   }
   for (int r = 0; r < OC_RES_COUNT; r++) {

@@ -1,5 +1,6 @@
 /* The host-wide admission ledger: one for every --root, in $OCRUN_LEDGER_DIR or
- * /run/ocrun-ledger (ledger.json + ledger.lock). Every change is lock (flock) → reconcile with the
+ * /run/ocrun-ledger (ledger.json + ledger.lock); as non-root a per-user one beside the user's
+ * --root ($XDG_RUNTIME_DIR/ocrun-ledger, else /tmp/ocrun-ledger-$UID: base/user_dirs.h). Every change is lock (flock) → reconcile with the
  * live containers → decide → write atomically (temp + rename) → unlock. */
 #ifndef OCRUN_LEDGER_H
 #define OCRUN_LEDGER_H

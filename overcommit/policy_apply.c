@@ -95,6 +95,14 @@ int oc_policy_apply_host(const struct oc_policy *p, struct oc_config *c, unsigne
   return 0;
 }
 
+void oc_policy_apply_no_cgroup(const struct oc_policy *p, const struct oc_config *c,
+                               struct oc_admission_request *out) {
+  unsigned f = classify(p, c) | OC_SIZE_UNBOUNDED | OC_SIZE_NO_CGROUP;
+  if (oc_policy_governs(p, f) && p->no_limit_policy == OC_NO_LIMIT_REJECT) f |= OC_SIZE_NO_LIMIT;
+  *out = (struct oc_admission_request){
+      .size = {.vcpus = declared_vcpus(c, p->default_vcpus), .memory_bytes = -1, .flags = f}};
+}
+
 int oc_policy_apply(const struct oc_policy *p, struct oc_config *c,
                     struct oc_admission_request *out, struct oc_err *e) {
   return oc_policy_apply_host(p, c, oc_sizing_host_cgroups(), out, e);

@@ -22,6 +22,7 @@ enum {
   OC_SIZE_NO_LIMIT = 1u << 3,     /* no memory limit under no_limit_policy reject (refused) */
   OC_SIZE_OPT_OUT_IGNORED = 1u << 4, /* opt-out asked for, policy does not allow it */
   OC_SIZE_AUTO_WEIGHT = 1u << 5,  /* weight set by ocrun from the vCPUs */
+  OC_SIZE_NO_CGROUP = 1u << 6,    /* rootless without a cgroup: nothing is enforced */
 };
 
 /* Where the vCPU count came from, kept in bits 8-10 of oc_size.flags so that the ledger records
@@ -90,6 +91,11 @@ unsigned oc_sizing_host_cgroups(void);
  * not Kubernetes containers under "orchestrated": "count". */
 OC_MUST_CHECK int oc_policy_apply(const struct oc_policy *p, struct oc_config *c,
                     struct oc_admission_request *out, struct oc_err *e);
+/* Rootless without a cgroup: no limit can be enforced, so c is left as it is and the container
+ * is counted unbounded (memory charged 0) with its declared vCPUs, flagged OC_SIZE_NO_CGROUP;
+ * under no_limit_policy reject it is refused like any container without a memory limit. */
+void oc_policy_apply_no_cgroup(const struct oc_policy *p, const struct oc_config *c,
+                               struct oc_admission_request *out);
 /* The same with the host's cgroup facts given (OC_HOST_* bits; unit tests). */
 OC_MUST_CHECK int oc_policy_apply_host(const struct oc_policy *p, struct oc_config *c, unsigned host,
                          struct oc_admission_request *out, struct oc_err *e);

@@ -5,6 +5,8 @@
 
 #include "overcommit/sizing.h"
 #include "runtime/capacity.h"
+#include "overcommit/ledger.h"
+#include "base/user_dirs.h"
 
 #define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
 
@@ -85,6 +87,7 @@ static void gen_container(yajl_gen g, const struct oc_ledger_entry *en, const st
   gen_opt_u64(g, "host_weight", lv->weight, lv->weight_value);
   gen_num(g, "pid", en->pid);
   gen_bool(g, "unbounded", en->size.flags & OC_SIZE_UNBOUNDED);
+  gen_bool(g, "no_cgroup", en->size.flags & OC_SIZE_NO_CGROUP);
   gen_bool(g, "orchestrated", en->size.flags & OC_SIZE_ORCHESTRATED);
   gen_bool(g, "opt_out", en->size.flags & OC_SIZE_OPT_OUT);
   gen_bool(g, "creating", en->pid == 0);
@@ -138,6 +141,8 @@ int oc_capview_json(FILE *out, const struct oc_capview *v, bool pretty) {
   gen_str(g, "mode", oc_policy_mode_name(v->pol.mode));
   gen_str(g, "preset", v->pol.preset);
   yajl_gen_map_close(g);
+  gen_str(g, "view", oc_rootless() ? "user" : "host");
+  gen_str(g, "ledger", oc_ledger_dir());
   GS(g, "host"), yajl_gen_map_open(g);
   gen_str(g, "cgroup", v->cgroup_mode);
   gen_str(g, "weight_file", v->weight_file);

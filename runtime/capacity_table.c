@@ -3,9 +3,12 @@
 #define _GNU_SOURCE
 #include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "overcommit/sizing.h"
 #include "runtime/capacity.h"
+#include "overcommit/ledger.h"
+#include "base/user_dirs.h"
 
 #define MIB (UINT64_C(1) << 20)
 
@@ -83,9 +86,9 @@ static void print_pressure(FILE *out, const struct oc_capview *v) {
 
 static void flags_text(char *buf, size_t len, const struct oc_ledger_entry *en) {
   unsigned f = en->size.flags;
-  snprintf(buf, len, "%s%s%s%s", (f & OC_SIZE_UNBOUNDED) ? "unbounded," : "",
-           (f & OC_SIZE_ORCHESTRATED) ? "orchestrated," : "", (f & OC_SIZE_OPT_OUT) ? "opt-out," : "",
-           en->pid == 0 ? "creating," : "");
+  snprintf(buf, len, "%s%s%s%s%s", (f & OC_SIZE_UNBOUNDED) ? "unbounded," : "",
+           (f & OC_SIZE_NO_CGROUP) ? "no-cgroup," : "", (f & OC_SIZE_ORCHESTRATED) ? "orchestrated," : "",
+           (f & OC_SIZE_OPT_OUT) ? "opt-out," : "", en->pid == 0 ? "creating," : "");
   size_t n = strlen(buf);
   if (n) buf[n - 1] = '\0';
   else snprintf(buf, len, "-");
@@ -148,7 +151,8 @@ static void print_legend(FILE *out, const struct oc_capview *v) {
         "  CPU_PSI      cpu some 10s of its own cgroup: % of the last 10 s in which one of its tasks\n"
         "               waited for a CPU (needs the cgroup v2 hierarchy)\n"
         "  PID          its init process on the host (0 while it is being created)\n"
-        "  FLAGS        unbounded: no memory limit, charged nothing; orchestrated: admitted by\n"
+        "  FLAGS        unbounded: no memory limit, charged nothing; no-cgroup: rootless without a\n"
+        "               delegated cgroup, nothing enforced; orchestrated: admitted by\n"
         "               Kubernetes, counted, never refused; opt-out: exempt from the policy by\n"
         "               annotation; creating: admitted, init not started yet; -: none\n",
         out);
@@ -158,6 +162,9 @@ void oc_capview_table(FILE *out, const struct oc_capview *v, bool explain, bool 
   char a[32], b[32];
   fprintf(out, "policy: %s (mode %s%s%s)\n", v->pol.source, oc_policy_mode_name(v->pol.mode),
           v->pol.preset ? ", preset " : "", v->pol.preset ? v->pol.preset : "");
+  if (oc_rootless())
+    fprintf(out, "view: per-user (uid %u): only this user's containers, ledger %s; the host's ledger is root's\n",
+            (unsigned)geteuid(), oc_ledger_dir());
   print_resources(out, v);
   fprintf(out, "effective overcommit: %.2f vCPU per physical CPU (%s vCPUs on %s CPUs)\n",
           v->cap[OC_RES_VCPU].allocated / v->host.cpus, num(a, sizeof a, v->cap[OC_RES_VCPU].allocated),

@@ -1,12 +1,15 @@
 /* `kill [--all] ID [SIGNAL]`: the init through its pidfd, or every process of the cgroup. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/pidns_procs.h"
 #include "base/log.h"
 #include "cgroups/cgroup.h"
 #include "runtime/args.h"
@@ -21,6 +24,22 @@ OC_MUST_CHECK static int signal_init(const struct oc_state *s, int sig, struct o
     if (errno == ESRCH) return oc_fail(e, ESRCH, "container not running");
     return oc_fail_errno(e, "kill container init (pid %d)", s->pid);
   }
+  return 0;
+}
+
+/* kill --all without a cgroup (rootless): the processes of the init's pid namespace, or its
+ * descendants when it shares ours; the init last, through its verified pidfd. */
+OC_MUST_CHECK static int signal_procs(const struct oc_state *s, int sig, struct oc_err *e) {
+  _cleanup_fd_ int pfd = oc_state_open_init(s, e);
+  if (pfd < 0) return -1;
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n = 0;
+  if (oc_pidns_procs(s->pid, &pids, &n, e) < 0) return -1;
+  for (size_t k = 0; k < n; k++)
+    if (pids[k] != s->pid && kill(pids[k], sig) < 0 && errno != ESRCH)
+      return oc_fail_errno(e, "kill pid %d of container %s", (int)pids[k], s->id);
+  if (syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0 && errno != ESRCH)
+    return oc_fail_errno(e, "kill container init (pid %d)", s->pid);
   return 0;
 }
 
@@ -54,6 +73,8 @@ int cmd_kill(struct oc_globals *g, int argc, char **argv) {
       if (r == 0 && sig == SIGKILL && st == OC_PAUSED) r = oc_cg_freeze(cg, false, &e);
       oc_cg_free(cg);
     }
+  } else if (all) {
+    r = signal_procs(s, sig, &e);
   } else {
     r = signal_init(s, sig, &e);
   }

@@ -32,6 +32,8 @@
 #include "runtime/hooks.h"
 #include "runtime/host_mounts.h"
 #include "runtime/init.h"
+#include "runtime/rootless.h"
+#include "base/user_dirs.h"
 #include "base/log.h"
 #include "runtime/seccomp.h"
 #include "runtime/state.h"
@@ -49,7 +51,8 @@ struct create_job {
   struct oc_seccomp_filter *seccomp;
   struct oc_cgroup *cg;
   struct oc_state st;
-  char *cg_path;               /* resolved cgroupsPath */
+  char *cg_path;               /* resolved cgroupsPath; NULL: rootless without a cgroup */
+  char no_cgroup_why[512];     /* why there is none */
   char created[64];            /* RFC 3339, when the state dir was made */
   unsigned long long start_time, creator_start_time; /* of the init, of this process */
   char root_abs[PATH_MAX];     /* --root made absolute: the ledger's key with the id */
@@ -246,7 +249,7 @@ OC_MUST_CHECK static int clone_init(struct create_job *j, struct oc_err *e) {
   if (oc_config_ns(j->c, OC_NS_USER) && !oc_config_ns(j->c, OC_NS_USER)->path &&
       oc_ns_write_id_maps(pid, j->c, e) < 0)
     return -1;
-  return oc_cg_enter(j->cg, pid, into, e);
+  return j->cg ? oc_cg_enter(j->cg, pid, into, e) : 0;
 }
 
 OC_MUST_CHECK static int run_runtime_hooks(struct create_job *j, const char *state_json, struct oc_err *e) {
@@ -268,7 +271,16 @@ OC_MUST_CHECK static int admit(struct create_job *j, const char *cg_path, struct
   if (j->o->cpu_cap && vcpus <= 0) return oc_fail(e, EINVAL, "--cpu-cap needs --vcpus N");
   if ((vcpus > 0 || mem > 0) && oc_sizing_apply_flags(j->c, vcpus, mem, j->o->cpu_cap, e) < 0) return -1;
   struct oc_admission_request req = {0};
-  if (oc_policy_apply(&pol, j->c, &req, e) < 0) return -1;
+  if (!cg_path) {
+    /* Rootless without a cgroup: a limit asked for cannot be applied (runc refuses it too). */
+    const char *key = oc_cg_resources_need_cgroup(j->c->has_resources ? &j->c->resources : NULL);
+    if (key)
+      return oc_fail(e, EPERM, "linux.resources.%s: cannot be applied without a cgroup (rootless: %s)", key,
+                     j->no_cgroup_why);
+    oc_policy_apply_no_cgroup(&pol, j->c, &req);
+  } else if (oc_policy_apply(&pol, j->c, &req, e) < 0) {
+    return -1;
+  }
   req.id = j->o->id;
   req.root = j->root_abs;
   req.cgroup_path = cg_path;
@@ -288,7 +300,7 @@ OC_MUST_CHECK static int admit(struct create_job *j, const char *cg_path, struct
   j->admitted = true;
   if (res.warned) oc_log_warn("%s", res.text);
   /* No cgroupsPath: the container goes under /ocrun, whose memory limit is the capacity. */
-  if (!j->g->systemd_cgroup && (!j->c->cgroups_path || !j->c->cgroups_path[0])) {
+  if (!j->g->systemd_cgroup && (!j->c->cgroups_path || !j->c->cgroups_path[0]) && !oc_rootless()) {
     char note[512];
     if (oc_cg_parent_cap_apply(&pol, note, sizeof note, e) < 0) return -1;
     if (note[0]) oc_log_warn("%s", note);
@@ -310,6 +322,9 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   if (load_bundle(j, e) < 0 || validate(j, e) < 0) return -1;
   oc_log_phase("config", "%s/config.json parsed and validated", j->bundle);
   if (oc_cg_resolve_path(j->c->cgroups_path, j->o->id, j->g->systemd_cgroup, &j->cg_path, e) < 0) return -1;
+  if (oc_rootless() && oc_rootless_cgroup(j->c, j->g->systemd_cgroup, &j->cg_path, j->no_cgroup_why,
+                                          sizeof j->no_cgroup_why, e) < 0)
+    return -1;
   if (j->o->dry_run) {
     /* Nothing is made: a --root that does not exist yet is named as given. */
     if (!realpath(j->g->root, j->root_abs)) snprintf(j->root_abs, sizeof j->root_abs, "%s", j->g->root);
@@ -320,8 +335,10 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   if (admit(j, j->cg_path, e) < 0) return -1;
   oc_log_phase("admission", "policy applied, admitted in the ledger");
   test_pause("admitted");
-  if (oc_cg_create(j->cg_path, j->c->has_resources ? &j->c->resources : NULL, &j->cg, e) < 0) return -1;
-  oc_log_phase("cgroup", "cgroup %s made, resources applied", j->cg_path);
+  if (j->cg_path && oc_cg_create(j->cg_path, j->c->has_resources ? &j->c->resources : NULL, &j->cg, e) < 0)
+    return -1;
+  if (j->cg_path) oc_log_phase("cgroup", "cgroup %s made, resources applied", j->cg_path);
+  else oc_log_phase("cgroup", "no cgroup: %s", j->no_cgroup_why);
   test_pause("cgroup");
   if (oc_ns_open_joined(j->c, j->ns_fds, e) < 0) return -1;
   if (connect_console(j, e) < 0 || make_start_socket(j, e) < 0) return -1;

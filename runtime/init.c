@@ -76,6 +76,8 @@ OC_MUST_CHECK static int prepare(struct oc_init_ctx *x, char *state_json, char *
   if (oc_rootfs_finalize(c, e) < 0) return -1;
   if (oc_sysctl_apply(c, e) < 0) return -1;
   if (set_names(c, e) < 0) return -1;
+  const struct oc_namespace *net = oc_config_ns(c, OC_NS_NET);
+  if (net && !net->path && oc_ns_loopback_up(e) < 0) return -1;
   if (x->console_fd >= 0) {
     if (oc_console_setup(x->console_fd, &c->process, e) < 0) return -1;
     close(x->console_fd);
@@ -119,13 +121,15 @@ void oc_init_run(struct oc_init_ctx *x) {
   struct oc_err e = {0};
   static char state_json[65536]; /* "creating" JSON, NUL, "created" JSON */
   char *exe = NULL;
+  if (oc_sync_expect(x->sync_fd, OC_SYNC_GO, NULL, state_json, sizeof state_json, &e) < 0) _exit(1);
   /* Until execve replaces it, this process is the ocrun binary: keep the container's processes
-   * from reaching it through /proc/<pid>/exe (CVE-2019-5736). */
+   * from reaching it through /proc/<pid>/exe (CVE-2019-5736). Only after GO: until then the
+   * runtime writes our id maps, and a rootless one may open /proc/<pid>/uid_map only while we
+   * are dumpable (no process of the container exists before GO). */
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
     oc_fail_errno(&e, "prctl(PR_SET_DUMPABLE, 0)");
     oc_sync_report_exit(x->sync_fd, &e, 1);
   }
-  if (oc_sync_expect(x->sync_fd, OC_SYNC_GO, NULL, state_json, sizeof state_json, &e) < 0) _exit(1);
   if (prepare(x, state_json, &exe, &e) < 0) oc_sync_report_exit(x->sync_fd, &e, 1);
   if (oc_sync_send(x->sync_fd, OC_SYNC_READY, 0, NULL, 0) < 0) _exit(1);
   /* A create killed before DONE never reported this container: EOF, and no waiting for start. */

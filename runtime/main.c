@@ -1,6 +1,7 @@
 /* ocrun: global flags, then one command. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <seccomp.h>
 #include <sys/capability.h>
 #include <yajl/yajl_version.h>
@@ -8,6 +9,7 @@
 #include "runtime/args.h"
 #include "runtime/commands.h"
 #include "base/log.h"
+#include "base/user_dirs.h"
 #include "runtime/exe_protect.h"
 #include "runtime/state.h"
 #include "overcommit/ledger.h"
@@ -56,12 +58,25 @@ static void print_help(const struct oc_opt *opts) {
   oc_print_opts(opts);
 }
 
+/* Rootless: the default --root is the user's own, made 0700 and checked to be theirs (spec and
+ * features read no state and make nothing). */
+static int user_root(struct oc_globals *g, char *buf, size_t len, const char *cmd, struct oc_err *e) {
+  oc_user_dir_path("ocrun", buf, len);
+  g->root = buf;
+  if (strcmp(cmd, "spec") == 0 || strcmp(cmd, "features") == 0) return 0;
+  int fd = oc_user_dir_open(buf, e);
+  if (fd < 0) return oc_wrap(e, -1, "--root");
+  close(fd);
+  return 0;
+}
+
 int main(int argc, char **argv) {
-  struct oc_globals g = {.root = "/run/ocrun"};
+  struct oc_globals g = {.root = NULL};
+  char user_root_buf[4096];
   const char *log_format = NULL;
   bool version = false, help = false;
   const struct oc_opt opts[] = {
-      {"root", 0, &g.root, NULL, "DIR", "directory for the containers' state (default /run/ocrun)"},
+      {"root", 0, &g.root, NULL, "DIR", "directory for the containers' state (default /run/ocrun; as non-root $XDG_RUNTIME_DIR/ocrun, else /tmp/ocrun-$UID)"},
       {"log", 0, &g.log_path, NULL, "FILE", "also write records to FILE (errors still go to stderr)"},
       {"log-format", 0, &log_format, NULL, "FORMAT", "format of the --log records: text or json"},
       {"debug", 0, NULL, &g.debug, NULL, "trace each phase with its elapsed time in ms"},
@@ -92,6 +107,8 @@ int main(int argc, char **argv) {
   }
   for (const struct oc_command *c = commands; c->name; c++)
     if (strcmp(c->name, argv[first]) == 0) {
+      if (!g.root && !oc_rootless()) g.root = "/run/ocrun";
+      if (!g.root && user_root(&g, user_root_buf, sizeof user_root_buf, c->name, &e) < 0) return oc_log_fail(&e);
       if (c->enters && oc_exe_protect(argv, &e) < 0) return oc_log_fail(&e);
       g.command_summary = c->summary;
       return c->fn(&g, argc - first, argv + first);
