@@ -10,6 +10,7 @@ PACKAGES=(
   iproute2 util-linux procps psmisc
   qemu-system-x86 xz-utils cpio hyperfine
   cppcheck clang-tidy clang-format
+  stress-ng gnuplot-nox libcgroup-dev cgroup-tools
 )
 
 as_root=()
