@@ -1,7 +1,8 @@
 #!/bin/bash
 # Every test suite (what `make check` runs): the lint suite (tests/lint/run.sh: cppcheck,
 # clang-tidy, the floors check), unit tests (tests/run-unit.sh on the built tests/unit/test_*
-# binaries), the integration suite, then tests/clients/run.sh and tests/guest/run.sh when they
+# binaries), the integration suite, then tests/clients/run.sh, tests/guest/run.sh and
+# tests/lab/run.sh (the lab's smoke mode) when they
 # exist. Each prints "<suite>: N passed, N failed"; this script sums them and ends with exactly
 # one last line "N passed, N failed". Exits non-zero on failure.
 set -uo pipefail
@@ -58,7 +59,7 @@ fi
 
 run_suite integration tests/run-integration.sh
 
-for s in clients guest; do
+for s in clients guest lab; do
   if [ -x "tests/$s/run.sh" ]; then
     run_suite "$s" "tests/$s/run.sh"
   else

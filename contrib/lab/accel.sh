@@ -17,7 +17,8 @@ lab_accel() {
     </dev/null >"$d/qemu.log" 2>&1 &
   pid=$!
   LAB_PIDS+=("$pid")
-  if wait_for 60 grep -q LAB-DONE "$d/out" 2>/dev/null; then
+  wait_for 60 eval "grep -q LAB-DONE $d/out || ! kill -0 $pid" 2>/dev/null
+  if grep -q LAB-DONE "$d/out" 2>/dev/null; then
     LAB_ACCEL=kvm
     LAB_ACCEL_NOTE="KVM (a probe guest booted with -accel kvm)"
   else

@@ -19,8 +19,9 @@ e1() {
   step "parallel, $par_c containers"
   local t0
   t0=$(now_ns)
-  for i in $(seq "$par_c"); do e1_container "$pol" "p$i" "$t0" parallel "$i" > "$LAB_TMP/e1-p$i.row" & done
-  wait
+  local pids=()
+  for i in $(seq "$par_c"); do e1_container "$pol" "p$i" "$t0" parallel "$i" > "$LAB_TMP/e1-p$i.row" & pids+=("$!"); done
+  wait "${pids[@]}"
   cat "$LAB_TMP"/e1-p*.row >> "$csv"
   step_done "median $(e1_median "$csv" container parallel) ms"
   step "sequential, $seq_v VMs ($LAB_ACCEL)"
@@ -31,8 +32,9 @@ e1() {
   step_done "median $(e1_median "$csv" vm sequential) ms"
   step "parallel, $par_v VMs ($LAB_ACCEL)"
   t0=$(now_ns)
-  for i in $(seq "$par_v"); do e1_vm "p$i" "$t0" parallel "$i" > "$LAB_TMP/e1-vp$i.row" & done
-  wait
+  pids=()
+  for i in $(seq "$par_v"); do e1_vm "p$i" "$t0" parallel "$i" > "$LAB_TMP/e1-vp$i.row" & pids+=("$!"); done
+  wait "${pids[@]}"
   for i in $(seq "$par_v"); do e1_vm_pid_restore "p$i"; e1_vm_end "p$i"; cat "$LAB_TMP/e1-vp$i.row" >> "$csv"; done
   step_done "median $(e1_median "$csv" vm parallel) ms"
 }

@@ -33,11 +33,11 @@ e2() {
 e2_containers() {
   local pol=$1 n=$2 i total=0 ok=0
   for i in $(seq "$n"); do
-    c_bundle e2 "i$n-$i" sh /lab/work.sh idle >/dev/null
-    c_create "$pol" "e2-i$n-$i" 1 "$E2_FLAVOUR" "$LAB_TMP/b/i$n-$i/out" && c_start "e2-i$n-$i" && ok=$((ok + 1))
+    c_bundle e2 "e2-i$n-$i" sh /lab/work.sh idle >/dev/null
+    c_create "$pol" "e2-i$n-$i" 1 "$E2_FLAVOUR" "$LAB_TMP/b/e2-i$n-$i/out" && c_start "e2-i$n-$i" && ok=$((ok + 1))
   done
-  for i in $(seq "$n"); do wait_for 20 grep -q LAB-READY "$LAB_TMP/b/i$n-$i/out"; done
-  for i in $(seq "$n"); do total=$((total + $(cg_mem_bytes "e2/c-i$n-$i"))); done
+  for i in $(seq "$n"); do wait_for 20 grep -q LAB-READY "$LAB_TMP/b/e2-i$n-$i/out"; done
+  for i in $(seq "$n"); do total=$((total + $(cg_mem_bytes "e2/c-e2-i$n-$i"))); done
   for i in $(seq "$n"); do c_delete "e2-i$n-$i"; done
   [ "$ok" = "$n" ] || warn "E2: only $ok of $n containers started"
   awk -v a="$LAB_ACCEL" -v n="$n" -v t="$total" 'BEGIN { printf "%s,container,%d,%.2f,%.3f\n", a, n, t / 1048576, t / 1048576 / n }'
@@ -58,9 +58,9 @@ e2_fit() {
   pol=$(lab_policy e2-fit '{"ram_allocation_ratio": 1.0, "cpu_allocation_ratio": 64.0}')
   echo "accel,side,flavour_mib,node_mib,ram_ratio,fit,how"
   for i in $(seq 40); do
-    c_bundle e2 "f$i" sh /lab/work.sh idle >/dev/null
-    if ! OCRUN_HOST_MEMORY_MB=$node c_create "$pol" "e2-f$i" 1 "$E2_FLAVOUR" "$LAB_TMP/b/f$i/out"; then
-      cp "$LAB_TMP/b/f$i/out.err" "$LAB_OUT/e2_refusal.txt" 2>/dev/null
+    c_bundle e2 "e2-f$i" sh /lab/work.sh idle >/dev/null
+    if ! OCRUN_HOST_MEMORY_MB=$node c_create "$pol" "e2-f$i" 1 "$E2_FLAVOUR" "$LAB_TMP/b/e2-f$i/out"; then
+      cp "$LAB_TMP/b/e2-f$i/out.err" "$LAB_OUT/e2_refusal.txt" 2>/dev/null
       break
     fi
     fit=$i

@@ -87,7 +87,7 @@ e3_step() {
     { id[NR] = $1; vc[NR] = $2; ns[NR] = $3; bo[NR] = $4; sum += $3 }
     END { for (i = 1; i <= NR; i++)
       printf "%s,%s,%s,%s,%d,%d,%.3f,%.4f,%.4f,%s\n", a, side, st, r, id[i], vc[i], ns[i] / 1e9,
-        sum > 0 ? ns[i] / sum : 0, vc[i] / tot, bo[i] }' "$raw" >> "$LAB_OUT/e3_shares.csv"
+        (sum > 0 ? ns[i] / sum : 0), vc[i] / tot, bo[i] }' "$raw" >> "$LAB_OUT/e3_shares.csv"
   st_awk '$2 == side && $3 == st { n++; x[n] = $9 > 0 ? $8 / $9 : 0; e = share_err($8, $9); if (e < 0) e = -e
              if (e > me) me = e; if ($10 != "NA") tp += $10; sz = sz (sz == "" ? "" : "+") $6 }
            END { printf "%s,%s,%s,%s,%s,%d,%.4f,%.4f,%.1f\n", a, side, st, r, sz, n, jain(x, n), me, tp }' \

@@ -41,7 +41,7 @@ e5_sample() {
   done
 }
 e5_oom() {
-  local side=$1 pol out stop=$LAB_TMP/e5-$1.stop alive=no killed=no ttk=NA kills
+  local side=$1 pol out stop=$LAB_TMP/e5-$1.stop alive=no killed=no ttk=NA kills sampler
   pol=$(lab_policy e5 '{"ram_allocation_ratio": 1.0, "cpu_allocation_ratio": 16.0}')
   if [ "$side" = container ]; then
     c_bundle e5 e5-nb sh /lab/work.sh idle >/dev/null
@@ -49,12 +49,13 @@ e5_oom() {
     c_bundle e5 e5-alloc sh /lab/work.sh alloc 384 >/dev/null
     c_create "$pol" e5-alloc 1 256 "$LAB_TMP/b/e5-alloc/out" || warn "E5: create e5-alloc failed"
     e5_sample container e5/c-e5-alloc "$stop" >> "$LAB_OUT/e5_timeline.csv" &
+    sampler=$!
     c_start e5-alloc
     wait_for 60 c_stopped e5-alloc
     out=$LAB_TMP/b/e5-alloc/out
     kills=$(cg_oom_kills e5/c-e5-alloc)
     [ "$(c_status e5-nb)" = running ] && alive=yes
-    touch "$stop"; wait
+    touch "$stop"; wait "$sampler"
     c_delete e5-alloc
     c_delete e5-nb
   else
@@ -62,12 +63,13 @@ e5_oom() {
     vm_start e5 e5-valloc 1 256 "$LAB_TMP/e5-valloc.out" "lab.wait=1 lab.mode=alloc lab.a1=384"
     wait_for 300 grep -q LAB-READY "$LAB_TMP/e5-valloc.out" || warn "E5: VM e5-valloc not ready"
     e5_sample vm e5/v-e5-valloc "$stop" >> "$LAB_OUT/e5_timeline.csv" &
+    sampler=$!
     vm_go e5-valloc
     wait_for 120 grep -q LAB-DONE "$LAB_TMP/e5-valloc.out"
     out=$LAB_TMP/e5-valloc.out
     kills=$(sed -n 's/^guest-oom-kills \([0-9]*\)/\1/p' "$out" | head -n1)
     vm_alive e5-vnb && grep -q LAB-READY "$LAB_TMP/e5-vnb.out" && alive=yes
-    touch "$stop"; wait
+    touch "$stop"; wait "$sampler"
     vm_wait e5-valloc 30
     vm_stop e5-vnb
     "$VMCG" delete "$LAB_CG/e5/v-e5-valloc" 2>/dev/null
@@ -107,7 +109,7 @@ e5_admission() {
       wait_for 30 eval "grep -q LAB-HELD $LAB_TMP/b/e5a-$rtag-$i/out || c_stopped e5a-$rtag-$i"
     done
     for i in $(seq "$admitted"); do [ "$(c_status "e5a-$rtag-$i")" = running ] && survivors=$((survivors + 1)); done
-    kills=$(cg_oom_kills "e5/node-c$rtag")
+    kills=$(cg_oom_kills_tree "e5/node-c$rtag")
     for i in $(seq "$n"); do c_delete "e5a-$rtag-$i"; done
   else
     phys=$((2 * (256 + LAB_VM_OVERHEAD_MB)))
@@ -130,7 +132,7 @@ e5_admission() {
         wait_for 300 eval "grep -q LAB-HELD $LAB_TMP/e5v-$rtag-$i.out || ! kill -0 ${VM_PID[e5v-$rtag-$i]} 2>/dev/null"
       done
       for i in $(seq "$admitted"); do vm_alive "e5v-$rtag-$i" && survivors=$((survivors + 1)); done
-      kills=$(cg_oom_kills "e5/node-v$rtag")
+      kills=$(cg_oom_kills_tree "e5/node-v$rtag")
       for i in $(seq "$admitted"); do vm_stop "e5v-$rtag-$i"; done
     fi
   fi

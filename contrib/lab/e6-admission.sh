@@ -37,11 +37,13 @@ e6_live() { oc list --format json 2>/dev/null | jq '[.[] | select(.status != "st
 e6_containers() {
   local pol=$1 n=$2 node=$3 i ok=0
   for i in $(seq "$n"); do c_bundle e6 "e6-$i" sleep 1000000 >/dev/null; LAB_CONTAINERS+=("e6-$i"); done
+  local pids=()
   for i in $(seq "$n"); do
     ( OCRUN_HOST_MEMORY_MB=$node OCRUN_POLICY=$pol oc create --bundle "$LAB_TMP/b/e6-$i" --memory "${E6_MB}m" "e6-$i" \
         </dev/null >/dev/null 2>"$LAB_TMP/e6-$i.err"; echo $? > "$LAB_TMP/e6-$i.rc" ) &
+    pids+=("$!")
   done
-  wait
+  wait "${pids[@]}"
   for i in $(seq "$n"); do [ "$(cat "$LAB_TMP/e6-$i.rc")" = 0 ] && ok=$((ok + 1)); done
   e6_row container "parallel creates admitted" $((n / 2)) "$ok"
   e6_row container "refusals name MEMORY_MB" $((n - n / 2)) "$(cat "$LAB_TMP"/e6-*.err | grep -c 'refused: insufficient MEMORY_MB')"

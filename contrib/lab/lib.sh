@@ -46,6 +46,12 @@ cg_usage_ns() { cat "$CG/cpuacct/$LAB_CG/$1/cpuacct.usage" 2>/dev/null || echo 0
 cg_mem_bytes() { cat "$CG/memory/$LAB_CG/$1/memory.usage_in_bytes" 2>/dev/null || echo 0; }
 # cg_oom_kills PATH: oom_kill in memory.oom_control.
 cg_oom_kills() { awk '$1 == "oom_kill" { print $2 }' "$CG/memory/$LAB_CG/$1/memory.oom_control" 2>/dev/null || echo 0; }
+# cg_oom_kills_tree PATH: oom_kill summed over ocrun-lab/PATH and every group below it (v1
+# counts a kill in the victim's own group only).
+cg_oom_kills_tree() {
+  find "$CG/memory/$LAB_CG/$1" -name memory.oom_control -exec awk '$1 == "oom_kill" { s += $2 } END { print s + 0 }' {} + 2>/dev/null |
+    awk '{ s += $1 } END { print s + 0 }'
+}
 # psi KIND: "some avg10" of the host's /proc/pressure/KIND (cpu, memory, io).
 psi() { sed -n 's/^some avg10=\([0-9.]*\).*/\1/p' "/proc/pressure/$1" 2>/dev/null || echo NA; }
 
@@ -67,7 +73,7 @@ c_bundle() {
   mkdir -p "$dir"
   jq --argjson args "$(jq -cn '$ARGS.positional' --args -- "$@")" \
      --arg root "$LAB_ROOTFS" --arg cg "/$LAB_CG/$exp/c-$name" --arg cpus "$LAB_CPUS" \
-     '.process.args = $args | .root = { path: $root, readonly: true } | .hostname = "lab"
+     '.process.args = $args | .process.cwd = "/tmp" | .root = { path: $root, readonly: true } | .hostname = "lab"
       | .linux.cgroupsPath = $cg | .linux.resources.cpu = { cpus: $cpus, mems: "0" }
       | .mounts += [ { destination: "/tmp", type: "tmpfs", source: "tmpfs",
                        options: [ "nosuid", "nodev", "mode=1777", "size=65536k" ] } ]' \

@@ -5,6 +5,7 @@
  *                              each wake-up was: "lat n=N p50_us=X p99_us=Y max_us=Z"
  *   probe alloc MB             touch MB MiB in 4 MiB steps, printing "alloc MIB MS" per step (ms
  *                              since start); killed at a memory limit before it ends
+ *   probe hold MB              touch MB MiB, print "LAB-HELD", keep it until killed
  *   probe now                  CLOCK_MONOTONIC in ms (for a shell around "alloc")
  * Exit 0; 2 on bad arguments; 1 on a failed system call (message on stderr). */
 #define _GNU_SOURCE
@@ -104,11 +105,11 @@ static int lat(long seconds) {
   return 0;
 }
 
-static int alloc(long mb) {
+static int alloc(long mb, int quiet) {
   const size_t step = 4UL << 20;
   double t0 = ms_since(CLOCK_MONOTONIC, 0);
-  printf("alloc 0 0\n");
-  fflush(stdout);
+  if (!quiet) printf("alloc 0 0\n");
+  if (fflush(stdout)) return 1;
   for (long done = 0; done < mb; done += 4) {
     char *p = mmap(NULL, step, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
@@ -116,7 +117,7 @@ static int alloc(long mb) {
       return 1;
     }
     for (size_t i = 0; i < step; i += 4096) p[i] = (char)(i + 1);
-    printf("alloc %ld %.0f\n", done + 4, ms_since(CLOCK_MONOTONIC, t0));
+    if (!quiet) printf("alloc %ld %.0f\n", done + 4, ms_since(CLOCK_MONOTONIC, t0));
     if (fflush(stdout)) return 1;
   }
   return 0;
@@ -125,11 +126,17 @@ static int alloc(long mb) {
 int main(int argc, char **argv) {
   if (argc == 4 && !strcmp(argv[1], "stamp")) return stamp(argv[2], argv[3]);
   if (argc == 3 && !strcmp(argv[1], "lat")) return lat(arg_num(argv[2], 1, 3600));
-  if (argc == 3 && !strcmp(argv[1], "alloc")) return alloc(arg_num(argv[2], 1, 1 << 20));
+  if (argc == 3 && !strcmp(argv[1], "alloc")) return alloc(arg_num(argv[2], 1, 1 << 20), 0);
+  if (argc == 3 && !strcmp(argv[1], "hold")) {
+    if (alloc(arg_num(argv[2], 1, 1 << 20), 1)) return 1;
+    printf("LAB-HELD\n");
+    if (fflush(stdout)) return 1;
+    for (;;) pause();
+  }
   if (argc == 2 && !strcmp(argv[1], "now")) {
     printf("%.0f\n", ms_since(CLOCK_MONOTONIC, 0));
     return 0;
   }
-  fprintf(stderr, "usage: probe stamp START_NS OUT | lat SECONDS | alloc MB | now\n");
+  fprintf(stderr, "usage: probe stamp START_NS OUT | lat SECONDS | alloc MB | hold MB | now\n");
   return 2;
 }

@@ -27,6 +27,6 @@ case $m in
     rc=$?
     echo "alloc-exit $rc $(($(probe now) - t0))"
     [ -r /proc/vmstat ] && echo "guest-oom-kills $(awk '$1 == "oom_kill" { print $2 }' /proc/vmstat)" ;;
-  hold) probe alloc "$1" >/dev/null && echo LAB-HELD && exec sleep 1000000 ;;
+  hold) exec probe hold "$1" ;;
   *) echo "work.sh: unknown mode $m" >&2; exit 2 ;;
 esac
