@@ -91,9 +91,8 @@ static int cmd_create(int argc, char **argv) {
   struct cgroup_controller *ctl[N_CONTROLLERS];
   struct cgroup *cg = group_of(name, ctl);
   if (!cg) return 1;
-  int rc = 0;
   /* cpuset: a v1 child starts with no CPUs and no nodes; a task cannot join it until both are set. */
-  if (!rc) rc = cgroup_add_value_string(ctl[2], "cpuset.cpus", cpus ? cpus : "0");
+  int rc = cgroup_add_value_string(ctl[2], "cpuset.cpus", cpus ? cpus : "0");
   if (!rc) rc = cgroup_add_value_string(ctl[2], "cpuset.mems", "0");
   if (!rc && shares) rc = cgroup_add_value_uint64(ctl[0], "cpu.shares", shares);
   if (!rc && mem_mb) rc = cgroup_add_value_uint64(ctl[3], "memory.limit_in_bytes", mem_mb << 20);
