@@ -5,8 +5,9 @@
 #    allocator inside the guest. Memory (cgroup usage) and host PSI sampled every 0.1 s.
 # B. Admission: a node with 512 MiB for instances (reserved 512) takes 256 MiB instances under
 #    ram_allocation_ratio 1.0 and 1.5, on both sides (ocrun's ledger; the lab's VM ledger, the
-#    same rule). The admitted instances then each hold 200 MiB inside a parent cgroup the size of
-#    the node's real memory (2 instances + their runtime overhead): overcommitted memory runs out.
+#    same rule). The admitted instances then fill their memory (a container holds 240 MiB of its
+#    256; a guest holds 100 MiB, its kernel and initramfs use the rest) inside a parent cgroup
+#    the size of the node's real memory (2 instances + their runtime overhead).
 # e5_oom.csv:       accel,side,limit_mib,alloc_mib,killed,time_to_kill_ms,oom_kills,neighbour_alive
 # e5_timeline.csv:  accel,side,t_s,mem_mib,host_mem_psi
 # e5_admission.csv: accel,side,ram_ratio,capacity_mib,requested,admitted,refused,survivors,oom_kills,first_refusal
@@ -95,7 +96,7 @@ e5_admission() {
     phys=$((2 * (256 + 16)))
     lab_cg_make "e5/node-c$rtag" "$phys"
     for i in $(seq "$n"); do
-      c_bundle "e5/node-c$rtag" "e5a-$rtag-$i" sh /lab/work.sh hold 200 >/dev/null
+      c_bundle "e5/node-c$rtag" "e5a-$rtag-$i" sh /lab/work.sh hold 240 >/dev/null
       if OCRUN_HOST_MEMORY_MB=$node c_create "$pol" "e5a-$rtag-$i" 1 256 "$LAB_TMP/b/e5a-$rtag-$i/out"; then
         admitted=$((admitted + 1))
         c_start "e5a-$rtag-$i"
@@ -119,10 +120,10 @@ e5_admission() {
       if reason=$(VM_ADMIT_PID=$$ vm_admit "$ledger" "$cap" "e5v-$rtag-$i" 256); then
         admitted=$((admitted + 1))
         [ "$mode" = smoke ] && continue   # smoke: the admission decision only, no boot
-        vm_start "e5/node-v$rtag" "e5v-$rtag-$i" 1 256 "$LAB_TMP/e5v-$rtag-$i.out" "lab.mode=hold lab.a1=200"
+        vm_start "e5/node-v$rtag" "e5v-$rtag-$i" 1 256 "$LAB_TMP/e5v-$rtag-$i.out" "lab.mode=hold lab.a1=100"
       else
         refused=$((refused + 1))
-        [ -n "$first" ] || first="lab: $reason"
+        [ -n "$first" ] || first=$(echo "lab: $reason" | tr ',' ';')
       fi
     done
     if [ "$mode" = smoke ]; then

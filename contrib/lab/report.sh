@@ -137,6 +137,7 @@ if [ -f "$dir/e5_oom.csv" ]; then
       else printf "%s: the allocator was not killed (exit record: %s); inconclusive.\n", who, $6 }' "$dir/e5_oom.csv"
   echo
   if [ -f "$dir/e5_admission.csv" ]; then
+    img e5_admission.png "E5 admission"
     csv_table "$dir/e5_admission.csv"
     echo
     awk -F, 'NR > 1 {
@@ -145,9 +146,14 @@ if [ -f "$dir/e5_oom.csv" ]; then
         if ($8 == "NA") s = s " (admission only in this mode)"
         else s = s sprintf(", %s still running once every admitted instance used its memory", $8)
         print s "." }' "$dir/e5_admission.csv"
-    awk -F, 'NR > 1 && $3 == "1.5" && $8 != "NA" && $8 < $6 { lost = 1 } NR > 1 && $3 == "1.0" && $8 != "NA" && $8 == $6 { kept = 1 }
-      END { if (lost && kept) print "\nOvercommitting memory 1.5:1 admitted an instance the node could not hold, and one died when they all used their memory; at 1:1 the ledger refused it up front and every admitted instance survived: CPU may be overcommitted, memory not."
-            else print "\nThe 1.5:1 versus 1:1 comparison is inconclusive in this run (no instance was lost at 1.5:1, or one was lost at 1:1)." }' "$dir/e5_admission.csv"
+    for side in container vm; do
+      awk -F, -v s="$side" 'NR > 1 && $2 == s && $8 != "NA" { m = 1; if ($3 == "1.5") { lost = $8 < $6; a15 = $6 } else if ($3 == "1.0") { kept = $8 == $6; r10 = $7 } }
+        END {
+          who = s == "vm" ? "VMs" : "Containers"
+          if (!m) { printf "\n%s: the fill phase did not run in this mode; inconclusive.\n", who; exit }
+          if (lost && kept && r10 > 0) printf "\n%s: at 1.5:1 the node admitted %d instances it could not hold, and one was lost when they filled their memory; at 1:1 the ledger refused the third up front and every admitted one survived. CPU may be overcommitted, memory not.\n", who, a15
+          else printf "\n%s: inconclusive in this run (%s).\n", who, !lost ? "no instance was lost at 1.5:1" : "an instance was lost at 1:1 too" }' "$dir/e5_admission.csv"
+    done
     for p in "$dir"/policies/e5-ram-*.json; do [ -f "$p" ] && printf '\nPolicy `%s`: `%s`\n' "$(basename "$p")" "$(tr -d '\n' < "$p")"; done
   fi
   echo

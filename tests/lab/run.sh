@@ -70,7 +70,7 @@ check "e6_admission.csv columns" header e6_admission.csv "accel,side,check,expec
 accel=$(jq -r .accelerator "$r/env.json" 2>/dev/null)
 check "env.json names kernel, cgroup mode, CPU, cores, accelerator, versions, mode" \
   jq -e '.kernel and .cgroup_mode and .cpu_model and .cores > 0 and (.accelerator | test("^(tcg|kvm)$"))
-         and .qemu and .ocrun and .stress_ng and .mode == "smoke"' "$r/env.json"
+         and .qemu and .ocrun and .stress_ng and .mode == "smoke"' "$r/env.json" >/dev/null
 accel_col() { awk -F, -v a="$accel" 'FNR > 1 && $1 != a { bad = 1 } END { exit bad }' "$r"/*.csv; }
 check "every CSV row labels the accelerator ($accel)" accel_col
 
