@@ -64,7 +64,7 @@ set xlabel "expected share (vCPUs / total vCPUs)"; set ylabel "achieved share (c
 set xrange [0:1.05]; set yrange [0:1.05]; set key top left; set grid; set size square
 plot x w l dt 2 lc rgb 'gray' t 'y = x (fair)', \
      'e3_shares.csv' u (stringcolumn(2) eq "container" ? \$9 : 1/0):8 w p pt 7 ps 1.5 t 'container', \
-     'e3_shares.csv' u (stringcolumn(2) eq "vm" ? \$9 : 1/0):8 w p pt 5 ps 1.5 t 'VM ($2)'
+     'e3_shares.csv' u (stringcolumn(2) eq "vm" ? \$9 : 1/0):8 w p pt 4 ps 2.5 lw 2 t 'VM ($2), open squares'
 EOF
 }
 
@@ -112,7 +112,7 @@ plot_e5_timeline() {
   GP_TERM=$3 gp "$1" e5_timeline.png <<EOF
 set title "E5 allocating 384 MiB under a 256 MiB limit: host-side memory (VMs: $2)"
 set xlabel "seconds since the allocator was started"; set ylabel "cgroup memory usage (MiB)"
-set y2label "host memory PSI some avg10 (%)"; set y2tics; set ytics nomirror; set key top left; set grid
+set y2label "host memory PSI some avg10 (%)"; set y2tics; set y2range [0:*]; set ytics nomirror; set key top left; set grid
 plot 'e5_timeline.csv' u (stringcolumn(2) eq "container" ? \$3 : 1/0):4 w l lw 2 t 'container cgroup', \
      'e5_timeline.csv' u (stringcolumn(2) eq "vm" ? \$3 : 1/0):4 w l lw 2 t 'VM ($2) QEMU cgroup', \
      256 w l dt 2 lc rgb 'red' t 'limit 256 MiB', \
