@@ -22,7 +22,7 @@ OBJS := $(SRCS:.c=.o)
 LIB_OBJS := $(filter-out runtime/main.o,$(OBJS))
 
 .PHONY: all static check unit root-tests integration clients cri guest bench soak install deps demo clean bundle \
-        lint lint-cppcheck lint-tidy format-check
+        lint lint-cppcheck lint-tidy format-check lab lab-tools
 
 all: ocrun
 
@@ -86,6 +86,17 @@ soak: ocrun
 include tests/fuzz/fuzz.mk
 include tests/sanitize/sanitize.mk
 
+# The lab (contrib/lab/README.md): containers vs QEMU VMs; FULL=1 for the long runs.
+LAB_CFLAGS := -std=gnu11 -O2 $(WARN)
+contrib/lab/vmcg: contrib/lab/vmcg.c
+	$(CC) $(LAB_CFLAGS) -o $@ $< -lcgroup
+contrib/lab/probe: contrib/lab/probe.c
+	$(CC) $(LAB_CFLAGS) -static -o $@ $<
+lab-tools: ocrun contrib/lab/vmcg contrib/lab/probe
+
+lab: lab-tools
+	contrib/lab/lab.sh $(if $(FULL),--full,--quick)
+
 # Static analysis with zero findings (tests/lint/run.sh runs it as the first suite of `make check`):
 # cppcheck (suppressions, one reason each: tests/lint/cppcheck-suppressions.txt) and clang-tidy
 # (checks, and why some are off: .clang-tidy), with the build's include flags. Both drop the leak
@@ -142,5 +153,5 @@ install: ocrun
 
 clean:
 	rm -f ocrun ocrun.static libocrun.a $(OBJS) $(OBJS:.o=.d) $(UNIT_BINS) $(ROOT_TEST_BINS) \
-	  $(UNIT_HELPERS) $(UNIT_HELPERS:.o=.d) compile_commands.json
+	  $(UNIT_HELPERS) $(UNIT_HELPERS:.o=.d) compile_commands.json contrib/lab/vmcg contrib/lab/probe
 	rm -rf build

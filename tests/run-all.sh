@@ -2,7 +2,8 @@
 # Every test suite (what `make check` runs): the lint suite (tests/lint/run.sh: cppcheck,
 # clang-tidy, the floors check), unit tests (tests/run-unit.sh on the built tests/unit/test_*
 # binaries), the integration suite, the sanitizer suites (tests/sanitize: asan, valgrind), then
-# tests/clients/run.sh, tests/cri/run.sh and tests/guest/run.sh when they exist. Each prints
+# tests/clients/run.sh, tests/cri/run.sh, tests/guest/run.sh and tests/lab/run.sh (the lab's smoke mode)
+# when they exist. Each prints
 # "<suite>: N passed, N failed"; this script sums them and ends with exactly one last line
 # "N passed, N failed". Exits non-zero on failure.
 set -uo pipefail
@@ -64,7 +65,7 @@ run_suite integration tests/run-integration.sh
 run_suite asan tests/sanitize/asan.sh
 run_suite valgrind tests/sanitize/valgrind.sh "${unit_bins[@]}"
 
-for s in clients cri guest; do
+for s in clients cri guest lab; do
   if [ -x "tests/$s/run.sh" ]; then
     run_suite "$s" "tests/$s/run.sh"
   else

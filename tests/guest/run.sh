@@ -18,6 +18,7 @@ runtime=${RUNTIME:-$top/ocrun.static}
 qemu=${QEMU:-qemu-system-x86_64}
 qpid=""
 . "$top/tests/lib/summary.sh"
+. "$top/tests/lib/guest-qemu.sh"
 
 skip() {
   echo "skip guest: $*"
@@ -93,12 +94,9 @@ trap 'finish; exit 130' INT TERM
 trap finish EXIT
 
 start=$(date +%s.%N)
-"$qemu" -nodefaults -no-user-config -display none -no-reboot \
-  -machine q35 -accel tcg,thread=multi -cpu max,-erms,-fsrm -smp 2 -m 1G \
-  -kernel "$run/vmlinux" -initrd "$run/initrd.cpio" \
-  -append "console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init mitigations=off nokaslr tsc=reliable no_timer_check cryptomgr.notests" \
+QEMU=$qemu guest_qemu_cmd tcg 2 1024 "$run/vmlinux" "$run/initrd.cpio"
+"${GUEST_QEMU[@]}" \
   -chardev file,id=con,path="$run/console.log" -serial chardev:con \
-  -device virtio-serial-pci \
   -chardev file,id=res,path="$run/results.log" -device virtserialport,chardev=res,name=results \
   </dev/null >"$run/qemu.log" 2>&1 &
 qpid=$!

@@ -12,6 +12,7 @@ PACKAGES=(
   containerd python3-grpcio python3-grpc-tools python3-protobuf
   cppcheck clang-tidy clang-format
   clang libclang-rt-14-dev valgrind
+  stress-ng gnuplot-nox libcgroup-dev cgroup-tools
 )
 
 as_root=()
