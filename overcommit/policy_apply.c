@@ -99,8 +99,10 @@ void oc_policy_apply_no_cgroup(const struct oc_policy *p, const struct oc_config
                                struct oc_admission_request *out) {
   unsigned f = classify(p, c) | OC_SIZE_UNBOUNDED | OC_SIZE_NO_CGROUP;
   if (oc_policy_governs(p, f) && p->no_limit_policy == OC_NO_LIMIT_REJECT) f |= OC_SIZE_NO_LIMIT;
+  enum oc_vcpu_source src;
   *out = (struct oc_admission_request){
-      .size = {.vcpus = declared_vcpus(c, p->default_vcpus), .memory_bytes = -1, .flags = f}};
+      .size = {.vcpus = declared_vcpus(c, p->default_vcpus, &src), .memory_bytes = -1, .flags = f}};
+  oc_size_set_vcpu_source(&out->size, src);
 }
 
 int oc_policy_apply(const struct oc_policy *p, struct oc_config *c,
