@@ -10,6 +10,7 @@ struct oc_globals {
   bool debug;              /* --debug */
   bool systemd_cgroup;     /* --systemd-cgroup */
   const char *policy;      /* --policy FILE (else $OCRUN_POLICY, else /etc/ocrun/policy.json) */
+  const char *criu;        /* --criu PATH (checkpoint, restore; default criu on PATH) */
 };
 
 

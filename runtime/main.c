@@ -36,6 +36,8 @@ static const struct oc_command commands[] = {
     {"update", cmd_update, "change the resource limits of a container", false},
     {"events", cmd_events, "show resource statistics and OOM events", false},
     {"capacity", cmd_capacity, "show the node's capacity, admitted containers and their use", false},
+    {"checkpoint", cmd_checkpoint, "checkpoint a running container with CRIU", false},
+    {"restore", cmd_restore, "restore a container from a CRIU checkpoint", false},
     {NULL, NULL, NULL, false},
 };
 
@@ -59,6 +61,7 @@ static void print_help(void) {
          "  --debug               debug logging\n"
          "  --systemd-cgroup      cgroupsPath is in systemd's slice:prefix:name form\n"
          "  --policy FILE         overcommit policy (default $OCRUN_POLICY, /etc/ocrun/policy.json)\n"
+         "  --criu PATH           criu binary for checkpoint and restore (default criu)\n"
          "  --version, -v         print the version\n"
          "  --help, -h            this help; COMMAND --help for a command\n");
 }
@@ -75,7 +78,7 @@ int main(int argc, char **argv) {
       {"systemd-cgroup", 0, NULL, &g.systemd_cgroup},
       {"policy", 0, &g.policy, NULL},
       {"version", 'v', NULL, &version},
-      {"criu", 0, &(const char *){NULL}, NULL}, /* accepted for runc compatibility */
+      {"criu", 0, &g.criu, NULL},
       {"rootless", 0, &(const char *){NULL}, NULL},
       {NULL, 0, NULL, NULL},
   };
