@@ -118,6 +118,10 @@ void oc_criu_common_args(struct oc_criu_argv *a, const char *criu, const char *a
   oc_criu_arg(a, "-v4");
   oc_criu_arg(a, "--root=%s", root);
   oc_criu_arg(a, "--manage-cgroups=%s", o->manage_cgroups_mode ? o->manage_cgroups_mode : "soft");
+  /* The network namespace is locked during the dump through nftables (libnftables, which
+   * Debian's criu links), not CRIU's default of running iptables-restore, which needs the
+   * iptables binaries and their xtables modules on the host. */
+  oc_criu_arg(a, "--network-lock=nftables");
   if (o->tcp_established) oc_criu_arg(a, "--tcp-established");
   if (o->ext_unix_sk) oc_criu_arg(a, "--ext-unix-sk");
   if (o->shell_job) oc_criu_arg(a, "--shell-job");
@@ -132,30 +136,34 @@ bool oc_criu_mount_is_external(const struct oc_mount *m) {
   return false;
 }
 
-/* The first "Error" line of criu's log (else its last line), without the timestamp. */
+/* The first two "Error" lines of criu's log (the second often says what the first was about),
+ * else its last line; without the timestamps. */
 static void log_error_line(const char *path, char *out, size_t len) {
-  snprintf(out, len, "no error in %.500s", path);
   _cleanup_file_ FILE *f = fopen(path, "re");
   if (!f) {
     snprintf(out, len, "no log %.500s", path);
     return;
   }
-  char line[1024];
-  bool found = false;
-  while (fgets(line, sizeof line, f)) {
+  char line[512], last[512] = "";
+  int errors = 0;
+  size_t used = 0;
+  out[0] = '\0';
+  while (errors < 2 && fgets(line, sizeof line, f)) {
     line[strcspn(line, "\n")] = '\0';
     const char *s = line;
     if (s[0] == '(' && strchr(s, ')')) s = strchr(s, ')') + 1; /* "(00.001234) " */
     while (*s == ' ') s++;
     if (!*s) continue;
-    if (strncmp(s, "Error", 5) == 0) {
-      snprintf(out, len, "%s", s);
-      return;
+    if (strncmp(s, "Error", 5) != 0) {
+      snprintf(last, sizeof last, "%s", s);
+      continue;
     }
-    snprintf(out, len, "%s", s);
-    found = true;
+    int n = snprintf(out + used, len - used, "%s%s", errors ? " / " : "", s);
+    if (n < 0 || (size_t)n >= len - used) break;
+    used += (size_t)n;
+    errors++;
   }
-  if (!found) snprintf(out, len, "empty log %.500s", path);
+  if (!errors) snprintf(out, len, "%s", last[0] ? last : "empty log");
 }
 
 /* The child: stdio, the caller's setup, exec. Any failure goes back as text on err_fd. */

@@ -9,6 +9,7 @@ PACKAGES=(
   bats busybox-static runc crun jq python3 time
   iproute2 util-linux procps psmisc
   qemu-system-x86 xz-utils cpio hyperfine
+  criu
   cppcheck clang-tidy clang-format
 )
 
