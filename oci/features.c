@@ -94,6 +94,11 @@ char *oc_features_json(const struct oc_features_probe *probe) {
   OC_GEN_STR(g, OCRUN_VERSION);
   OC_GEN_STR(g, "io.github.ocrun.commit");
   OC_GEN_STR(g, OCRUN_COMMIT);
+  /* runc's key too: clients look for it to know `checkpoint` works. */
+  OC_GEN_STR(g, "io.github.ocrun.checkpoint.enabled");
+  OC_GEN_STR(g, probe->checkpoint ? "true" : "false");
+  OC_GEN_STR(g, "org.opencontainers.runc.checkpoint.enabled");
+  OC_GEN_STR(g, probe->checkpoint ? "true" : "false");
   yajl_gen_map_close(g);
   yajl_gen_map_close(g);
 

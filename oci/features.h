@@ -9,6 +9,7 @@ struct oc_features_probe {
   const char *(*mount_option_name)(size_t i);      /* NULL past the last */
   bool (*seccomp_flag_supported)(const char *name); /* SECCOMP_FILTER_FLAG_* name */
   const char *const *seccomp_arch_names;           /* NULL-terminated */
+  bool checkpoint;                                 /* checkpoint/restore (CRIU) built in */
 };
 
 /* malloc'd pretty-printed features JSON. */

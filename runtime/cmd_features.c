@@ -6,6 +6,7 @@
 #include "runtime/seccomp.h"
 #include "runtime/args.h"
 #include "base/log.h"
+#include "runtime/checkpoint.h"
 #include "runtime/commands.h"
 
 int cmd_features(struct oc_globals *g, int argc, char **argv) {
@@ -16,7 +17,8 @@ int cmd_features(struct oc_globals *g, int argc, char **argv) {
   if (help) return oc_print_help(argv[0], g->command_summary, "", opts), 0;
   const struct oc_features_probe probe = {.mount_option_name = oc_mount_option_name,
                                          .seccomp_flag_supported = oc_seccomp_flag_supported,
-                                         .seccomp_arch_names = oc_seccomp_arch_names};
+                                         .seccomp_arch_names = oc_seccomp_arch_names,
+                                         .checkpoint = oc_checkpoint_built};
   char *json = oc_features_json(&probe);
   if (!json) return 1;
   printf("%s\n", json);

@@ -7,7 +7,7 @@
 typedef int (*oc_cmd_fn)(struct oc_globals *g, int argc, char **argv);
 #define OC_COMMANDS(X)                                                                    \
   X(create) X(start) X(run) X(state) X(kill) X(delete) X(list) X(spec) X(features) X(exec) \
-  X(ps) X(pause) X(resume) X(update) X(events) X(capacity)
+  X(ps) X(pause) X(resume) X(update) X(events) X(capacity) X(checkpoint) X(restore)
 #define OC_DECLARE_CMD(name) int cmd_##name(struct oc_globals *g, int argc, char **argv);
 OC_COMMANDS(OC_DECLARE_CMD)
 #undef OC_DECLARE_CMD

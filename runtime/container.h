@@ -7,6 +7,8 @@
 #include "base/error.h"
 #include "runtime/globals.h"
 
+struct oc_criu_opts;
+
 struct oc_create_opts {
   const char *id;
   const char *bundle;          /* NULL: the current directory */
@@ -20,6 +22,8 @@ struct oc_create_opts {
   /* VM-style sizing flags (0/NULL: not given) and "would this fit?" without creating. */
   const char *vcpus, *memory;
   bool cpu_cap, dry_run;
+  /* restore: CRIU brings the init back from these images instead of a clone (NULL: create). */
+  const struct oc_criu_opts *restore;
 };
 
 /* Create the container and return once its init waits for `start`; *pid is its host pid. */

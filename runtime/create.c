@@ -27,6 +27,7 @@
 #include "overcommit/sizing.h"
 #include "base/cleanup.h"
 #include "base/procfs.h"
+#include "runtime/checkpoint.h"
 #include "runtime/container.h"
 #include "base/fsutil.h"
 #include "runtime/hooks.h"
@@ -308,6 +309,18 @@ OC_MUST_CHECK static int admit(struct create_job *j, const char *cg_path, struct
   return 0;
 }
 
+/* restore: CRIU brings the init back from its images in place of the clone; it runs at once
+ * (no start.sock), so state.json is final as soon as it is there. */
+OC_MUST_CHECK static int restore_init(struct create_job *j, struct oc_err *e) {
+  const struct oc_restore_target t = {.c = j->c, .bundle = j->bundle, .rootfs = j->rootfs,
+                                      .state_dir = j->state_dir, .cgroup_path = j->cg_path, .cg = j->cg,
+                                      .ns_fds = j->ns_fds};
+  if (oc_criu_restore(j->g, j->o->restore, &t, &j->pid, e) < 0) return -1;
+  j->start_time = oc_proc_start_time(j->pid);
+  if (j->pid_file[0] && oc_write_pid_file(j->pid_file, j->pid, e) < 0) return -1;
+  return save_state(j, false, e);
+}
+
 OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   if (oc_id_validate(j->o->id, e) < 0) return -1;
   /* A relative --pid-file is relative to the caller's cwd; create moves to the bundle later. */
@@ -341,6 +354,7 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   else oc_log_phase("cgroup", "no cgroup: %s", j->no_cgroup_why);
   test_pause("cgroup");
   if (oc_ns_open_joined(j->c, j->ns_fds, e) < 0) return -1;
+  if (j->o->restore) return restore_init(j, e);
   if (connect_console(j, e) < 0 || make_start_socket(j, e) < 0) return -1;
   /* Relative bind sources are relative to the bundle; the init inherits the cwd and the
    * host-side source fds opened here. */

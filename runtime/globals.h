@@ -11,6 +11,7 @@ struct oc_globals {
   bool systemd_cgroup;     /* --systemd-cgroup */
   const char *policy;      /* --policy FILE (else $OCRUN_POLICY, else /etc/ocrun/policy.json) */
   const char *command_summary; /* main's one line for the command being run, for its --help */
+  const char *criu;        /* --criu PATH (checkpoint, restore; default criu on PATH) */
 };
 
 

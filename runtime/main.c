@@ -38,6 +38,8 @@ static const struct oc_command commands[] = {
     {"update", cmd_update, "change the resource limits of a container", false},
     {"events", cmd_events, "show resource statistics and OOM events", false},
     {"capacity", cmd_capacity, "show the node's capacity, admitted containers and their use", false},
+    {"checkpoint", cmd_checkpoint, "checkpoint a running container with CRIU", false},
+    {"restore", cmd_restore, "restore a container from a CRIU checkpoint", false},
     {NULL, NULL, NULL, false},
 };
 
@@ -83,7 +85,7 @@ int main(int argc, char **argv) {
       {"systemd-cgroup", 0, NULL, &g.systemd_cgroup, NULL, "cgroupsPath is in systemd's slice:prefix:name form"},
       {"policy", 0, &g.policy, NULL, "FILE", "overcommit policy (default $OCRUN_POLICY, /etc/ocrun/policy.json)"},
       {"version", 'v', NULL, &version, NULL, "print the version"},
-      {"criu", 0, &(const char *){NULL}, NULL, "PATH", "accepted for runc compatibility; ignored"},
+      {"criu", 0, &g.criu, NULL, "PATH", "criu binary for checkpoint and restore (default: criu on PATH)"},
       {"rootless", 0, &(const char *){NULL}, NULL, "VALUE", "accepted for runc compatibility; ignored"},
       OC_OPT_END,
   };

@@ -52,13 +52,15 @@ mkdir -p "$run/payload/usr/local/bin" "$run/payload/tests/cases"
 cp "$here/init" "$run/payload/init"
 chmod 755 "$run/payload/init"
 cp "$runtime" "$run/payload/usr/local/bin/ocrun"
-if file -L "$runtime" | grep -q 'dynamically linked'; then
-  # A dynamic stand-in (runc): bring its shared libraries along at the same paths.
-  for lib in $(ldd "$runtime" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+# with_libs BINARY: bring a dynamic binary's shared libraries along at the same paths.
+with_libs() {
+  file -L "$1" | grep -q 'dynamically linked' || return 0
+  for lib in $(ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
     mkdir -p "$run/payload$(dirname "$lib")"
     cp -L "$lib" "$run/payload$lib"
   done
-fi
+}
+with_libs "$runtime" # a dynamic stand-in (runc)
 cp "$here/lib.sh" "$run/payload/tests/lib.sh"
 cp "$top/tests/lib/wait.sh" "$run/payload/tests/wait.sh"
 if [ -n "${GUEST_CASES:-}" ]; then
@@ -66,6 +68,14 @@ if [ -n "${GUEST_CASES:-}" ]; then
 else
   cp "$here"/cases/*.sh "$run/payload/tests/cases/"
 fi
+# A case that needs a host program says so in a line "# needs: PROG..." (96-checkpoint: criu);
+# each one found on the host comes along at its own path, with its libraries.
+for prog in $(sed -n 's/^# needs: //p' "$run/payload/tests/cases/"*.sh 2>/dev/null | tr ' ' '\n' | sort -u); do
+  path=$(command -v "$prog") || { echo "# guest: $prog not on this host (a case that needs it skips)"; continue; }
+  mkdir -p "$run/payload$(dirname "$path")"
+  cp -L "$path" "$run/payload$path"
+  with_libs "$path"
+done
 printf 'RUNTIME_NAME=%s\nCASE_TIMEOUT=%s\nexport RUNTIME_NAME\n' "$(basename "$runtime")" \
   "${GUEST_CASE_TIMEOUT:-90}" > "$run/payload/tests/env"
 (cd "$run/payload" && find . -print0 | cpio --null -o -H newc --quiet) > "$run/payload.cpio" ||

@@ -10,6 +10,7 @@ PACKAGES=(
   iproute2 util-linux procps psmisc tmux
   qemu-system-x86 xz-utils cpio hyperfine
   containerd python3-grpcio python3-grpc-tools python3-protobuf
+  criu
   cppcheck clang-tidy clang-format
   clang libclang-rt-14-dev valgrind
   stress-ng gnuplot-nox libcgroup-dev cgroup-tools

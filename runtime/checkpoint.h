@@ -1,0 +1,45 @@
+/* checkpoint and restore through CRIU's documented command line (`criu dump` / `criu restore`).
+ * The runtime describes the container to CRIU: its rootfs (--root), its bind mounts (external
+ * mounts keyed by destination), a joined network namespace (external, inherited on restore), its
+ * cgroup (--manage-cgroups, --cgroup-root for a restore into a new id) and its stdio pipes. */
+#ifndef OCRUN_CHECKPOINT_H
+#define OCRUN_CHECKPOINT_H
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+#include "cgroups/cgroup.h"
+#include "oci/config.h"
+#include "runtime/globals.h"
+
+/* runc's checkpoint/restore flags (NULL/false: not given). */
+struct oc_criu_opts {
+  const char *image_path;          /* default ./checkpoint */
+  const char *work_path;           /* default: the image path */
+  const char *parent_path;         /* checkpoint: images of a previous pre-dump */
+  const char *manage_cgroups_mode; /* soft (default), full, strict, ignore */
+  const char *empty_ns;            /* only "network" */
+  bool leave_running, tcp_established, ext_unix_sk, shell_job, file_locks, pre_dump, lazy_pages;
+};
+
+/* Whether this build has checkpoint/restore (features reports it). */
+extern const bool oc_checkpoint_built;
+
+/* Dump a running container into o->image_path. Unless --leave-running or --pre-dump, the
+ * container is then gone (deleted as `delete --force` would). A failure leaves it running. */
+OC_MUST_CHECK int oc_container_checkpoint(const struct oc_globals *g, const char *id, const struct oc_criu_opts *o,
+                                          struct oc_err *e);
+
+/* What create hands to the restore in place of cloning an init. */
+struct oc_restore_target {
+  const struct oc_config *c;
+  const char *bundle, *rootfs, *state_dir, *cgroup_path;
+  const struct oc_cgroup *cg;
+  const int *ns_fds; /* OC_NS_COUNT entries, -1 when not joined */
+};
+/* Restore the images into the container's cgroup; *pid: the restored init, a child of this
+ * process. */
+OC_MUST_CHECK int oc_criu_restore(const struct oc_globals *g, const struct oc_criu_opts *o,
+                                  const struct oc_restore_target *t, pid_t *pid, struct oc_err *e);
+
+#endif
