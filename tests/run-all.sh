@@ -1,7 +1,7 @@
 #!/bin/bash
 # Every test suite (what `make check` runs): the lint suite (tests/lint/run.sh: cppcheck,
 # clang-tidy, the floors check), unit tests (tests/run-unit.sh on the built tests/unit/test_*
-# binaries), the integration suite, then tests/clients/run.sh and tests/guest/run.sh when they
+# binaries), the integration suite, the security suite (tests/security/run.sh), then tests/clients/run.sh and tests/guest/run.sh when they
 # exist. Each prints "<suite>: N passed, N failed"; this script sums them and ends with exactly
 # one last line "N passed, N failed". Exits non-zero on failure.
 set -uo pipefail
@@ -57,6 +57,7 @@ else
 fi
 
 run_suite integration tests/run-integration.sh
+run_suite security tests/security/run.sh
 
 for s in clients guest; do
   if [ -x "tests/$s/run.sh" ]; then

@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential pkg-config libcap-dev libseccomp-dev libyajl-dev libcmocka-dev
   bats busybox-static runc crun jq python3 time
-  iproute2 util-linux procps psmisc
+  iproute2 util-linux procps psmisc patch libcap2-bin
   qemu-system-x86 xz-utils cpio hyperfine
   cppcheck clang-tidy clang-format
 )
