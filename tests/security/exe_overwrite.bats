@@ -13,6 +13,8 @@
 # memfd and static tests got "result: WRITTEN"; the hook tests were refused there already (it
 # re-executed from a memfd when a config had such hooks) and get WRITTEN when oc_exe_protect
 # returns 0 at once.
+# Repeatable: tests/security/weaken/exe_overwrite.patch (oc_exe_protect returns at once),
+# tests/security/prove.sh exe_overwrite.
 
 load ../lib/common
 

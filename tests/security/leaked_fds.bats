@@ -4,6 +4,10 @@
 # runtime fd reaches the container, even one the caller leaves inheritable (containerd's shim
 # leaves fd 3, its listening socket, open without close-on-exec), and a cwd through one of the
 # runtime's own fds, still open at chdir time, is refused (runtime/process_chdir.c verify_cwd).
+# Shown to fail on weakened builds: tests/security/weaken/leaked_fds.patch (the cwd not verified:
+# the cwd tests, which passed before on such a build because they took a non-zero exit for a
+# refusal) and leaked_fds.close.patch (no close_range before execve: the fd tests):
+# tests/security/prove.sh leaked_fds.
 
 load ../lib/common
 
