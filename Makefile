@@ -21,7 +21,7 @@ HDRS := $(wildcard runtime/*.h overcommit/*.h namespaces/*.h cgroups/*.h oci/*.h
 OBJS := $(SRCS:.c=.o)
 LIB_OBJS := $(filter-out runtime/main.o,$(OBJS))
 
-.PHONY: all static check unit root-tests integration clients cri guest bench soak install deps demo clean bundle \
+.PHONY: all static check unit root-tests integration security security-prove clients cri guest bench soak install deps demo clean bundle \
         lint lint-cppcheck lint-tidy format-check lab lab-tools
 
 all: ocrun
@@ -65,6 +65,14 @@ root-tests: $(ROOT_TEST_BINS)
 
 integration: ocrun root-tests
 	tests/run-integration.sh
+
+# The security regression suite (tests/security): one reproducer file per CVE class.
+security: ocrun
+	tests/security/run.sh
+
+# Each class's reproducer fails on a build with that defence removed (slow; takes the lock itself).
+security-prove:
+	tests/security/prove.sh
 
 clients: ocrun
 	tests/clients/run.sh

@@ -51,13 +51,17 @@ static void set_env(struct oc_strv *env, const char *kv) {
   push(env, kv);
 }
 
+/* A uid or gid: decimal digits only (no sign: "-0" is not root), below (uid_t)-1. */
+static bool parse_id(const char *s, long *out) { return s[0] >= '0' && s[0] <= '9' && oc_parse_long(s, 0, 4294967294L, out) == 0; }
+
 OC_MUST_CHECK static int parse_user(const char *spec, struct oc_user *u, struct oc_err *e) {
   long uid, gid;
   char buf[64];
-  snprintf(buf, sizeof buf, "%s", spec);
+  /* Refused when it does not fit: cut short, "1000:0…01000" would read as gid 0. */
+  bool fits = snprintf(buf, sizeof buf, "%s", spec) < (int)sizeof buf;
   char *colon = strchr(buf, ':');
   if (colon) *colon = '\0';
-  if (oc_parse_long(buf, 0, 4294967294L, &uid) < 0 || (colon && oc_parse_long(colon + 1, 0, 4294967294L, &gid) < 0))
+  if (!fits || !parse_id(buf, &uid) || (colon && !parse_id(colon + 1, &gid)))
     return oc_fail(e, EINVAL, "invalid --user \"%s\": expected UID[:GID] as numbers", spec);
   u->uid = (uint32_t)uid;
   if (colon) u->gid = (uint32_t)gid;

@@ -110,7 +110,7 @@ OC_MUST_CHECK static int load_bundle(struct create_job *j, struct oc_err *e) {
   return 0;
 }
 
-/* Test-only (tests/integration/crash.bats): OCRUN_TEST_PAUSE_AT=<phase> stops create with
+/* Test-only (tests/security/create_kill9.bats): OCRUN_TEST_PAUSE_AT=<phase> stops create with
  * SIGSTOP at that named point so a test can kill -9 it there. Inert unless set. */
 static void test_pause(const char *phase) {
   static const char *at;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Every test suite (what `make check` runs): the lint suite (tests/lint/run.sh: cppcheck,
 # clang-tidy, the floors check), unit tests (tests/run-unit.sh on the built tests/unit/test_*
-# binaries), the integration suite, the sanitizer suites (tests/sanitize: asan, valgrind), then
+# binaries), the integration suite, the security suite (tests/security/run.sh), the sanitizer suites (tests/sanitize: asan, valgrind), then
 # tests/clients/run.sh, tests/cri/run.sh, tests/guest/run.sh and tests/lab/run.sh (the lab's smoke mode)
 # when they exist. Each prints
 # "<suite>: N passed, N failed"; this script sums them and ends with exactly one last line
@@ -59,6 +59,7 @@ else
 fi
 
 run_suite integration tests/run-integration.sh
+run_suite security tests/security/run.sh
 
 # The sanitizers: unit tests and integration files against the ASan+UBSan build (build/asan/),
 # memcheck over the unit test binaries (tests/sanitize/).

@@ -47,14 +47,6 @@ has_opt() { tr , '\n' <<<"$1" | grep -qx -- "$2"; }
   has_opt "$(mi_super /dev/pts)" gid=5
 }
 
-@test "mounts: cgroup mount shows the container's own cgroup, read-only" {
-  set_args sh -c 'cat /sys/fs/cgroup/pids/cgroup.procs; touch /sys/fs/cgroup/pids/x 2>&1; true'
-  run runtime run "$ID"
-  assert_success
-  [ "${lines[0]}" = 1 ]
-  assert_output_matches 'read-only'
-}
-
 @test "mounts: host mounts are not visible on the host side (mount namespace)" {
   set_args "${SLEEPER[@]}"
   start_sleeper

@@ -1,4 +1,4 @@
-/* exe_attack: the CVE-2019-5736 attack from inside a container, for tests/integration/exe_overwrite.bats.
+/* exe_attack: the CVE-2019-5736 attack from inside a container, for tests/security/exe_overwrite.bats.
  * Built static (gcc -static) and copied into the container's rootfs.
  *
  *   exe_attack scan REPORT SECONDS NAME

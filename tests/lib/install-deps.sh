@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential pkg-config libcap-dev libseccomp-dev libyajl-dev libcmocka-dev
   bats busybox-static runc crun jq python3 time
-  iproute2 util-linux procps psmisc tmux
+  iproute2 util-linux procps psmisc tmux patch libcap2-bin
   qemu-system-x86 xz-utils cpio hyperfine
   containerd python3-grpcio python3-grpc-tools python3-protobuf
   criu

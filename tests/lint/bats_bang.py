@@ -21,7 +21,7 @@ Rule: every `!` that starts a command is rejected, including as the last command
 `[ ! -e f ]`, `[[ ! x ]]` and `!` inside quotes, comments and here-documents are not commands.
 
 Usage: bats_bang.py [FILE...]
-Without FILE: tests/integration/*.bats, tests/lib/*.bash and every tests/**/*.sh that turns on
+Without FILE: tests/integration/*.bats, tests/security/*.bats, tests/lib/*.bash and every tests/**/*.sh that turns on
 `set -e`. Prints FILE:LINE: TEXT per finding and exits 1 when there is one."""
 import glob
 import os
@@ -262,6 +262,7 @@ def findings(text):
 
 def default_files(root):
     files = sorted(glob.glob(os.path.join(root, "tests/integration/*.bats")))
+    files += sorted(glob.glob(os.path.join(root, "tests/security/*.bats")))
     files += sorted(glob.glob(os.path.join(root, "tests/lib/*.bash")))
     for f in sorted(glob.glob(os.path.join(root, "tests/**/*.sh"), recursive=True)):
         if "/.work/" in f:

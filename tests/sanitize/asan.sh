@@ -4,7 +4,8 @@
 # sanitizer report (ASan, LeakSanitizer, UBSan) of any ocrun process -- also one whose exit status
 # a test expected to be non-zero, or a child that never reports its status -- is written to a
 # file in a scratch dir (log_path) and counted as one failure; the reports are printed.
-# ASAN_FILES (default: lifecycle exec process mounts badinput fds) names the bats files; "all"
+# ASAN_FILES (default: lifecycle exec process mounts security/bad_input security/leaked_fds) names
+# the bats files (tests/integration/NAME.bats, or tests/DIR/NAME.bats for DIR/NAME); "all"
 # runs every bats file (the root-only C checks are not built with the sanitizers).
 # Ends with "asan: N passed, N failed".
 set -uo pipefail
@@ -66,8 +67,11 @@ files=()
 if [ "${ASAN_FILES:-}" = all ]; then
   files=(tests/integration/*.bats)
 else
-  for f in ${ASAN_FILES:-lifecycle exec process mounts badinput fds}; do
-    files+=("tests/integration/$f.bats")
+  for f in ${ASAN_FILES:-lifecycle exec process mounts security/bad_input security/leaked_fds}; do
+    case $f in
+      */*) files+=("tests/$f.bats") ;;
+      *) files+=("tests/integration/$f.bats") ;;
+    esac
   done
 fi
 RUNTIME=$asan/ocrun tests/run-integration.sh "${files[@]}" 2>&1 | tee "$log"

@@ -13,6 +13,8 @@
 # memfd and static tests got "result: WRITTEN"; the hook tests were refused there already (it
 # re-executed from a memfd when a config had such hooks) and get WRITTEN when oc_exe_protect
 # returns 0 at once.
+# Repeatable: tests/security/weaken/exe_overwrite.patch (oc_exe_protect returns at once),
+# tests/security/prove.sh exe_overwrite.
 
 load ../lib/common
 
@@ -220,4 +222,44 @@ create_start_evilsh() {
   assert_failure
   assert_output_contains 'OCRUN_PROTECT_EXE=off'
   assert_nothing_left
+}
+
+@test "exe overwrite: a startContainer hook reopens /proc/1/exe for writing once the init exec'd" {
+  # Run a private copy of the runtime so that a vulnerable runtime only damages the copy.
+  mkdir "$BATS_TEST_TMPDIR/rt"
+  cp "$RUNTIME" "$BATS_TEST_TMPDIR/rt/$RUNTIME_NAME"
+  RUNTIME=$BATS_TEST_TMPDIR/rt/$RUNTIME_NAME
+  sum=$(sha256sum < "$RUNTIME")
+  HOOKS=$BATS_TEST_TMPDIR/hooks
+  mkdir -p "$HOOKS"
+  set_args "${SLEEPER[@]}"
+  # A startContainer hook runs inside the container while pid 1 is still the runtime: it keeps
+  # an fd on /proc/1/exe; once pid 1 has exec'd the user program and the host says go, it
+  # tries to reopen that fd for writing and to append to it.
+  update_config '.mounts += [{destination: "/hooks", type: "bind", source: $d, options: ["rbind"]}]
+    | .hooks = {startContainer: [{path: "/bin/sh", args: ["sh", "-c", $script]}]}' \
+    --arg d "$HOOKS" --arg script '
+      exec 5</proc/1/exe || { echo open-failed > /hooks/result; exit 0; }
+      readlink /proc/1/exe > /hooks/exe-during
+      (
+        i=0
+        while [ ! -e /hooks/go ] && [ $i -lt 500 ]; do usleep 20000; i=$((i+1)); done
+        readlink /proc/1/exe > /hooks/exe-after
+        if printf X >> /proc/self/fd/5; then echo WRITABLE; else echo refused; fi > /hooks/result 2>&1
+      ) </dev/null >/dev/null 2>&1 &'
+  create_container
+  runtime start "$ID"
+  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" ready
+  touch "$HOOKS/go"
+  wait_for_file "$HOOKS/result"
+  echo "during: $(cat "$HOOKS/exe-during" 2>/dev/null) after: $(cat "$HOOKS/exe-after" 2>/dev/null)"
+  refute grep -q WRITABLE "$HOOKS/result"
+  [ "$(sha256sum < "$RUNTIME")" = "$sum" ]
+}
+
+@test "exe overwrite: the container cannot write to its own init's /proc/1/exe" {
+  set_args sh -c 'printf X >> /proc/1/exe 2>&1; echo rc=$?'
+  run runtime run "$ID"
+  assert_success
+  assert_output_contains rc=1
 }

@@ -1,6 +1,9 @@
 #!/usr/bin/env bats
 # Bad input: one specific error line on stderr, a JSON error record in --log, a non-zero exit,
 # and nothing left behind (state dir, cgroup, process, mount).
+# The kill forms and the escaping are issue 13's bad-input class. Shown to fail on weakened
+# builds: tests/security/weaken/bad_input.patch (signals read with atol: ' 9', '+9' kill) and
+# bad_input.escape.patch (nothing escaped): tests/security/prove.sh bad_input.
 
 load ../lib/common
 

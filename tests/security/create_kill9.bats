@@ -7,6 +7,8 @@
 # mount, state dir or ledger entry.
 # Every test runs on a fake node with room for exactly one 1 GiB container and its own ledger
 # (as policy.bats does): the host's real ledger is never touched.
+# Shown to fail on a weakened build, tests/security/weaken/create_kill9.patch (delete leaves the
+# init of a killed create alive): tests/security/prove.sh create_kill9.
 
 load ../lib/common
 

@@ -1,6 +1,13 @@
 #!/usr/bin/env bats
-# No runtime fd reaches the container, even one the caller leaves inheritable (containerd's
-# shim leaves fd 3, its listening socket, open without close-on-exec).
+# Leaked fds (CVE-2024-21626: runc leaked a directory fd of the host into the init, and
+# process.cwd = /proc/self/fd/N put the container's process in the host's filesystem). No
+# runtime fd reaches the container, even one the caller leaves inheritable (containerd's shim
+# leaves fd 3, its listening socket, open without close-on-exec), and a cwd through one of the
+# runtime's own fds, still open at chdir time, is refused (runtime/process_chdir.c verify_cwd).
+# Shown to fail on weakened builds: tests/security/weaken/leaked_fds.patch (the cwd not verified:
+# the cwd tests, which passed before on such a build because they took a non-zero exit for a
+# refusal) and leaked_fds.close.patch (no close_range before execve: the fd tests):
+# tests/security/prove.sh leaked_fds.
 
 load ../lib/common
 
@@ -92,4 +99,42 @@ runtime_keep_fds() {
   [[ "${lines[0]}" == pipe:* ]] || { echo "$output" >&2; false; }
   # runc's foreground run copies stdin through a pipe of its own; passing it through is fine too.
   [[ "${lines[1]}" == /dev/null || "${lines[1]}" == pipe:* ]] || { echo "$output" >&2; false; }
+}
+
+# cwd_inside N: after `run` of `sh -c 'echo started; pwd -P; ls'`: refused, or the process ran
+# with a cwd inside the container (a path, none of the host's files around it). The exit status
+# says nothing: a process running in the host's directory may well exit non-zero.
+cwd_inside() {
+  grep -qx started <<<"$output" || return 0
+  if grep -qE 'unreachable|host-marker|state\.json|config\.json|cgroup\.procs' <<<"$output"; then
+    echo "fd $1: the process ran outside the container: $output" >&2
+    return 1
+  fi
+  [[ "${lines[1]}" == /* ]] || { echo "fd $1: cwd '${lines[1]}'" >&2; return 1; }
+}
+
+# The caller leaks a host directory as fd 3 (as containerd leaks its socket); the runtime's own
+# fds (the state dir, host cgroup dirs) are open too while the init changes to the cwd.
+@test "fds: cwd through a leaked fd (/proc/self/fd/N) can't escape the rootfs" {
+  mkdir "$BATS_TEST_TMPDIR/hostside"
+  touch "$BATS_TEST_TMPDIR/hostside/host-marker"
+  set_args sh -c 'echo started; pwd -P; ls'
+  for n in $(seq 3 24); do
+    update_config '.process.cwd = $c' --arg c "/proc/self/fd/$n"
+    run runtime_keep_fds run "$ID" 3<"$BATS_TEST_TMPDIR/hostside"
+    cwd_inside "$n"
+    [ "$(status_of "$ID")" = gone ]
+  done
+}
+
+@test "fds: exec --cwd through a leaked fd can't escape the rootfs" {
+  set_args "${SLEEPER[@]}"
+  start_sleeper
+  mkdir "$BATS_TEST_TMPDIR/hostside"
+  touch "$BATS_TEST_TMPDIR/hostside/host-marker"
+  for n in $(seq 3 24); do
+    run runtime_keep_fds exec --cwd "/proc/self/fd/$n" "$ID" sh -c 'echo started; pwd -P; ls' \
+      3<"$BATS_TEST_TMPDIR/hostside"
+    cwd_inside "$n"
+  done
 }
