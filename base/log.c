@@ -31,6 +31,13 @@ void oc_log_close_fds(void) {
   log_cfg.fd = log_cfg.err_fd = -1;
 }
 
+int oc_log_fds(int *v, int max) {
+  int n = 0;
+  if (log_cfg.fd >= 0 && n < max) v[n++] = log_cfg.fd;
+  if (log_cfg.err_fd >= 0 && n < max) v[n++] = log_cfg.err_fd;
+  return n;
+}
+
 /* Opened at the first record, so create and exec can close inherited fds before it exists. */
 static int log_fd(void) {
   if (log_cfg.fd < 0 && log_cfg.path) {

@@ -25,6 +25,8 @@ void oc_log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void oc_log_phase(const char *phase, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Close the log's own fds (a caller about to close every inherited fd); they reopen at the next record. */
 void oc_log_close_fds(void);
+/* The log's open fds (at most max of them) into v; returns how many. */
+int oc_log_fds(int *v, int max);
 /* Log e->msg as an error and return exit code 1. */
 int oc_log_fail(const struct oc_err *e);
 

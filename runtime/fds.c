@@ -51,21 +51,41 @@ OC_MUST_CHECK static int set_cloexec(int fd, bool on, struct oc_err *e) {
   return 0;
 }
 
+static bool in(int fd, const int *v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (v[i] == fd) return true;
+  return false;
+}
+
 int oc_close_fds(int preserve_fds, int keep, struct oc_err *e) {
   if (preserve_fds < 0) return oc_fail(e, EINVAL, "--preserve-fds %d: must not be negative", preserve_fds);
-  oc_log_close_fds(); /* closed below: later records reopen them, close-on-exec */
   int first = 3 + preserve_fds; /* first fd that must not reach the container */
   if (keep >= 0 && keep < first)
     return oc_fail(e, EINVAL, "internal fd %d collides with the preserved fds 0..%d", keep, first - 1);
+  /* The log's fds stay open for the last --debug records (the log file may be out of reach once
+   * the root changed); they are close-on-exec, and never made inheritable here. */
+  int kept[3];
+  int n = oc_log_fds(kept, 2);
   for (int fd = 3; fd < first; fd++) {
+    if (in(fd, kept, (size_t)n)) continue;
     int r = set_cloexec(fd, false, e);
     if (r < 0) return r;
   }
-  int r;
-  if (keep < 0) return close_span((unsigned)first, ~0U, e);
-  if ((r = close_span((unsigned)first, (unsigned)keep - 1, e)) < 0) return r;
-  if ((r = close_span((unsigned)keep + 1, ~0U, e)) < 0) return r;
-  return set_cloexec(keep, true, e);
+  if (keep >= 0) kept[n++] = keep;
+  /* Close [first, ∞) around the kept fds, lowest first. */
+  unsigned lo = (unsigned)first;
+  for (;;) {
+    int next = -1;
+    for (int i = 0; i < n; i++)
+      if (kept[i] >= (int)lo && (next < 0 || kept[i] < next)) next = kept[i];
+    if (next < 0) break;
+    int r = close_span(lo, (unsigned)next - 1, e);
+    if (r < 0) return r;
+    lo = (unsigned)next + 1;
+  }
+  int r = close_span(lo, ~0U, e);
+  if (r < 0) return r;
+  return keep >= 0 ? set_cloexec(keep, true, e) : 0;
 }
 
 int oc_close_inherited_fds(int preserve_fds, struct oc_err *e) {

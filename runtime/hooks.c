@@ -50,8 +50,17 @@ OC_MUST_CHECK static int run_one(const struct oc_hook *h, const char *state_json
     _exit(127);
   }
   close(pipefd[0]);
-  /* A hook may exit without reading stdin: ignore EPIPE. */
-  signal(SIGPIPE, SIG_IGN);
+  /* A hook may exit without reading stdin: ignore SIGPIPE while writing, then put the old
+   * disposition back (an ignored signal survives execve: the container's process and later
+   * hooks would inherit it). */
+  struct sigaction ign = {.sa_handler = SIG_IGN}, old_pipe;
+  if (sigaction(SIGPIPE, &ign, &old_pipe) < 0) {
+    int err = errno;
+    close(pipefd[1]);
+    (void)kill(pid, SIGKILL);
+    (void)waitpid(pid, NULL, 0);
+    return oc_fail(e, err, "ignore SIGPIPE");
+  }
   size_t len = strlen(state_json), off = 0;
   while (off < len) {
     ssize_t w = write(pipefd[1], state_json + off, len - off);
@@ -59,6 +68,12 @@ OC_MUST_CHECK static int run_one(const struct oc_hook *h, const char *state_json
     off += (size_t)w;
   }
   close(pipefd[1]);
+  if (sigaction(SIGPIPE, &old_pipe, NULL) < 0) {
+    int err = errno;
+    (void)kill(pid, SIGKILL);
+    (void)waitpid(pid, NULL, 0);
+    return oc_fail(e, err, "restore SIGPIPE");
+  }
   int status = 0;
   if (wait_hook(pid, h->timeout.set ? (int)h->timeout.v : 0, &status, e) < 0) return -1;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;

@@ -123,11 +123,12 @@ OC_MUST_CHECK static int set_caps(const struct oc_caps *caps, int last, struct o
     return oc_fail_errno(e, "process.capabilities.ambient: clear ambient set");
   for (int cap = 0; cap <= last; cap++) {
     if (!(caps->ambient & CAP_BIT(cap))) continue;
-    /* Like runc: a cap that is not both permitted and inheritable cannot be ambient; warn only. */
+    /* Like runc: a cap that is not both permitted and inheritable cannot be ambient. runc's own
+     * `spec` lists ambient caps without inheritable ones, so this is normal: say it at --debug. */
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) {
       int err = errno;
       char name[48];
-      oc_log_warn("can't raise ambient capability %s: %s", cap_label(cap, name, sizeof name), strerror(err));
+      oc_log_debug("can't raise ambient capability %s: %s", cap_label(cap, name, sizeof name), strerror(err));
     }
   }
   return 0;

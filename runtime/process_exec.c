@@ -32,7 +32,7 @@ int oc_process_exec(const struct oc_process *p, const char *exe, struct oc_secco
   if (f && !early && oc_seccomp_load(f, NULL, e) < 0) return -1;
   if (oc_process_apply_final_affinity(p, e) < 0) return -1;
   oc_log_phase("seccomp", f ? "credentials set, seccomp filter loaded" : "credentials set, no seccomp filter");
-  /* The last record; the log's fds were closed above and reopen close-on-exec for it. */
+  /* The last record: the log's fds are close-on-exec. */
   oc_log_phase("exec", "execve %s", exe);
   static char *const empty_env[] = {NULL};
   execve(exe, p->args.v, p->env.n ? p->env.v : empty_env);

@@ -418,7 +418,8 @@ documented() { grep -qxF ".B $1" "$MAN" || grep -qF "\\fB$1\\fR" "$MAN"; }
   assert_success
   local j=$output
   assert_equal "$(jq -c 'keys_unsorted' <<<"$j")" \
-    '["policy","host","time","cpu_window_s","resources","over_capacity","effective_overcommit","counts","containers","pressure"]'
+    '["policy","view","ledger","host","time","cpu_window_s","resources","over_capacity","effective_overcommit","counts","containers","pressure"]'
+  assert_equal "$(jq -r .view <<<"$j")" host
   assert_equal "$(jq -c '.policy | keys_unsorted' <<<"$j")" '["source","mode","preset"]'
   assert_equal "$(jq -c '.host | keys_unsorted' <<<"$j")" '["cgroup","weight_file"]'
   assert_equal "$(jq -c '.resources | keys_unsorted' <<<"$j")" '["VCPU","MEMORY_MB"]'
@@ -429,7 +430,7 @@ documented() { grep -qxF ".B $1" "$MAN" || grep -qF "\\fB$1\\fR" "$MAN"; }
   local c
   c=$(jq -c --arg id "$(cid a)" '.containers[] | select(.id == $id)' <<<"$j")
   assert_equal "$(jq -c 'keys_unsorted' <<<"$c")" \
-    '["id","root","cgroup","vcpus","vcpus_from","memory_limit_bytes","memory_charged_mb","weight","host_weight","pid","unbounded","orchestrated","opt_out","creating","created","cpu_usage_usec","cpu_percent","memory_usage_bytes","oom_kills","nr_throttled","pressure"]'
+    '["id","root","cgroup","vcpus","vcpus_from","memory_limit_bytes","memory_charged_mb","weight","host_weight","pid","unbounded","no_cgroup","orchestrated","opt_out","creating","created","cpu_usage_usec","cpu_percent","memory_usage_bytes","oom_kills","nr_throttled","pressure"]'
   # Values: what the host and the ledger say.
   local mode=legacy
   if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then mode=unified

@@ -243,3 +243,38 @@ make_uts_ns() {
   assert_output_contains "/scratch"
   assert_nothing_left
 }
+
+@test "conformance: hooks leave no signal ignored or blocked in the container process (SigIgn, SigBlk)" {
+  set_args sh -c 'grep -E "^Sig(Ign|Blk):" /proc/self/status'
+  run runtime run "$ID"
+  assert_success
+  local plain=$output
+  [ -n "$plain" ]
+  # Hooks that exit without reading the state on stdin, before and inside the container.
+  local h
+  h=$(jq -nc '{path: "/bin/sh", args: ["sh", "-c", "exit 0"]}')
+  update_config '.hooks = {prestart: [$h, $h], createRuntime: [$h], createContainer: [$h, $h], startContainer: [$h]}' \
+    --argjson h "$h"
+  run runtime run "$ID"
+  assert_success
+  assert_equal "$output" "$plain"
+}
+
+@test "conformance: runc's own spec runs without warnings, with runc's capability sets" {
+  command -v runc >/dev/null || skip "Debian's runc is not installed (the reference)"
+  local b=$BATS_TEST_TMPDIR/runc-spec rroot=$BATS_TEST_TMPDIR/runc-root
+  mkdir -p "$b"
+  (cd "$b" && runc spec)
+  jq --arg r "$BUNDLE/rootfs" --arg cg "/ocrun-test/$ID" \
+    '.root.path = $r | .process.terminal = false | .linux.cgroupsPath = $cg |
+     .process.args = ["sh", "-c", "grep ^Cap /proc/self/status"]' "$b/config.json" > "$b/c.json"
+  mv "$b/c.json" "$b/config.json"
+  jq -e '.process.capabilities.ambient | length > 0' "$b/config.json" >/dev/null
+  run runtime run --bundle "$b" "$ID"
+  assert_success
+  refute grep -qi warning <<<"$output"
+  local ours=$output
+  run timeout 60 runc --root "$rroot" run --bundle "$b" "$ID" </dev/null
+  assert_success
+  assert_equal "$ours" "$output"
+}
