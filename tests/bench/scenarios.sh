@@ -40,13 +40,14 @@ cleanup() {
   local rt d
   for rt in "${NAMES[@]}"; do
     for d in "$work/state-$rt"/*/; do
-      [ -d "$d" ] && "${BIN[$rt]}" --root "$work/state-$rt" delete --force "$(basename "$d")" >/dev/null 2>&1
+      [ -d "$d" ] && "${BIN[$rt]}" --root "$work/state-$rt" delete --force "$(basename "$d")" >/dev/null 2>&1 || true
     done
   done
   for d in /sys/fs/cgroup/*/ocrun-test/"$tag"-* /sys/fs/cgroup/ocrun-test/"$tag"-*; do
-    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
   done
   rm -rf --one-file-system "$work"
+  return 0
 }
 trap cleanup EXIT
 echo '{"mode":"off"}' > "$work/policy.json"
