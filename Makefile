@@ -83,8 +83,10 @@ cri: ocrun
 guest: static
 	tests/guest/run.sh
 
+# FULL=1: every scenario of tests/bench/scenarios.sh (bursts of 50, the 0 -> 500 scaling curve).
 bench: ocrun
 	tests/bench/run.sh
+	tests/bench/scenarios.sh $(if $(FULL),-f -n 20,-n 10)
 
 # SOAK_CYCLES (default 1000) run/delete and create/start/exec/kill/delete cycles; fails if
 # fds, mounts, cgroups, state dirs, ledger entries or processes grew (tests/bench/soak.sh).
