@@ -34,7 +34,9 @@ struct restore_child {
 static int child_setup(void *ctx, struct oc_err *e) {
   const struct restore_child *x = ctx;
   if (unshare(CLONE_NEWNS) < 0) return oc_fail_errno(e, "restore: unshare the mount namespace for criu");
-  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) return oc_fail_errno(e, "restore: make / private");
+  /* Slave, not private: where the checkpointed root was a slave of a shared host mount, criu
+   * copies that sharing from criu-root (MOVE_MOUNT_SET_GROUP), which fails on a private mount. */
+  if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) return oc_fail_errno(e, "restore: make / rslave");
   if (mount(x->t->rootfs, x->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
     return oc_fail_errno(e, "restore: bind %s onto %s", x->t->rootfs, x->criu_root);
   if (oc_cg_enter(x->t->cg, getpid(), false, e) < 0) return oc_wrap(e, -1, "restore: move criu into the cgroup");

@@ -42,9 +42,13 @@ struct exec_job {
   int root_fd;     /* the init's root, when the container shares the host's mount namespace */
 };
 
+/* Every namespace but the cgroup one: inside the container's cgroup namespace, under nsdelegate,
+ * clone3(CLONE_INTO_CGROUP) from a cgroup outside it fails with ENOENT; the process joins it once
+ * it is in the container's cgroup (exec_process). */
 static int ns_flags(const struct oc_config *c) {
   int flags = 0;
-  for (size_t i = 0; i < c->n_namespaces; i++) flags |= oc_ns_clone_flag(c->namespaces[i].type);
+  for (size_t i = 0; i < c->n_namespaces; i++)
+    if (c->namespaces[i].type != OC_NS_CGROUP) flags |= oc_ns_clone_flag(c->namespaces[i].type);
   return flags;
 }
 
@@ -53,6 +57,10 @@ __attribute__((noreturn)) static void exec_process(struct exec_job *j) {
   struct oc_process *p = j->o->process;
   char *exe = NULL;
   if (oc_sync_expect(j->sync_fd, OC_SYNC_GO, NULL, NULL, 0, &e) < 0) _exit(1);
+  if (oc_config_ns(j->c, OC_NS_CGROUP) && setns(j->pidfd, CLONE_NEWCGROUP) < 0) {
+    oc_fail_errno(&e, "join the cgroup namespace of the container");
+    goto fail;
+  }
   if (oc_config_ns(j->c, OC_NS_USER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL) {
     oc_fail_errno(&e, "switch to root of the user namespace");
     goto fail;

@@ -1,5 +1,3 @@
-# NOT YET RUN: the guest lock was never free before the deadline. Rename to 95-rootless.sh once
-# `GUEST_CASES=95-rootless tests/guest/run.sh` passes (run.sh only picks up cases/*.sh).
 # 95-rootless: an unprivileged user (uid 1000) with a cgroup delegated to it the way systemd's
 # Delegate= does (the directory, its cgroup.procs and cgroup.subtree_control chowned, the user's
 # processes inside it) runs `ocrun spec --rootless` bundles: the container's cgroup goes below the
