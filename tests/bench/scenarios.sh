@@ -61,17 +61,10 @@ jq --arg r "$work/base/rootfs" '.ociVersion = "1.1.0" | .root.path = $r' \
 jq '.process.args = ["sleep", "1000000"]' "$work/plain.json" > "$work/sleep.json"
 SECCOMP=/usr/share/containers/seccomp.json
 if [ -r "$SECCOMP" ]; then
-  # containers/common's format to OCI, as podman converts it (tests/integration/seccomp.bats).
+  # containers/common's format to OCI, as podman converts it (tests/lib/podman-seccomp.jq).
   caps=$(jq -c .process.capabilities.bounding "$work/plain.json")
-  jq -c --argjson caps "$caps" '
-    def arch_ok: (.includes.arches // []) as $a | ($a | length == 0) or ($a | index("amd64") != null);
-    def caps_ok: (.includes.caps // []) | all(. as $c | $caps | index($c) != null);
-    def not_excluded: ((.excludes.caps // []) | any(. as $c | $caps | index($c) != null)) | not;
-    {defaultAction, defaultErrnoRet,
-     architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
-     syscalls: [.syscalls[] | select(arch_ok and caps_ok and not_excluded)
-                | {names, action} + (if .args then {args} else {} end)
-                + (if .errnoRet then {errnoRet} else {} end)]}' "$SECCOMP" > "$work/seccomp.oci"
+  jq -c --argjson caps "$caps" --argjson drop '[]' --argjson eperm false \
+    -f "$here/../lib/podman-seccomp.jq" "$SECCOMP" > "$work/seccomp.oci"
   jq --slurpfile s "$work/seccomp.oci" '.linux.seccomp = $s[0]' "$work/plain.json" > "$work/seccomp.json"
 else
   echo "bench: $SECCOMP not installed (golang-github-containers-common): no seccomp scenario" >&2

@@ -14,17 +14,8 @@ podman_profile_eperm_without() {
   local profile=/usr/share/containers/seccomp.json caps
   [ -r "$profile" ] || skip "$profile not installed (golang-github-containers-common)"
   caps=$(jq -c .process.capabilities.bounding "$BUNDLE/config.json")
-  jq -c --argjson caps "$caps" --args '
-    def arch_ok: (.includes.arches // []) as $a | ($a | length == 0) or ($a | index("amd64") != null);
-    def caps_ok: (.includes.caps // []) | all(. as $c | $caps | index($c) != null);
-    def not_excluded: ((.excludes.caps // []) | any(. as $c | $caps | index($c) != null)) | not;
-    $ARGS.positional as $drop |
-    {defaultAction,
-     architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
-     syscalls: [.syscalls[] | select(arch_ok and caps_ok and not_excluded)
-                | {names: (.names - $drop), action} + (if .args then {args} else {} end)
-                + (if .errnoRet then {errnoRet} else {} end)
-                | select(.names | length > 0)]}' "$@" <"$profile"
+  jq -c --argjson caps "$caps" --argjson drop "$(jq -nc '$ARGS.positional' --args "$@")" --argjson eperm true \
+    -f "$LIB/podman-seccomp.jq" "$profile"
 }
 
 @test "conformance: a seccomp profile without close_range (denials EPERM) runs, no runtime fd leaks" {

@@ -218,18 +218,8 @@ all_syscalls_except() {
 @test "seccomp: podman's default profile loads" {
   profile=/usr/share/containers/seccomp.json
   [ -r "$profile" ] || skip "$profile not installed (golang-github-containers-common)"
-  # Convert the containers/common format to OCI as podman does: keep the rules whose
-  # includes match x86_64 and our capabilities, drop those excluded by them.
   caps=$(jq -c .process.capabilities.bounding "$BUNDLE/config.json")
-  oci=$(jq -c --argjson caps "$caps" '
-    def arch_ok: (.includes.arches // []) as $a | ($a | length == 0) or ($a | index("amd64") != null);
-    def caps_ok: (.includes.caps // []) | all(. as $c | $caps | index($c) != null);
-    def not_excluded: ((.excludes.caps // []) | any(. as $c | $caps | index($c) != null)) | not;
-    {defaultAction, defaultErrnoRet,
-     architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
-     syscalls: [.syscalls[] | select(arch_ok and caps_ok and not_excluded)
-                | {names, action} + (if .args then {args} else {} end)
-                + (if .errnoRet then {errnoRet} else {} end)]}' "$profile")
+  oci=$(jq -c --argjson caps "$caps" --argjson drop '[]' --argjson eperm false -f "$LIB/podman-seccomp.jq" "$profile")
   [ "$(jq '.syscalls | length' <<<"$oci")" -gt 10 ]
   set_seccomp "$oci"
   set_args sh -c 'mkdir /tmp/d && echo made; grep ^Seccomp: /proc/self/status'
