@@ -176,6 +176,7 @@ void oc_config_free(struct oc_config *c) {
   oc_kvv_release(&c->sysctl);
   oc_seccomp_release(&c->seccomp);
   free(c->intel_rdt.clos_id);
+  free(c->memory_policy.nodes);
   free(c);
 }
 

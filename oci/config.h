@@ -173,6 +173,17 @@ struct oc_time_offset { int clock; /* CLOCK_MONOTONIC / CLOCK_BOOTTIME */ int64_
 
 struct oc_intel_rdt { char *clos_id; };
 
+/* linux.memoryPolicy: set_mempolicy(2) for every process of the container. Nodes up to
+ * OC_MEMPOLICY_MAX_NODE (the kernel's largest MAX_NUMNODES, NODES_SHIFT 10). */
+#define OC_MEMPOLICY_MAX_NODE 1023
+struct oc_memory_policy {
+  bool set;
+  int mode;        /* MPOL_* */
+  unsigned flags;  /* MPOL_F_* mode flags, or'ed into mode for the syscall */
+  char *nodes;     /* as written, for messages */
+  unsigned long nodemask[(OC_MEMPOLICY_MAX_NODE + 1) / (8 * sizeof(unsigned long))];
+};
+
 struct oc_config {
   char *oci_version;
   char *hostname, *domainname;
@@ -203,6 +214,7 @@ struct oc_config {
   oc_i64 personality_domain; /* PER_LINUX / PER_LINUX32 */
   oc_u64 personality_flags;
   struct oc_intel_rdt intel_rdt;
+  struct oc_memory_policy memory_policy;
 };
 
 /* Parse config.json text. Errors name the config key, e.g. "process.args: must be an array of strings". */

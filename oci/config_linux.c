@@ -5,6 +5,7 @@
 
 #include "oci/config_json.h"
 #include "oci/names.h"
+#include "base/parse.h"
 
 OC_MUST_CHECK static int parse_namespaces(yajl_val a, const char *path, struct oc_config *c, struct oc_err *e) {
   for (size_t i = 0; i < a->u.array.len; i++) {
@@ -104,6 +105,49 @@ OC_MUST_CHECK static int parse_personality(yajl_val o, const char *path, struct 
   return r < 0 ? -1 : 0;
 }
 
+static int set_nodes(long lo, long hi, void *ctx) {
+  unsigned long *mask = ctx;
+  const size_t bits = 8 * sizeof *mask;
+  for (long n = lo; n <= hi; n++) mask[(size_t)n / bits] |= 1UL << ((size_t)n % bits);
+  return 0;
+}
+
+/* Modes that take no nodes, and modes that need at least one (set_mempolicy(2)); the kernel
+ * would only say EINVAL. MPOL_PREFERRED takes either (none = local allocation). */
+static bool mode_forbids_nodes(int mode) { return mode == 0 /* DEFAULT */ || mode == 4 /* LOCAL */; }
+static bool mode_needs_nodes(int mode) { return mode == 2 || mode == 3 || mode == 5 || mode == 6; }
+
+OC_MUST_CHECK static int parse_memory_policy(yajl_val o, const char *path, struct oc_memory_policy *mp,
+                                             struct oc_err *e) {
+  char *mode = NULL;
+  struct oc_strv flags = {0};
+  int r = oc_j_req(oc_j_str(o, path, "mode", &mode, e), path, "mode", e);
+  if (r == 0 && (mp->mode = oc_mempolicy_mode_from_name(mode)) < 0)
+    r = oc_j_fail(e, path, "mode", "unknown mode \"%.64s\"", mode);
+  free(mode);
+  if (r < 0 || oc_j_str(o, path, "nodes", &mp->nodes, e) < 0) return -1;
+  if (mp->nodes && mp->nodes[0] &&
+      oc_parse_range_list(mp->nodes, OC_MEMPOLICY_MAX_NODE, set_nodes, mp->nodemask) < 0)
+    return oc_j_fail(e, path, "nodes", "invalid node list \"%.64s\" (e.g. \"0-3,7\", nodes 0..%d)",
+                     mp->nodes, OC_MEMPOLICY_MAX_NODE);
+  bool has_nodes = mp->nodes && mp->nodes[0];
+  if (has_nodes && mode_forbids_nodes(mp->mode))
+    return oc_j_fail(e, path, "nodes", "%s takes no nodes", oc_mempolicy_mode_name(mp->mode));
+  if (!has_nodes && mode_needs_nodes(mp->mode))
+    return oc_j_fail(e, path, "nodes", "%s needs at least one node", oc_mempolicy_mode_name(mp->mode));
+  if (oc_j_strv(o, path, "flags", &flags, e) < 0) return -1;
+  for (size_t i = 0; r == 0 && i < flags.n; i++) {
+    int64_t f = oc_mempolicy_flag_from_name(flags.v[i]);
+    if (f < 0)
+      r = oc_j_fail(e, path, "flags", "unknown flag \"%.64s\"", flags.v[i]);
+    else
+      mp->flags |= (unsigned)f;
+  }
+  oc_strv_release(&flags);
+  mp->set = r == 0;
+  return r < 0 ? -1 : 0;
+}
+
 OC_MUST_CHECK static int check_propagation(const char *p, const char *path, struct oc_err *e) {
   static const char *const ok[] = {"shared",  "slave",  "private",  "unbindable",
                                    "rshared", "rslave", "rprivate", "runbindable"};
@@ -155,5 +199,9 @@ int oc_linux_from_tree(yajl_val v, const char *path, struct oc_config *c, struct
   if (oc_j_object(v, path, "intelRdt", &o, e) < 0) return -1;
   oc_jpath(sub, path, "intelRdt");
   if (o && oc_j_str(o, sub, "closID", &c->intel_rdt.clos_id, e) < 0) return -1;
+
+  if (oc_j_object(v, path, "memoryPolicy", &o, e) < 0) return -1;
+  oc_jpath(sub, path, "memoryPolicy");
+  if (o && parse_memory_policy(o, sub, &c->memory_policy, e) < 0) return -1;
   return 0;
 }

@@ -480,8 +480,34 @@ static void test_wrong_types(void **state) {
     {"\"linux\": {\"personality\": {\"domain\": \"LINUX64\"}}", "linux.personality.domain: unknown domain"},
     {"\"linux\": {\"personality\": {\"domain\": \"LINUX\", \"flags\": [\"NOPE\"]}}", "linux.personality.flags: unknown flag"},
     {"\"linux\": {\"intelRdt\": {\"closID\": 1}}", "linux.intelRdt.closID: expected a string"},
+    {"\"linux\": {\"memoryPolicy\": {\"nodes\": \"0\"}}", "linux.memoryPolicy.mode: required"},
+    {"\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_NOPE\"}}", "linux.memoryPolicy.mode: unknown mode \"MPOL_NOPE\""},
+    {"\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_BIND\"}}", "linux.memoryPolicy.nodes: MPOL_BIND needs at least one node"},
+    {"\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_DEFAULT\", \"nodes\": \"1\"}}", "linux.memoryPolicy.nodes: MPOL_DEFAULT takes no nodes"},
+    {"\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_BIND\", \"nodes\": \"3-1\"}}", "linux.memoryPolicy.nodes: invalid node list \"3-1\""},
+    {"\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_BIND\", \"nodes\": \"1024\"}}", "linux.memoryPolicy.nodes: invalid node list \"1024\""},
+    {"\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_BIND\", \"nodes\": \"0\", \"flags\": [\"MPOL_F_X\"]}}", "linux.memoryPolicy.flags: unknown flag \"MPOL_F_X\""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) cfg_fails(cases[i].body, cases[i].want);
+}
+
+static void test_memory_policy(void **state) {
+  (void)state;
+  struct oc_config *c = cfg_ok("\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_INTERLEAVE\", \"nodes\": \"0-2,65,1023\", "
+                               "\"flags\": [\"MPOL_F_STATIC_NODES\", \"MPOL_F_NUMA_BALANCING\"]}}");
+  const struct oc_memory_policy *mp = &c->memory_policy;
+  assert_true(mp->set);
+  assert_int_equal(mp->mode, 3);
+  assert_int_equal(mp->flags, (1 << 15) | (1 << 13));
+  assert_true(mp->nodemask[0] == 0x7);
+  assert_true(mp->nodemask[1] == 0x2);
+  assert_true(mp->nodemask[15] == 1UL << 63);
+  assert_string_equal(mp->nodes, "0-2,65,1023");
+  oc_config_free(c);
+  c = cfg_ok("\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_PREFERRED\"}}");
+  assert_true(c->memory_policy.set);
+  assert_int_equal(c->memory_policy.mode, 1);
+  oc_config_free(c);
 }
 
 static void test_integer_bounds(void **state) {
@@ -799,6 +825,7 @@ int main(void) {
     cmocka_unit_test(test_version),
     cmocka_unit_test(test_wrong_types),
     cmocka_unit_test(test_integer_bounds),
+      cmocka_unit_test(test_memory_policy),
     cmocka_unit_test(test_namespaces),
     cmocka_unit_test(test_capabilities),
     cmocka_unit_test(test_process_parse),
