@@ -1,4 +1,5 @@
 /* The linux object of config.json. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -148,6 +149,44 @@ OC_MUST_CHECK static int parse_memory_policy(yajl_val o, const char *path, struc
   return r < 0 ? -1 : 0;
 }
 
+/* A name the kernel takes for a network device (dev_valid_name): 1..15 bytes, not "." or "..",
+ * no '/', ':' or white space. A '%' is allowed only in a target name (the kernel's "eth%d"). */
+static bool netdev_name_ok(const char *n, bool target) {
+  size_t len = strlen(n);
+  if (len == 0 || len > 15 || strcmp(n, ".") == 0 || strcmp(n, "..") == 0) return false;
+  for (const char *p = n; *p; p++)
+    if (*p == '/' || *p == ':' || *p <= ' ' || (*p == '%' && !target)) return false;
+  return true;
+}
+
+OC_MUST_CHECK static int parse_net_devices(yajl_val o, const char *path, struct oc_config *c,
+                                           struct oc_err *e) {
+  if (o->u.object.len == 0) return 0;
+  c->net_devices = calloc(o->u.object.len, sizeof *c->net_devices);
+  if (!c->net_devices) return oc_fail(e, ENOMEM, "%s: out of memory", path);
+  for (size_t i = 0; i < o->u.object.len; i++) {
+    const char *key = o->u.object.keys[i];
+    char ip[OC_JPATH_MAX];
+    oc_jpath(ip, path, key);
+    struct oc_net_device *d = &c->net_devices[c->n_net_devices++];
+    if (!netdev_name_ok(key, false))
+      return oc_j_fail(e, path, NULL, "\"%.64s\" is not a network device name", key);
+    if (!(d->host_name = strdup(key))) return oc_fail(e, ENOMEM, "%s: out of memory", ip);
+    if (oc_jv_object(o->u.object.values[i], ip, NULL, e) < 0 ||
+        oc_j_str(o->u.object.values[i], ip, "name", &d->name, e) < 0)
+      return -1;
+    if (d->name && !netdev_name_ok(d->name, true))
+      return oc_j_fail(e, ip, "name", "\"%.64s\" is not a network device name", d->name);
+    for (size_t k = 0; k + 1 < c->n_net_devices; k++) {
+      const struct oc_net_device *p = &c->net_devices[k];
+      if (strcmp(p->name ? p->name : p->host_name, d->name ? d->name : d->host_name) == 0 &&
+          !strchr(d->name ? d->name : d->host_name, '%'))
+        return oc_j_fail(e, ip, NULL, "two devices would be named \"%.64s\" in the container", d->name ? d->name : d->host_name);
+    }
+  }
+  return 0;
+}
+
 OC_MUST_CHECK static int check_propagation(const char *p, const char *path, struct oc_err *e) {
   static const char *const ok[] = {"shared",  "slave",  "private",  "unbindable",
                                    "rshared", "rslave", "rprivate", "runbindable"};
@@ -203,5 +242,9 @@ int oc_linux_from_tree(yajl_val v, const char *path, struct oc_config *c, struct
   if (oc_j_object(v, path, "memoryPolicy", &o, e) < 0) return -1;
   oc_jpath(sub, path, "memoryPolicy");
   if (o && parse_memory_policy(o, sub, &c->memory_policy, e) < 0) return -1;
+
+  if (oc_j_object(v, path, "netDevices", &o, e) < 0) return -1;
+  oc_jpath(sub, path, "netDevices");
+  if (o && parse_net_devices(o, sub, c, e) < 0) return -1;
   return 0;
 }

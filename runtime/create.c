@@ -86,7 +86,7 @@ OC_MUST_CHECK static int validate(struct create_job *j, struct oc_err *e) {
     return oc_fail(e, EINVAL, "cannot use console socket if ocrun will not detach or allocate tty");
   if (c->process.cwd && c->process.cwd[0] != '/')
     return oc_fail(e, EINVAL, "process.cwd: must be an absolute path, got \"%s\"", c->process.cwd);
-  if (oc_rootfs_validate(c, j->rootfs, e) < 0) return -1;
+  if (oc_rootfs_validate(c, j->rootfs, e) < 0 || oc_netdev_check(c, e) < 0) return -1;
   if (c->seccomp.set && oc_seccomp_compile_cached(&c->seccomp, j->g->root, &j->seccomp, e) < 0) return -1;
   return 0;
 }
@@ -366,6 +366,8 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   if (r < 0) return -1;
   oc_log_phase("clone", "init cloned: pid %d, in its cgroup", (int)j->pid);
   test_pause("cloned");
+  if (oc_netdev_move(j->c, j->pid, j->ns_fds[OC_NS_NET], e) < 0) return -1;
+  if (j->c->n_net_devices) oc_log_phase("netdevices", "%zu network device(s) moved in", j->c->n_net_devices);
   /* The init's pid, for hooks that ask `state` and for a delete after a kill -9 from here on. */
   if (save_state(j, true, e) < 0) return -1;
   /* GO carries the state for the hooks the init runs: "creating" (createContainer), then

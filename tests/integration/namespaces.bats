@@ -192,3 +192,82 @@ check_host_ns() {
   assert_output_contains ocrun-no-such
   [ "$(status_of "$ID")" = gone ]
 }
+
+# The runtime run from the network namespace NS (its "host" for linux.netDevices), so no test
+# moves a device of the real host.
+runtime_in_netns() {
+  local ns=$1
+  shift
+  OCRUN_TEST_MARK=$MARK timeout -k 5 "$RUNTIME_TIMEOUT" \
+    nsenter --net="/var/run/netns/$ns" "$RUNTIME" --root "$ROOT" "$@" </dev/null 3>&-
+}
+
+# A netns of the test's own standing in for the host, with a veth pair oc-a/oc-b in it and
+# addresses on oc-a.
+netdev_host() {
+  HOSTNS=ocrun-test-h$ID
+  add_netns "$HOSTNS"
+  ip -n "$HOSTNS" link add oc-a type veth peer name oc-b
+  ip -n "$HOSTNS" addr add 10.199.0.1/24 brd + dev oc-a
+  ip -n "$HOSTNS" -6 addr add fd00:199::1/64 dev oc-a nodad
+}
+
+@test "namespaces: linux.netDevices moves a device in, renamed, with its global addresses, up" {
+  requires_ocrun "runc 1.1.5 has no linux.netDevices"
+  netdev_host
+  update_config '.linux.netDevices = {"oc-a": {name: "eth0"}}'
+  set_args sh -c 'ip -o addr show dev eth0; ip -o link show dev eth0'
+  run runtime_in_netns "$HOSTNS" run "$ID"
+  assert_success
+  assert_output_contains 'inet 10.199.0.1/24 brd 10.199.0.255 scope global eth0'
+  assert_output_contains 'inet6 fd00:199::1/64 scope global'
+  assert_output_matches 'eth0@[a-z0-9]+: <[A-Z,-]*[<,]UP[,>]'
+  run ip -n "$HOSTNS" link show oc-a
+  assert_failure
+  assert_nothing_left
+}
+
+@test "namespaces: linux.netDevices into a network namespace joined by path, name template eth%d" {
+  requires_ocrun "runc 1.1.5 has no linux.netDevices"
+  netdev_host
+  ns=ocrun-test-$ID
+  add_netns "$ns"
+  update_config '.linux.netDevices = {"oc-a": {name: "eth%d"}}
+    | .linux.namespaces |= map(if .type == "network" then .path = $p else . end)' --arg p "/var/run/netns/$ns"
+  set_args true
+  run runtime_in_netns "$HOSTNS" run "$ID"
+  assert_success
+  # The joined namespace outlives the container: the device stays there.
+  run ip -n "$ns" -o addr show dev eth0
+  assert_success
+  assert_output_contains 'inet 10.199.0.1/24'
+  assert_nothing_left
+}
+
+@test "namespaces: linux.netDevices refused before anything moves: no such device, a name taken inside, no network namespace" {
+  requires_ocrun "runc 1.1.5 has no linux.netDevices"
+  netdev_host
+  update_config '.linux.netDevices = {"oc-none": {}}'
+  run runtime_in_netns "$HOSTNS" run "$ID"
+  assert_failure
+  assert_output_contains 'linux.netDevices: oc-none: no such network device'
+  assert_nothing_left
+
+  # The kernel would move oc-a first and fail the rename inside, losing the veth with the
+  # namespace: the name is checked before the move.
+  update_config '.linux.netDevices = {"oc-a": {}, "oc-b": {name: "lo"}}'
+  run runtime_in_netns "$HOSTNS" run "$ID"
+  assert_failure
+  assert_output_contains 'linux.netDevices: oc-b: a device named "lo" already exists in the container'
+  run ip -n "$HOSTNS" -o addr show dev oc-a
+  assert_success
+  assert_output_contains 'inet 10.199.0.1/24'
+  assert_nothing_left
+
+  del_ns network
+  update_config '.linux.netDevices = {"oc-a": {}}'
+  run runtime_in_netns "$HOSTNS" run "$ID"
+  assert_failure
+  assert_output_contains "linux.netDevices: needs a network namespace of the container's own"
+  assert_nothing_left
+}
