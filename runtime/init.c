@@ -74,7 +74,6 @@ OC_MUST_CHECK static int prepare(struct oc_init_ctx *x, char *state_json, char *
   oc_log_phase("pivot_root", !has_ns(c, OC_NS_MOUNT) ? "chroot (no mount namespace of its own)"
                              : x->no_pivot ? "root changed without pivot_root (--no-pivot)" : "pivot_root done");
   if (oc_rootfs_finalize(c, e) < 0) return -1;
-  if (oc_sysctl_apply(c, e) < 0) return -1;
   if (set_names(c, e) < 0) return -1;
   const struct oc_namespace *net = oc_config_ns(c, OC_NS_NET);
   if (net && !net->path && oc_ns_loopback_up(e) < 0) return -1;

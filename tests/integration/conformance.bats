@@ -275,3 +275,11 @@ make_uts_ns() {
   assert_success
   assert_output_contains "ocrun: debug: can't raise ambient capability CAP_KILL"
 }
+
+@test "conformance: a missing process.cwd is created under root.readonly (runc's spec has both)" {
+  update_config '.root.readonly = true | .process.cwd = "/not/yet/here"'
+  set_args pwd
+  run runtime run "$ID"
+  assert_success
+  assert_equal "$output" /not/yet/here
+}
