@@ -44,7 +44,7 @@ bool oc_criu_mount_is_external(const struct oc_mount *m);
  * < 0 with *e filled to abort. */
 typedef int (*oc_criu_child_fn)(void *ctx, struct oc_err *e);
 /* Run criu with argv; stdin is /dev/null unless keep_stdio. A criu that cannot be executed or
- * fails gives one line naming criu, its exit status and the first error of
+ * fails gives one line naming criu, its exit status and the last errors of
  * WORK/ACTION.log. */
 OC_MUST_CHECK int oc_criu_run(struct oc_criu_argv *a, const char *work, const char *action, bool keep_stdio,
                               oc_criu_child_fn child, void *ctx, struct oc_err *e);
