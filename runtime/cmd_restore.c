@@ -15,15 +15,7 @@ int cmd_restore(struct oc_globals *g, int argc, char **argv) {
   struct oc_create_opts o = {.internal_console_fd = -1, .restore = &co};
   bool help = false, detach = false, no_subreaper = false;
   const struct oc_opt opts[] = {
-      {"image-path", 0, &co.image_path, NULL, "DIR", "where the images are (default ./checkpoint)"},
-      {"work-path", 0, &co.work_path, NULL, "DIR", "where criu's restore.log goes (default the image path)"},
-      {"tcp-established", 0, NULL, &co.tcp_established, NULL, "restore established TCP connections"},
-      {"ext-unix-sk", 0, NULL, &co.ext_unix_sk, NULL, "allow unix sockets connected outside the container"},
-      {"shell-job", 0, NULL, &co.shell_job, NULL, "restore a process that was attached to a shell's session"},
-      {"file-locks", 0, NULL, &co.file_locks, NULL, "restore file locks"},
-      {"manage-cgroups-mode", 0, &co.manage_cgroups_mode, NULL, "MODE", "criu's cgroup mode: soft (default), full, strict or ignore"},
-      {"empty-ns", 0, &co.empty_ns, NULL, "NS", "a namespace criu leaves empty (network only)"},
-      {"lazy-pages", 0, NULL, &co.lazy_pages, NULL, "lazy migration of memory (refused: not supported)"},
+      OC_CRIU_OPTS(&co),
       {"bundle", 'b', &o.bundle, NULL, "DIR", "the bundle to restore from (default the current directory)"},
       {"detach", 'd', NULL, &detach, NULL, "return once restored; else wait, exit with its status and delete it"},
       {"pid-file", 0, &o.pid_file, NULL, "FILE", "write the restored init's pid to FILE"},
