@@ -1,7 +1,8 @@
 /* checkpoint and restore through CRIU's documented command line (`criu dump` / `criu restore`).
  * The runtime describes the container to CRIU: its rootfs (--root), its bind mounts (external
  * mounts keyed by destination), a joined network namespace (external, inherited on restore), its
- * cgroup (--manage-cgroups, --cgroup-root for a restore into a new id) and its stdio pipes. */
+ * cgroup (--manage-cgroups, --cgroup-root for a restore into a new id), its stdio pipes and a
+ * terminal container's pty (external; the restore gives it a new pty, see checkpoint_restore.c). */
 #ifndef OCRUN_CHECKPOINT_H
 #define OCRUN_CHECKPOINT_H
 #include <stdbool.h>
@@ -50,6 +51,7 @@ struct oc_restore_target {
   const char *bundle, *rootfs, *state_dir, *cgroup_path;
   const struct oc_cgroup *cg;
   const int *ns_fds; /* OC_NS_COUNT entries, -1 when not joined */
+  int console_fd;    /* process.terminal: the console socket the new pty's master goes to */
 };
 /* Restore the images into the container's cgroup; *pid: the restored init, a child of this
  * process. */

@@ -9,6 +9,11 @@
 #include "oci/config.h"
 #include "runtime/checkpoint.h"
 
+/* A terminal container: the images' file with criu's key of the pty (tty[rdev:dev]), and the
+ * mount point of the console bind mount (both external, see checkpoint.c). */
+#define OC_CRIU_TTY_FILE "ocrun-tty"
+#define OC_CRIU_CONSOLE "/dev/console"
+
 struct oc_criu_argv {
   char **v; /* NULL-terminated once built */
   size_t n, cap;
