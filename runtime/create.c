@@ -314,7 +314,7 @@ OC_MUST_CHECK static int admit(struct create_job *j, const char *cg_path, struct
 OC_MUST_CHECK static int restore_init(struct create_job *j, struct oc_err *e) {
   const struct oc_restore_target t = {.c = j->c, .bundle = j->bundle, .rootfs = j->rootfs,
                                       .state_dir = j->state_dir, .cgroup_path = j->cg_path, .cg = j->cg,
-                                      .ns_fds = j->ns_fds};
+                                      .ns_fds = j->ns_fds, .console_fd = j->console_fd};
   if (oc_criu_restore(j->g, j->o->restore, &t, &j->pid, e) < 0) return -1;
   j->start_time = oc_proc_start_time(j->pid);
   if (j->pid_file[0] && oc_write_pid_file(j->pid_file, j->pid, e) < 0) return -1;
@@ -354,7 +354,7 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   else oc_log_phase("cgroup", "no cgroup: %s", j->no_cgroup_why);
   test_pause("cgroup");
   if (oc_ns_open_joined(j->c, j->ns_fds, e) < 0) return -1;
-  if (j->o->restore) return restore_init(j, e);
+  if (j->o->restore) return connect_console(j, e) < 0 ? -1 : restore_init(j, e);
   if (connect_console(j, e) < 0 || make_start_socket(j, e) < 0) return -1;
   /* Relative bind sources are relative to the bundle; the init inherits the cwd and the
    * host-side source fds opened here. */
