@@ -81,7 +81,6 @@ OC_MUST_CHECK static int parse_device(yajl_val o, const char *ip, void *elem, vo
 OC_MUST_CHECK static int parse_personality(yajl_val o, const char *path, struct oc_config *c,
                              struct oc_err *e) {
   char *domain = NULL;
-  struct oc_strv flags = {0};
   int r = oc_j_req(oc_j_str(o, path, "domain", &domain, e), path, "domain", e);
   if (r == 0) {
     int d = oc_personality_domain_from_name(domain);
@@ -89,20 +88,10 @@ OC_MUST_CHECK static int parse_personality(yajl_val o, const char *path, struct 
       r = oc_j_fail(e, path, "domain", "unknown domain \"%.64s\" (LINUX or LINUX32)", domain);
     c->personality_domain = (oc_i64){.set = true, .v = d};
   }
-  int fr = r < 0 ? 0 : oc_j_strv(o, path, "flags", &flags, e);
+  int fr = r < 0 ? 0 : oc_j_flags(o, path, "flags", "flag", oc_personality_flag_from_name, &c->personality_flags.v, e);
   if (fr < 0) r = -1;
-  if (fr > 0) {
-    c->personality_flags.set = true;
-    for (size_t i = 0; r == 0 && i < flags.n; i++) {
-      int64_t f = oc_personality_flag_from_name(flags.v[i]);
-      if (f < 0)
-        r = oc_j_fail(e, path, "flags", "unknown flag \"%.64s\"", flags.v[i]);
-      else
-        c->personality_flags.v |= (uint64_t)f;
-    }
-  }
+  if (fr > 0) c->personality_flags.set = true;
   free(domain);
-  oc_strv_release(&flags);
   return r < 0 ? -1 : 0;
 }
 
@@ -121,7 +110,6 @@ static bool mode_needs_nodes(int mode) { return mode == 2 || mode == 3 || mode =
 OC_MUST_CHECK static int parse_memory_policy(yajl_val o, const char *path, struct oc_memory_policy *mp,
                                              struct oc_err *e) {
   char *mode = NULL;
-  struct oc_strv flags = {0};
   int r = oc_j_req(oc_j_str(o, path, "mode", &mode, e), path, "mode", e);
   if (r == 0 && (mp->mode = oc_mempolicy_mode_from_name(mode)) < 0)
     r = oc_j_fail(e, path, "mode", "unknown mode \"%.64s\"", mode);
@@ -136,17 +124,11 @@ OC_MUST_CHECK static int parse_memory_policy(yajl_val o, const char *path, struc
     return oc_j_fail(e, path, "nodes", "%s takes no nodes", oc_mempolicy_mode_name(mp->mode));
   if (!has_nodes && mode_needs_nodes(mp->mode))
     return oc_j_fail(e, path, "nodes", "%s needs at least one node", oc_mempolicy_mode_name(mp->mode));
-  if (oc_j_strv(o, path, "flags", &flags, e) < 0) return -1;
-  for (size_t i = 0; r == 0 && i < flags.n; i++) {
-    int64_t f = oc_mempolicy_flag_from_name(flags.v[i]);
-    if (f < 0)
-      r = oc_j_fail(e, path, "flags", "unknown flag \"%.64s\"", flags.v[i]);
-    else
-      mp->flags |= (unsigned)f;
-  }
-  oc_strv_release(&flags);
-  mp->set = r == 0;
-  return r < 0 ? -1 : 0;
+  uint64_t flags = 0;
+  if (oc_j_flags(o, path, "flags", "flag", oc_mempolicy_flag_from_name, &flags, e) < 0) return -1;
+  mp->flags = (unsigned)flags;
+  mp->set = true;
+  return 0;
 }
 
 /* A name the kernel takes for a network device (dev_valid_name): 1..15 bytes, not "." or "..",
