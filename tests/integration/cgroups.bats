@@ -193,6 +193,15 @@ MISSING_CASES=(
   assert_equal "$(status_of "$ID")" running
 }
 
+# A hybrid host's unified hierarchy gets hugetlb enabled for a hugepageLimits container: put it
+# back as found (the parent first, then the root).
+unified_hugetlb_back_at_teardown() {
+  local u=/sys/fs/cgroup/unified
+  if [ -f "$u/cgroup.subtree_control" ] && ! grep -qw hugetlb "$u/cgroup.subtree_control"; then
+    on_teardown "echo -hugetlb >$u/ocrun-test/cgroup.subtree_control; echo -hugetlb >$u/cgroup.subtree_control; true"
+  fi
+}
+
 # The hugetlb file of page size $2 in the cgroup /ocrun-test/$1: the v1 hierarchy's, else the
 # cgroup2 one's (pure v2, or the unified hierarchy of a hybrid host).
 hugetlb_file() {
@@ -210,6 +219,7 @@ hugetlb_file() {
   if is_runc && [ -d /sys/fs/cgroup/unified ] && ! awk '$1 == "hugetlb" && $2 != 0 { f = 1 } END { exit !f }' /proc/cgroups; then
     skip "runc 1.1 refuses hugetlb on a hybrid host whose hugetlb is only in the unified hierarchy"
   fi
+  unified_hugetlb_back_at_teardown
   update_config '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
   start_sleeper
   f=$(hugetlb_file "$ID" 2MB)
@@ -224,6 +234,7 @@ hugetlb_file() {
   controller_here hugetlb || skip "no hugetlb controller on this host"
   [ ! -d /sys/kernel/mm/hugepages/hugepages-64kB ] || skip "this kernel has 64KB huge pages"
   fake_node
+  unified_hugetlb_back_at_teardown
   update_config '.linux.resources.hugepageLimits = [{"pageSize": "64KB", "limit": 4194304}]'
   run create_container
   assert_failure
