@@ -140,7 +140,8 @@ OC_MUST_CHECK int oc_cg_apply_v2(struct oc_cgroup *cg, const struct oc_resources
 OC_MUST_CHECK int oc_cg_apply_v1(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e);
 /* linux.resources.unified, written last (v2 and hybrid; clear error on a legacy host). */
 OC_MUST_CHECK int oc_cg_apply_unified(struct oc_cgroup *cg, const struct oc_kvv *u, struct oc_err *e);
-OC_MUST_CHECK int oc_cg_hugetlb_v2(const struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_hugetlb_v2(const struct oc_cgroup *cg, const struct oc_resources *r,
+                                   struct oc_err *e);
 /* rdma.max (same format on v1 and v2), in d. */
 OC_MUST_CHECK int oc_cg_rdma(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e);
 

@@ -17,7 +17,8 @@ enum { N_WANTS = 4 };
 
 static void wants(const struct oc_resources *r, struct ctl_want w[N_WANTS]) {
   w[0] = (struct ctl_want){r->n_hugepage_limits > 0, OC_CTL_HUGETLB, "hugepageLimits"};
-  w[1] = (struct ctl_want){r->network.class_id.set && r->network.class_id.v != 0, OC_CTL_NET_CLS, "network.classID"};
+  w[1] = (struct ctl_want){r->network.class_id.set && r->network.class_id.v != 0, OC_CTL_NET_CLS,
+                           "network.classID"};
   w[2] = (struct ctl_want){r->network.n_priorities > 0, OC_CTL_NET_PRIO, "network.priorities"};
   w[3] = (struct ctl_want){r->n_rdma > 0, OC_CTL_RDMA, "rdma"};
 }

@@ -53,8 +53,9 @@ int oc_cg_hugetlb_check_sizes(const struct oc_cg_dir *d, const char *suffix, con
     if (oc_cgf_exists(d, file)) continue;
     char have[256];
     if (list_sizes(d, suffix, have, sizeof have, e) < 0) return -1;
-    return oc_fail(e, ENOENT, "linux.resources.hugepageLimits: page size %s does not exist on this host (%s%s)",
-                   ps, have[0] ? "hugetlb has " : "hugetlb offers no page size", have);
+    return oc_fail(e, ENOENT,
+                   "linux.resources.hugepageLimits: page size %s does not exist on this host (%s%s)", ps,
+                   have[0] ? "hugetlb has " : "hugetlb offers no page size", have);
   }
   return 0;
 }

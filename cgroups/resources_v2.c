@@ -183,7 +183,6 @@ int oc_cg_rdma(const struct oc_cg_dir *d, const struct oc_resources *r, struct o
   return 0;
 }
 
-
 int oc_cg_apply_v2(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e) {
   const struct oc_cg_dir *d = &cg->v2;
   if (memory_v2(d, r, update, e) < 0 || cpu_v2(d, r, e) < 0) return -1;

@@ -310,11 +310,14 @@ static void test_v2_full(void **state) {
   struct oc_err e = {0};
   /* net_cls and net_prio are v1-only: refused on v2, before anything is written */
   assert_true(oc_cg_create("/t/c", &r, &cg, &e) < 0);
-  assert_string_equal(e.msg, "linux.resources.network.classID: the net_cls cgroup controller is not mounted on this host");
+  assert_string_equal(
+      e.msg, "linux.resources.network.classID: the net_cls cgroup controller is not mounted on this host");
   assert_string_equal(get_file(leaf(NULL), "memory.max"), "");
   r.network.class_id = (oc_u64){true, 0}; /* 0: not asked for */
   assert_true(oc_cg_create("/t/c", &r, &cg, &e) < 0);
-  assert_string_equal(e.msg, "linux.resources.network.priorities: the net_prio cgroup controller is not mounted on this host");
+  assert_string_equal(
+      e.msg,
+      "linux.resources.network.priorities: the net_prio cgroup controller is not mounted on this host");
   r.network.n_priorities = 0;
   fake_v2(); /* the refusals above enabled controllers in the fake parents already */
   if (oc_cg_create("/t/c", &r, &cg, &e) < 0) fail_msg("%s", e.msg);
@@ -697,11 +700,14 @@ static void test_network_refused_when_unmounted(void **state) {
   oc_cg_set_root_for_tests(root, OC_CG_LEGACY);
   assert_true(oc_cg_create("/t/c", &r, &cg, &e) < 0);
   assert_null(cg);
-  assert_string_equal(e.msg, "linux.resources.network.classID: the net_cls cgroup controller is not mounted on this host");
+  assert_string_equal(
+      e.msg, "linux.resources.network.classID: the net_cls cgroup controller is not mounted on this host");
   assert_string_equal(get_file(leaf("devices"), "devices.deny"), "");
   r.network.class_id = (oc_u64){false, 0};
   assert_true(oc_cg_create("/t/c", &r, &cg, &e) < 0);
-  assert_string_equal(e.msg, "linux.resources.network.priorities: the net_prio cgroup controller is not mounted on this host");
+  assert_string_equal(
+      e.msg,
+      "linux.resources.network.priorities: the net_prio cgroup controller is not mounted on this host");
   /* an update is refused the same way, before it writes anything */
   r.network.n_priorities = 0;
   if (oc_cg_create("/t/c", &r, &cg, &e) < 0) fail_msg("%s", e.msg);
@@ -709,7 +715,8 @@ static void test_network_refused_when_unmounted(void **state) {
   u.memory.limit = (oc_i64){true, 1 << 30};
   u.network.class_id = (oc_u64){true, 7};
   assert_true(oc_cg_update(cg, &u, &e) < 0);
-  assert_string_equal(e.msg, "linux.resources.network.classID: the net_cls cgroup controller is not mounted on this host");
+  assert_string_equal(
+      e.msg, "linux.resources.network.classID: the net_cls cgroup controller is not mounted on this host");
   assert_string_equal(get_file(leaf("memory"), "memory.limit_in_bytes"), "9223372036854771712\n");
   oc_cg_free(cg);
 }
@@ -729,12 +736,15 @@ static void test_check_controllers(void **state) {
   r.rdma = &rd;
   r.n_rdma = 1;
   assert_int_equal(oc_cg_controllers_wanted(&r), OC_CTL_HUGETLB | OC_CTL_RDMA);
-  assert_int_equal(oc_cg_check_controllers(&r, OC_CTL_HUGETLB | OC_CTL_RDMA, OC_CTL_HUGETLB | OC_CTL_RDMA, "/x", &e), 0);
+  assert_int_equal(
+      oc_cg_check_controllers(&r, OC_CTL_HUGETLB | OC_CTL_RDMA, OC_CTL_HUGETLB | OC_CTL_RDMA, "/x", &e), 0);
   assert_true(oc_cg_check_controllers(&r, OC_CTL_HUGETLB, OC_CTL_HUGETLB, "/x", &e) < 0);
   assert_string_equal(e.msg, "linux.resources.rdma: the rdma cgroup controller is not mounted on this host");
-  assert_true(oc_cg_check_controllers(&r, OC_CTL_HUGETLB | OC_CTL_RDMA, OC_CTL_RDMA, "/sys/fs/cgroup/a/b", &e) < 0);
-  assert_string_equal(e.msg, "linux.resources.hugepageLimits: the hugetlb cgroup controller is not enabled for "
-                             "/sys/fs/cgroup/a/b (not in its cgroup.controllers: the parent does not delegate it)");
+  assert_true(
+      oc_cg_check_controllers(&r, OC_CTL_HUGETLB | OC_CTL_RDMA, OC_CTL_RDMA, "/sys/fs/cgroup/a/b", &e) < 0);
+  assert_string_equal(e.msg,
+                      "linux.resources.hugepageLimits: the hugetlb cgroup controller is not enabled for "
+                      "/sys/fs/cgroup/a/b (not in its cgroup.controllers: the parent does not delegate it)");
   r.network.class_id = (oc_u64){true, 0};
   assert_int_equal(oc_cg_controllers_wanted(&r), OC_CTL_HUGETLB | OC_CTL_RDMA);
   r.network.class_id = (oc_u64){true, 1};
@@ -757,9 +767,11 @@ static void test_v2_hugetlb_not_delegated_and_sizes(void **state) {
   struct oc_err e = {0};
   assert_true(oc_cg_create("/t/c", &r, &cg, &e) < 0);
   char want[1024];
-  snprintf(want, sizeof want,
-           "linux.resources.hugepageLimits: the hugetlb cgroup controller is not enabled for %s/t/c (not in its "
-           "cgroup.controllers: the parent does not delegate it)", root);
+  snprintf(
+      want, sizeof want,
+      "linux.resources.hugepageLimits: the hugetlb cgroup controller is not enabled for %s/t/c (not in its "
+      "cgroup.controllers: the parent does not delegate it)",
+      root);
   assert_string_equal(e.msg, want);
   assert_string_equal(get_file(leaf(NULL), "hugetlb.2MB.max"), "");
 
@@ -783,25 +795,25 @@ static void test_v2_hugetlb_not_delegated_and_sizes(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_weight_table),
-    cmocka_unit_test(test_io_weight),
-    cmocka_unit_test(test_swap_arithmetic),
-    cmocka_unit_test(test_unified_keys),
-    cmocka_unit_test_teardown(test_path_resolution, teardown),
-    cmocka_unit_test_teardown(test_v2_full, teardown),
-    cmocka_unit_test_teardown(test_v2_throttle_lines, teardown),
-    cmocka_unit_test_teardown(test_v2_quota_and_unlimited, teardown),
-    cmocka_unit_test_teardown(test_v2_unified_precedence, teardown),
-    cmocka_unit_test_teardown(test_v2_unified_rejected, teardown),
-    cmocka_unit_test_teardown(test_v2_stats, teardown),
-    cmocka_unit_test_teardown(test_v1_full, teardown),
-    cmocka_unit_test_teardown(test_v1_memory_order, teardown),
-    cmocka_unit_test_teardown(test_hybrid_hugetlb_in_unified, teardown),
-    cmocka_unit_test(test_bpf_program_shape),
-    cmocka_unit_test(test_bpf_program_semantics),
-    cmocka_unit_test_teardown(test_network_refused_when_unmounted, teardown),
-    cmocka_unit_test(test_check_controllers),
-    cmocka_unit_test_teardown(test_v2_hugetlb_not_delegated_and_sizes, teardown),
+      cmocka_unit_test(test_weight_table),
+      cmocka_unit_test(test_io_weight),
+      cmocka_unit_test(test_swap_arithmetic),
+      cmocka_unit_test(test_unified_keys),
+      cmocka_unit_test_teardown(test_path_resolution, teardown),
+      cmocka_unit_test_teardown(test_v2_full, teardown),
+      cmocka_unit_test_teardown(test_v2_throttle_lines, teardown),
+      cmocka_unit_test_teardown(test_v2_quota_and_unlimited, teardown),
+      cmocka_unit_test_teardown(test_v2_unified_precedence, teardown),
+      cmocka_unit_test_teardown(test_v2_unified_rejected, teardown),
+      cmocka_unit_test_teardown(test_v2_stats, teardown),
+      cmocka_unit_test_teardown(test_v1_full, teardown),
+      cmocka_unit_test_teardown(test_v1_memory_order, teardown),
+      cmocka_unit_test_teardown(test_hybrid_hugetlb_in_unified, teardown),
+      cmocka_unit_test(test_bpf_program_shape),
+      cmocka_unit_test(test_bpf_program_semantics),
+      cmocka_unit_test_teardown(test_network_refused_when_unmounted, teardown),
+      cmocka_unit_test(test_check_controllers),
+      cmocka_unit_test_teardown(test_v2_hugetlb_not_delegated_and_sizes, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
