@@ -120,18 +120,47 @@ check_host_ns() {
   check_new_ns time
 }
 
-@test "namespaces: time namespace offsets shift /proc/uptime" {
-  requires_ocrun "runc 1.1.5 has no time namespace"
+# time_offsets_bundle: a new time namespace with offsets monotonic +1 day and boottime +10
+# days, running tests/lib/clocks (static) then `cat /proc/uptime`.
+time_offsets_bundle() {
   add_ns time
   update_config '.linux.timeOffsets = {boottime: {secs: 864000, nanosecs: 0},
                                        monotonic: {secs: 86400, nanosecs: 0}}'
-  set_args cat /proc/uptime
+  gcc -static -O2 -Wall -Wextra -Werror -o "$BUNDLE/rootfs/bin/clocks" "$REPO/tests/lib/clocks.c"
+  chmod 755 "$BUNDLE/rootfs/bin/clocks"
+  set_args sh -c 'clocks; cat /proc/uptime'
+}
+
+# check_time_offsets BEFORE AFTER: $output (of the bundle above) shows both clocks shifted by
+# their offsets against the host's clocks read BEFORE and AFTER the run ("MONO BOOT" each).
+check_time_offsets() {
+  local b=($1) a=($2) in=(${lines[0]}) up=${lines[1]%%.*}
+  echo "host before ${b[*]}, after ${a[*]}; container ${in[*]}, uptime $up" >&2
+  [ "${in[0]}" -ge $((b[0] + 86400)) ] && [ "${in[0]}" -le $((a[0] + 86400)) ]
+  [ "${in[1]}" -ge $((b[1] + 864000)) ] && [ "${in[1]}" -le $((a[1] + 864000)) ]
+  [ "$up" -ge $((b[1] + 864000 - 1)) ] && [ "$up" -le $((a[1] + 864000)) ]
+}
+
+@test "namespaces: time namespace offsets shift CLOCK_MONOTONIC, CLOCK_BOOTTIME and /proc/uptime" {
+  requires_ocrun "runc 1.1.5 has no time namespace"
+  time_offsets_bundle
+  before=$("$BUNDLE/rootfs/bin/clocks")
   run runtime run "$ID"
+  after=$("$BUNDLE/rootfs/bin/clocks")
   assert_success
-  host=$(cut -d. -f1 /proc/uptime)
-  inside=${output%%.*}
-  [ "$inside" -ge $((host + 864000 - 5)) ]
-  [ "$inside" -le $((host + 864000 + 60)) ]
+  check_time_offsets "$before" "$after"
+}
+
+@test "namespaces: time namespace offsets with a new user namespace (written before the init is not dumpable)" {
+  requires_ocrun "runc 1.1.5 has no time namespace"
+  add_ns user
+  userns_maps
+  time_offsets_bundle
+  before=$("$BUNDLE/rootfs/bin/clocks")
+  run runtime run "$ID"
+  after=$("$BUNDLE/rootfs/bin/clocks")
+  assert_success
+  check_time_offsets "$before" "$after"
 }
 
 @test "namespaces: without a network namespace the host's is used" {
