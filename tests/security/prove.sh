@@ -177,11 +177,11 @@ for name in "${patches[@]}"; do
     "timed out") timedout=$((timedout + 1)) ;;
     *) unproven=$((unproven + 1)) ;;
   esac
-  rows+=("$(printf '%-24s %-22s %-24s %-24s %s' "$name.patch" "$class.bats" "${base_result[$class]}" "$weak" "$verdict")")
+  rows+=("$(printf '%-27s %-22s %-24s %-26s %s' "$name.patch" "$class.bats" "${base_result[$class]}" "$weak" "$verdict")")
 done
 
 echo
-printf '%-24s %-22s %-24s %-24s %s\n' PATCH REPRODUCER UNPATCHED WEAKENED VERDICT
+printf '%-27s %-22s %-24s %-26s %s\n' PATCH REPRODUCER UNPATCHED WEAKENED VERDICT
 printf '%s\n' "${rows[@]}"
 echo "security-prove: $proven proven, $unproven not proven, $timedout timed out"
 [ "$unproven" -eq 0 ] && [ "$timedout" -eq 0 ]
