@@ -48,12 +48,12 @@ build() {
   "$MAKE" -C "$1" -s -j"$JOBS" ocrun >"$1.build.log" 2>&1 || { sed 's/^/    /' "$1.build.log" >&2; return 1; }
 }
 
-# reap DIR TMP TAG: remove what a suite run against DIR/ocrun left: processes whose test mark
-# carries TAG (tests/lib/common.bash), the containers of the state roots under TMP (delete
-# --force), the cgroups the bundles under TMP name (/ocrun-test/... only), mounts under TMP.
-# LEFTOVERS says what it found ("" when nothing).
+# reap TMP TAG: remove what a suite run left: processes whose test mark carries TAG
+# (tests/lib/common.bash), the containers of the state roots under TMP (delete --force of the
+# unpatched build: a weakened one may be what cannot delete), the cgroups the bundles under TMP
+# name (/ocrun-test/... only), mounts under TMP. LEFTOVERS says what it found ("" when nothing).
 reap() {
-  local dir=$1 tmp=$2 tag=$3 p pids f cg d root id i
+  local tmp=$1 tag=$2 p pids f cg d root id i
   LEFTOVERS=''
   for i in 1 2 3 4 5; do
     pids=$(grep -lsaz "^OCRUN_TEST_MARK=ocrun-test-$tag-" /proc/[0-9]*/environ 2>/dev/null |
@@ -67,7 +67,7 @@ reap() {
     for id in "$root"/*; do
       [ -d "$id" ] || continue
       LEFTOVERS+="container ${id##*/}; "
-      timeout -k 5 30 "$dir/ocrun" --root "$root" delete --force "${id##*/}" </dev/null >/dev/null 2>&1 9>&-
+      timeout -k 5 30 "$work/base/ocrun" --root "$root" delete --force "${id##*/}" </dev/null >/dev/null 2>&1 9>&-
     done
   done
   for f in $(find "$tmp" -name config.json 2>/dev/null); do
@@ -104,7 +104,7 @@ suite() {
   TMPDIR=$tmp OCRUN_TEST_RUN_TAG=$tag RUNTIME=$dir/ocrun timeout -k 10 "$PROVE_TIMEOUT" \
     "$dir/tests/security/run.sh" "$dir/tests/security/$class.bats" </dev/null >"$log" 2>&1 9>&-
   rc=$?
-  reap "$dir" "$tmp" "$tag"
+  reap "$tmp" "$tag"
   . "$repo/tests/lib/summary.sh"
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
     PASSED=0 FAILED=-2 RESULT="timed out after ${PROVE_TIMEOUT}s"
