@@ -36,7 +36,7 @@ check_error() {
 # bad_create PATTERN [ID]: create must fail cleanly with an error matching PATTERN.
 bad_create() {
   local id=${2-$ID}
-  run --separate-stderr runtime --log "$LOG" --log-format json create --bundle "$BUNDLE" "$id"
+  run_runtime_via_files --separate-stderr --log "$LOG" --log-format json create --bundle "$BUNDLE" "$id"
   check_error "$1"
   assert_nothing_left
 }
@@ -163,7 +163,7 @@ one_escaped_line() {
 @test "badinput: duplicate id: the second create fails and the first is untouched" {
   create_container
   pid=$(pid_of "$ID")
-  run --separate-stderr runtime --log "$LOG" --log-format json create --bundle "$BUNDLE" "$ID"
+  run_runtime_via_files --separate-stderr --log "$LOG" --log-format json create --bundle "$BUNDLE" "$ID"
   check_error 'already exists|exists'
   [ "$(status_of "$ID")" = created ]
   [ "$(pid_of "$ID")" = "$pid" ]
@@ -257,7 +257,7 @@ refuse_signal() {
 }
 
 @test "badinput: a newline in an id cannot fake a record in a text log" {
-  run --separate-stderr runtime --log "$LOG" create --bundle "$BUNDLE" $'a\nerror: fake'
+  run_runtime_via_files --separate-stderr --log "$LOG" create --bundle "$BUNDLE" $'a\nerror: fake'
   assert_failure
   [ "$(wc -l < "$LOG")" -eq 1 ] || { echo "log:" >&2; cat -A "$LOG" >&2; return 1; }
   grep -qF 'a\nerror: fake' "$LOG"
@@ -308,7 +308,7 @@ refuse_signal() {
 }
 
 @test "badinput: unknown flag and unknown command" {
-  run --separate-stderr runtime create --bogus-flag "$ID"
+  run_runtime_via_files --separate-stderr create --bogus-flag "$ID"
   assert_failure
   grep -qi bogus-flag <<<"$stderr"
   assert_nothing_left
@@ -326,7 +326,7 @@ refuse_signal() {
 
 @test "badinput: text log format" {
   set_args no-such-command
-  run --separate-stderr runtime --log "$LOG" create --bundle "$BUNDLE" "$ID"
+  run_runtime_via_files --separate-stderr --log "$LOG" create --bundle "$BUNDLE" "$ID"
   assert_failure
   grep -qi 'executable file not found' "$LOG"
   assert_nothing_left
