@@ -20,6 +20,7 @@
 #include "oci/config_json.h"
 #include "base/cleanup.h"
 #include "base/fsutil.h"
+#include "base/log.h"
 #include "base/procfs.h"
 #include "base/user_dirs.h"
 
@@ -351,10 +352,12 @@ static void add_text(struct oc_admit_result *res, const char *fmt, ...) {
 }
 
 /* Decide on size s (replacing old, NULL for a new container) against the other entries in l.
- * Fills res; returns 0 admitted, -1 refused (e = text). */
+ * Fills res; returns 0 admitted, -1 refused (e = text); *short_of: the request does not fit (or
+ * breaks the no-limit rule), whatever the mode made of it. */
 OC_MUST_CHECK static int decide(const struct oc_policy *p, const struct oc_host *h, const struct oc_ledger *l,
                   const struct oc_size *s, const struct oc_size *old, struct oc_admit_result *res,
-                  struct oc_err *e) {
+                  bool *short_of, struct oc_err *e) {
+  *short_of = false;
   res->refused = res->warned = false;
   res->text[0] = '\0';
   res->size = *s;
@@ -393,6 +396,7 @@ OC_MUST_CHECK static int decide(const struct oc_policy *p, const struct oc_host 
       problem = true;
     }
   }
+  *short_of = problem;
   bool note = false;
   if (s->flags & OC_SIZE_OPT_OUT_IGNORED) {
     add_text(res, "annotation %s ignored: the policy does not allow opt-out", OC_ANNOT_OPT_OUT);
@@ -431,15 +435,32 @@ static void unlock(struct locked *k) {
   if (k->lock_fd >= 0) close(k->lock_fd); /* drops the flock */
 }
 
-/* Lock, read, reconcile (in memory; *dropped how many). */
-OC_MUST_CHECK static int begin(struct locked *k, bool exclusive, size_t *dropped, struct oc_err *e) {
+/* Lock and read. No reconcile: that looks at every container, and a stale entry only ever
+ * counts too much, so the operations reconcile only when a decision depends on it. */
+OC_MUST_CHECK static int begin(struct locked *k, bool exclusive, struct oc_err *e) {
   *k = (struct locked){.lock_fd = -1, .dfd = -1};
   k->lock_fd = ledger_lock(exclusive, &k->dfd, e);
   if (k->lock_fd < 0) return -1;
-  if (ledger_read(k->dfd, oc_ledger_dir(), &k->l, e) < 0) return -1;
-  size_t d = reconcile(&k->l);
-  if (dropped) *dropped = d;
-  return 0;
+  return ledger_read(k->dfd, oc_ledger_dir(), &k->l, e);
+}
+
+/* Decide on s (old: the entry's size before, for update) against the entries of k; when it does
+ * not fit, reconcile (the room stale entries hold is free) and decide again: so an admission is
+ * O(1) in live containers unless the node is full. *reconciled: entries were dropped (the
+ * caller must write, and must find its own entry again). */
+OC_MUST_CHECK static int decide_reconciled(const struct oc_policy *p, const struct oc_host *h, struct locked *k,
+                                           const struct oc_size *s, const struct oc_size *old,
+                                           struct oc_admit_result *res, bool *reconciled, struct oc_err *e) {
+  *reconciled = false;
+  bool short_of;
+  struct oc_err first = {0};
+  int r = decide(p, h, &k->l, s, old, res, &short_of, &first);
+  if (!short_of || reconcile(&k->l) == 0) {
+    if (r < 0) *e = first;
+    return r;
+  }
+  *reconciled = true;
+  return decide(p, h, &k->l, s, old, res, &short_of, e);
 }
 
 OC_MUST_CHECK static int commit(struct locked *k, struct oc_err *e) { return ledger_write(k->dfd, oc_ledger_dir(), &k->l, e); }
@@ -451,10 +472,19 @@ OC_MUST_CHECK static int admit(const struct oc_policy *p, const struct oc_admiss
   struct oc_host h;
   if (oc_host_detect(&h, e) < 0) return -1;
   struct locked k;
-  int r = begin(&k, write, NULL, e);
-  if (r == 0 && entry_find(&k.l, req->id, req->root))
+  bool reconciled = false;
+  int r = begin(&k, write, e);
+  struct oc_ledger_entry *dup = r == 0 ? entry_find(&k.l, req->id, req->root) : NULL;
+  /* The same id again: refused while that container lives, else its stale entry goes. */
+  if (dup && entry_live(dup))
     r = oc_fail(e, EEXIST, "ledger: container %s (root %s) is already admitted", req->id, req->root);
-  if (r == 0) r = decide(p, &h, &k.l, &req->size, NULL, res, e);
+  else if (dup)
+    entry_remove(&k.l, (size_t)(dup - k.l.v));
+  if (r == 0) r = decide_reconciled(p, &h, &k, &req->size, NULL, res, &reconciled, e);
+  if (r < 0 && write && reconciled) { /* refused all the same: keep what reconcile found */
+    struct oc_err we;
+    if (commit(&k, &we) < 0) oc_log_warn("%s", we.msg);
+  }
   if (r == 0 && write) r = entry_add(&k.l, req, e);
   if (r == 0 && write) r = commit(&k, e);
   unlock(&k);
@@ -474,7 +504,7 @@ int oc_ledger_check(const struct oc_policy *p, const struct oc_admission_request
 int oc_ledger_set_pid(const char *id, const char *root, pid_t pid, unsigned long long start_time,
                       struct oc_err *e) {
   struct locked k;
-  int r = begin(&k, true, NULL, e);
+  int r = begin(&k, true, e);
   struct oc_ledger_entry *en = r == 0 ? entry_find(&k.l, id, root) : NULL;
   if (r == 0 && !en) r = oc_fail(e, ENOENT, "ledger: container %s (root %s) is not admitted", id, root);
   if (r == 0) {
@@ -488,18 +518,17 @@ int oc_ledger_set_pid(const char *id, const char *root, pid_t pid, unsigned long
 
 int oc_ledger_release(const char *id, const char *root, struct oc_err *e) {
   struct locked k;
-  size_t dropped = 0;
-  int r = begin(&k, true, &dropped, e);
+  int r = begin(&k, true, e);
   struct oc_ledger_entry *en = r == 0 ? entry_find(&k.l, id, root) : NULL;
   if (en) entry_remove(&k.l, (size_t)(en - k.l.v));
-  if (r == 0 && (en || dropped)) r = commit(&k, e);
+  if (en) r = commit(&k, e);
   unlock(&k);
   return r;
 }
 
 int oc_ledger_set_size(const char *id, const char *root, const struct oc_size *s, struct oc_err *e) {
   struct locked k;
-  int r = begin(&k, true, NULL, e);
+  int r = begin(&k, true, e);
   struct oc_ledger_entry *en = r == 0 ? entry_find(&k.l, id, root) : NULL;
   if (en) {
     en->size = *s;
@@ -515,7 +544,7 @@ int oc_ledger_admit_update(const struct oc_policy *p, const char *id, const char
   struct oc_host h;
   if (oc_host_detect(&h, e) < 0) return -1;
   struct locked k;
-  int r = begin(&k, true, NULL, e);
+  int r = begin(&k, true, e);
   struct oc_ledger_entry *en = r == 0 ? entry_find(&k.l, id, root) : NULL;
   if (r == 0 && !en) {
     res->warned = true;
@@ -527,10 +556,14 @@ int oc_ledger_admit_update(const struct oc_policy *p, const char *id, const char
   struct oc_size ns;
   if (r == 0) r = oc_policy_apply_update(p, &en->size, upd, oc_sizing_host_cgroups(), &ns, e);
   if (r == 0) {
-    res->old = en->size;
+    struct oc_size old = en->size;
+    bool reconciled;
     /* Decide against the others plus this entry's old size: only the difference is new. */
-    r = decide(p, &h, &k.l, &ns, &en->size, res, e);
-    res->old = en->size;
+    r = decide_reconciled(p, &h, &k, &ns, &old, res, &reconciled, e);
+    res->old = old;
+    /* Reconcile moved the entries (and keeps this one only while its container lives). */
+    if (reconciled) en = entry_find(&k.l, id, root);
+    if (r == 0 && !en) r = oc_fail(e, ENOENT, "ledger: container %s (root %s) is gone", id, root);
   }
   if (r == 0) {
     en->size = ns;
@@ -542,8 +575,9 @@ int oc_ledger_admit_update(const struct oc_policy *p, const char *id, const char
 
 int oc_ledger_snapshot(struct oc_ledger *out, size_t *stale, struct oc_err *e) {
   struct locked k;
-  int r = begin(&k, false, stale, e);
+  int r = begin(&k, false, e);
   if (r == 0) {
+    *stale = reconcile(&k.l); /* in memory: capacity shows the live containers */
     *out = k.l;
     k.l = (struct oc_ledger){0};
   }
