@@ -833,6 +833,63 @@ static void test_concurrency(void **state) {
   assert_int_equal(stale, 0);
 }
 
+/* Admissions and releases racing in 16 processes (each admits and releases 25 times, 3 GiB each,
+ * against 20 GiB), while another takes snapshots: no snapshot ever holds more than capacity,
+ * and at the end the entries are gone and the running total is back to 0 exactly. */
+static void test_churn(void **state) {
+  (void)state;
+  setenv("OCRUN_HOST_MEMORY_MB", "20992", 1); /* 20480 MB */
+  setenv("OCRUN_HOST_CPUS", "64", 1);
+  struct oc_policy p = policy_of("{}");
+  int gate[2];
+  assert_int_equal(pipe2(gate, O_CLOEXEC), 0);
+  enum { N = 16, ROUNDS = 25 };
+  pid_t kids[N + 1];
+  for (int i = 0; i <= N; i++) {
+    kids[i] = fork();
+    assert_true(kids[i] >= 0);
+    if (kids[i] != 0) continue;
+    close(gate[1]);
+    char b;
+    if (read(gate[0], &b, 1) < 0) _exit(9);
+    struct oc_err e = {0};
+    if (i == N) { /* the observer */
+      for (int k = 0; k < 4 * ROUNDS; k++) {
+        struct oc_ledger l;
+        if (oc_ledger_snapshot(&l, NULL, &e) < 0) _exit(6);
+        int64_t mb = 0;
+        for (size_t j = 0; j < l.n; j++) mb += oc_ledger_charged_mb(&l.v[j].size);
+        oc_ledger_free(&l);
+        if (mb > 20480) _exit(7);
+      }
+      _exit(0);
+    }
+    for (int k = 0; k < ROUNDS; k++) {
+      char id[32];
+      snprintf(id, sizeof id, "c%d-%d", i, k);
+      struct oc_admit_result res;
+      if (admit(&p, id, 1, 3 * GIB, &res, &e) < 0) {
+        if (!res.refused) _exit(3);
+        continue;
+      }
+      if (oc_ledger_release(id, root, &e) < 0) _exit(5);
+    }
+    _exit(0);
+  }
+  close(gate[0]);
+  close(gate[1]);
+  for (int i = 0; i <= N; i++) {
+    int st;
+    assert_int_equal(waitpid(kids[i], &st, 0), kids[i]);
+    assert_true(WIFEXITED(st));
+    if (WEXITSTATUS(st) != 0) fail_msg("child %d exited with %d", i, WEXITSTATUS(st));
+  }
+  size_t stale;
+  assert_int_equal(ledger_count(&stale), 0);
+  assert_int_equal(stale, 0);
+  assert_int_equal(ledger_totals_mb(), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
@@ -848,6 +905,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_release, setup, teardown),
       cmocka_unit_test_setup_teardown(test_update_delta, setup, teardown),
       cmocka_unit_test_setup_teardown(test_concurrency, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_churn, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
