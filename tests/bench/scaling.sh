@@ -85,7 +85,7 @@ for level in $LEVELS; do
     if R capacity --format json >"$work/cap.json"; then
       e=$(bench_now)
       echo $((e - s)) >> "$work/capacity@$level"
-      w=$(jq '.cpu_window_s * 1000000 | floor' "$work/cap.json")
+      w=$(jq '(.cpu_window_s // 0) * 1000000 | floor' "$work/cap.json")
       echo $((e - s - w)) >> "$work/capwork@$level"
       jq .counts.containers "$work/cap.json" > "$work/seen@$level"
     else
