@@ -7,16 +7,18 @@ set -euo pipefail
 [ $# -eq 3 ] || { echo "usage: $0 BEFORE.csv AFTER.csv OUT.svg" >&2; exit 2; }
 command -v gnuplot >/dev/null || { echo "plot: gnuplot not installed (apt-get install gnuplot-nox)" >&2; exit 1; }
 gnuplot <<EOF
-set terminal svg size 720,440 dynamic font "sans,12"
+set terminal svg size 760,480 dynamic font "sans,12"
 set output "$3"
 set datafile separator ","
-set key outside right top
-set title "ocrun: cost with N containers running (median ms, policy on)"
+set key top left box opaque font ",10"
+set title "ocrun with N containers running: median ms, policy on"
 set xlabel "containers already running"
 set ylabel "ms (log scale)"
 set logscale y
 set grid
 set xtics (0, 200, 500)
+set xrange [-20:520]
+set yrange [1:2000]
 plot "$1" every ::1 using 1:2 with linespoints lt 1 dt 2 pt 6 title "create, before", \
      "$2" every ::1 using 1:2 with linespoints lt 1 pt 7 title "create, after", \
      "$1" every ::1 using 1:4 with linespoints lt 2 dt 2 pt 6 title "delete, before", \
