@@ -55,6 +55,9 @@ const char *oc_cg_self_cgroup_file(void);
  * (A test may also point the v2 driver at a real cgroup2 mount, e.g. a hybrid host's unified one.) */
 bool oc_cg_testing(void);
 
+/* "/a/b": absolute, no empty, "." or ".." component, not the root itself. */
+bool oc_cg_path_valid(const char *path);
+
 /* The container's directory in one hierarchy. */
 struct oc_cg_dir {
   const struct oc_cg_hier *h;

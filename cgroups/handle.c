@@ -62,7 +62,7 @@ OC_MUST_CHECK static int dir_setup(struct oc_cg_dir *d, const struct oc_cg_hier 
 }
 
 /* "/a/b": absolute, no empty, "." or ".." component, not the root itself. */
-static bool valid_path(const char *path) {
+bool oc_cg_path_valid(const char *path) {
   if (!path || path[0] != '/' || !path[1] || strlen(path) >= 4000) return false;
   for (const char *p = path + 1;;) {
     size_t n = strcspn(p, "/");
@@ -74,7 +74,7 @@ static bool valid_path(const char *path) {
 
 /* Allocate the object and prepare one dir per hierarchy (nothing opened below the roots). */
 int oc_cg_alloc(const char *path, struct oc_cgroup **out, struct oc_err *e) {
-  if (!valid_path(path)) return oc_fail(e, EINVAL, "invalid cgroup path \"%s\"", path ? path : "");
+  if (!oc_cg_path_valid(path)) return oc_fail(e, EINVAL, "invalid cgroup path \"%s\"", path ? path : "");
   const struct oc_cg_layout *l;
   if (oc_cg_layout(&l, e) < 0) return -1;
   struct oc_cgroup *cg = calloc(1, sizeof *cg);

@@ -1,31 +1,20 @@
-/* The host-wide admission ledger: file, lock, reconcile, decisions. */
+/* The host-wide admission ledger: reconcile, decisions, operations (its files: ledger_store.c). */
 #define _GNU_SOURCE
 #include "overcommit/ledger.h"
+#include "overcommit/ledger_store.h"
 
-#include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <math.h> /* fabs only: no libm in the link */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
-#include <yajl/yajl_tree.h>
 
-#include "oci/config_json.h"
-#include "base/cleanup.h"
-#include "base/fsutil.h"
 #include "base/procfs.h"
 #include "base/user_dirs.h"
 
-#define LEDGER_FILE "ledger.json"
-#define LEDGER_TMP "ledger.json.tmp"
-#define LEDGER_LOCK "ledger.lock"
 #define MIB (INT64_C(1) << 20)
 #define VCPU_EPSILON 1e-9
 
@@ -40,200 +29,11 @@ const char *oc_ledger_dir(void) {
 
 /* ---- memory ---- */
 
-static void entry_release(struct oc_ledger_entry *en) {
-  free(en->id);
-  free(en->root);
-  free(en->cgroup_path);
-}
-
 void oc_ledger_free(struct oc_ledger *l) {
-  for (size_t i = 0; i < l->n; i++) entry_release(&l->v[i]);
+  for (size_t i = 0; i < l->n; i++) oc_ledger_entry_release(&l->v[i]);
   free(l->v);
   l->v = NULL;
   l->n = 0;
-}
-
-static void entry_remove(struct oc_ledger *l, size_t i) {
-  entry_release(&l->v[i]);
-  memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof *l->v);
-  l->n--;
-}
-
-static struct oc_ledger_entry *entry_find(struct oc_ledger *l, const char *id, const char *root) {
-  for (size_t i = 0; i < l->n; i++)
-    if (strcmp(l->v[i].id, id) == 0 && strcmp(l->v[i].root, root) == 0) return &l->v[i];
-  return NULL;
-}
-
-OC_MUST_CHECK static int entry_add(struct oc_ledger *l, const struct oc_admission_request *req, struct oc_err *e) {
-  struct oc_ledger_entry *nv = realloc(l->v, (l->n + 1) * sizeof *nv);
-  if (!nv) return oc_fail(e, ENOMEM, "ledger: out of memory");
-  l->v = nv;
-  struct oc_ledger_entry *en = &nv[l->n];
-  *en = (struct oc_ledger_entry){
-      .id = strdup(req->id), .root = strdup(req->root),
-      .cgroup_path = req->cgroup_path ? strdup(req->cgroup_path) : NULL, .size = req->size,
-      .creator_pid = getpid(), .creator_start_time = oc_proc_start_time(getpid()),
-      .created = (int64_t)time(NULL)};
-  l->n++;
-  if (!en->id || !en->root || (req->cgroup_path && !en->cgroup_path))
-    return oc_fail(e, ENOMEM, "ledger: out of memory");
-  return 0;
-}
-
-/* ---- the file ---- */
-
-static int64_t num_i(yajl_val o, const char *key) {
-  yajl_val v = oc_j_member(o, key);
-  return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
-}
-
-static double num_d(yajl_val o, const char *key) {
-  yajl_val v = oc_j_member(o, key);
-  return v && YAJL_IS_NUMBER(v) ? v->u.number.d : 0;
-}
-
-static char *str_dup(yajl_val o, const char *key) {
-  yajl_val v = oc_j_member(o, key);
-  return v && YAJL_IS_STRING(v) ? strdup(v->u.string) : NULL;
-}
-
-OC_MUST_CHECK static int parse_entry(yajl_val o, struct oc_ledger_entry *en, const char *path, size_t i,
-                       struct oc_err *e) {
-  if (!YAJL_IS_OBJECT(o)) return oc_fail(e, EINVAL, "%s: entries[%zu]: not an object", path, i);
-  en->id = str_dup(o, "id");
-  en->root = str_dup(o, "root");
-  en->cgroup_path = str_dup(o, "cgroup");
-  if (!en->id || !en->root) return oc_fail(e, EINVAL, "%s: entries[%zu]: id and root required", path, i);
-  en->size.vcpus = num_d(o, "vcpus");
-  en->size.memory_bytes = num_i(o, "memory");
-  en->size.weight = (uint64_t)num_i(o, "weight");
-  en->size.flags = (unsigned)num_i(o, "flags");
-  en->pid = (pid_t)num_i(o, "pid");
-  en->start_time = (unsigned long long)num_i(o, "start_time");
-  en->creator_pid = (pid_t)num_i(o, "creator_pid");
-  en->creator_start_time = (unsigned long long)num_i(o, "creator_start_time");
-  en->created = num_i(o, "created");
-  return 0;
-}
-
-OC_MUST_CHECK static int ledger_read(int dfd, const char *dir, struct oc_ledger *l, struct oc_err *e) {
-  *l = (struct oc_ledger){0};
-  char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/%s", dir, LEDGER_FILE);
-  _cleanup_free_ char *buf = NULL;
-  size_t len = 0;
-  struct oc_err re = {0};
-  if (oc_read_fileat(dfd, LEDGER_FILE, &buf, &len, OC_JSON_MAX_SIZE, &re) < 0) {
-    if (re.errnum == ENOENT) return 0;
-    return oc_fail(e, re.errnum, "ledger %s: %s", path, re.msg);
-  }
-  yajl_val root = NULL;
-  if (oc_json_parse(buf, len, NULL, &root, e) < 0)
-    return oc_wrap(e, -EINVAL, "ledger %s (remove it to start an empty ledger)", path);
-  int r = 0;
-  yajl_val entries = oc_j_member(root, "entries");
-  if (!entries || !YAJL_IS_ARRAY(entries)) {
-    r = oc_fail(e, EINVAL, "ledger %s: no entries array", path);
-  } else if (entries->u.array.len > 0) {
-    l->v = calloc(entries->u.array.len, sizeof *l->v);
-    if (!l->v) r = oc_fail(e, ENOMEM, "ledger %s: out of memory", path);
-    for (size_t i = 0; r == 0 && i < entries->u.array.len; i++) {
-      l->n = i + 1;
-      r = parse_entry(entries->u.array.values[i], &l->v[i], path, i, e);
-    }
-  }
-  yajl_tree_free(root);
-  if (r < 0) oc_ledger_free(l);
-  return r;
-}
-
-static void gen_key(yajl_gen g, const char *k) { yajl_gen_string(g, (const unsigned char *)k, strlen(k)); }
-static void gen_s(yajl_gen g, const char *k, const char *v) {
-  gen_key(g, k);
-  if (v) yajl_gen_string(g, (const unsigned char *)v, strlen(v));
-  else yajl_gen_null(g);
-}
-static void gen_i(yajl_gen g, const char *k, long long v) {
-  gen_key(g, k);
-  yajl_gen_integer(g, v);
-}
-static void gen_d(yajl_gen g, const char *k, double v) {
-  char buf[64];
-  int n = snprintf(buf, sizeof buf, "%.12g", v);
-  gen_key(g, k);
-  yajl_gen_number(g, buf, (size_t)n);
-}
-
-/* Under the lock: temp file, rename over ledger.json. No fsync: the ledger is a cache that
- * reconcile checks against live containers, and after a host crash none of those survive. */
-OC_MUST_CHECK static int ledger_write(int dfd, const char *dir, const struct oc_ledger *l, struct oc_err *e) {
-  yajl_gen g = yajl_gen_alloc(NULL);
-  if (!g) return oc_fail(e, ENOMEM, "ledger: out of memory");
-  yajl_gen_map_open(g);
-  gen_i(g, "version", 1);
-  gen_key(g, "entries");
-  yajl_gen_array_open(g);
-  for (size_t i = 0; i < l->n; i++) {
-    const struct oc_ledger_entry *en = &l->v[i];
-    yajl_gen_map_open(g);
-    gen_s(g, "id", en->id);
-    gen_s(g, "root", en->root);
-    gen_s(g, "cgroup", en->cgroup_path);
-    gen_d(g, "vcpus", en->size.vcpus);
-    gen_i(g, "memory", en->size.memory_bytes);
-    gen_i(g, "weight", (long long)en->size.weight);
-    gen_i(g, "flags", en->size.flags);
-    gen_i(g, "pid", en->pid);
-    gen_i(g, "start_time", (long long)en->start_time);
-    gen_i(g, "creator_pid", en->creator_pid);
-    gen_i(g, "creator_start_time", (long long)en->creator_start_time);
-    gen_i(g, "created", en->created);
-    yajl_gen_map_close(g);
-  }
-  yajl_gen_array_close(g);
-  yajl_gen_map_close(g);
-  const unsigned char *buf;
-  size_t len;
-  int r = 0;
-  if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
-    r = oc_fail(e, EINVAL, "ledger: JSON generation failed");
-  } else {
-    _cleanup_fd_ int fd = openat(dfd, LEDGER_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) r = oc_fail_errno(e, "ledger %s/%s", dir, LEDGER_TMP);
-    else if (oc_write_all(fd, buf, len) < 0) r = oc_fail_errno(e, "ledger write %s/%s", dir, LEDGER_TMP);
-    else if (close(oc_steal_fd(&fd)) < 0) r = oc_fail_errno(e, "ledger close %s/%s", dir, LEDGER_TMP);
-    else if (renameat(dfd, LEDGER_TMP, dfd, LEDGER_FILE) < 0)
-      r = oc_fail_errno(e, "ledger rename %s/%s", dir, LEDGER_FILE);
-    if (r < 0) unlinkat(dfd, LEDGER_TMP, 0);
-  }
-  yajl_gen_free(g);
-  return r;
-}
-
-/* The ledger dir (created 0700 if absent) and its lock, held until the fds are closed. */
-OC_MUST_CHECK static int ledger_lock(bool exclusive, int *dfd_out, struct oc_err *e) {
-  const char *dir = oc_ledger_dir();
-  /* Rootless: the user's own ledger, which another user must not have made first. */
-  if (oc_rootless()) {
-    int ufd = oc_user_dir_open(dir, e);
-    if (ufd < 0) return oc_wrap(e, -1, "ledger dir");
-    close(ufd);
-  } else if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-    return oc_fail_errno(e, "ledger dir %s", dir);
-  }
-  _cleanup_fd_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (dfd < 0) return oc_fail_errno(e, "ledger dir %s", dir);
-  int lfd = openat(dfd, LEDGER_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (lfd < 0) return oc_fail_errno(e, "ledger lock %s/%s", dir, LEDGER_LOCK);
-  while (flock(lfd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
-    if (errno == EINTR) continue;
-    int r = oc_fail_errno(e, "ledger lock %s/%s", dir, LEDGER_LOCK);
-    close(lfd);
-    return r;
-  }
-  *dfd_out = oc_steal_fd(&dfd);
-  return lfd;
 }
 
 /* ---- reconcile ---- */
@@ -270,18 +70,30 @@ static bool entry_live(struct oc_ledger_entry *en) {
   return live;
 }
 
-/* Drop the entries of containers that are gone; returns how many. */
-static size_t reconcile(struct oc_ledger *l) {
-  size_t dropped = 0;
-  for (size_t i = 0; i < l->n;) {
-    if (entry_live(&l->v[i])) {
-      i++;
-    } else {
-      entry_remove(l, i);
-      dropped++;
+/* Every entry, checked: the files of containers that are gone are removed (write) and the totals
+ * summed anew from the live ones (written too, so they never drift). *out (may be NULL) gets the
+ * live entries; returns how many were dropped, or -1. */
+static ssize_t reconcile(struct oc_lstore *st, bool write, struct oc_ledger *out, struct oc_err *e) {
+  struct oc_ledger l;
+  if (oc_lstore_load_all(st, &l, e) < 0) return -1;
+  size_t dropped = 0, kept = 0;
+  st->sums = (struct oc_ledger_sums){0};
+  int r = 0;
+  for (size_t i = 0; i < l.n; i++) {
+    if (entry_live(&l.v[i])) {
+      oc_ledger_sums_add(&st->sums, &l.v[i].size, 1);
+      l.v[kept++] = l.v[i];
+      continue;
     }
+    dropped++;
+    if (r == 0 && write) r = oc_lstore_del(st, l.v[i].id, l.v[i].root, e);
+    oc_ledger_entry_release(&l.v[i]);
   }
-  return dropped;
+  l.n = kept;
+  if (r == 0 && write) r = oc_lstore_write_sums(st, e);
+  if (r == 0 && out) *out = l;
+  else oc_ledger_free(&l);
+  return r < 0 ? -1 : (ssize_t)dropped;
 }
 
 /* ---- arithmetic ---- */
@@ -291,8 +103,8 @@ int64_t oc_ledger_charged_mb(const struct oc_size *s) {
   return (s->memory_bytes + MIB - 1) / MIB;
 }
 
-void oc_capacity_compute(const struct oc_policy *p, const struct oc_host *h, const struct oc_ledger *l,
-                         struct oc_capacity cap[OC_RES_COUNT]) {
+static void capacity_of(const struct oc_policy *p, const struct oc_host *h, const struct oc_ledger_sums *t,
+                        struct oc_capacity cap[OC_RES_COUNT]) {
   double ha = oc_policy_ha_fraction(p);
   cap[OC_RES_VCPU] = (struct oc_capacity){.name = "VCPU", .total = h->cpus,
                                           .reserved = p->reserved_host_cpus,
@@ -300,10 +112,8 @@ void oc_capacity_compute(const struct oc_policy *p, const struct oc_host *h, con
   cap[OC_RES_MEMORY_MB] = (struct oc_capacity){.name = "MEMORY_MB", .total = (double)h->memory_mb,
                                                .reserved = (double)p->reserved_host_memory_mb,
                                                .ratio = p->ram_allocation_ratio, .ha = ha};
-  for (size_t i = 0; l && i < l->n; i++) {
-    cap[OC_RES_VCPU].allocated += l->v[i].size.vcpus;
-    cap[OC_RES_MEMORY_MB].allocated += (double)oc_ledger_charged_mb(&l->v[i].size);
-  }
+  cap[OC_RES_VCPU].allocated = t->vcpus;
+  cap[OC_RES_MEMORY_MB].allocated = (double)t->memory_mb;
   for (int r = 0; r < OC_RES_COUNT; r++) {
     struct oc_capacity *c = &cap[r];
     c->capacity = (c->total - c->reserved) * c->ratio * (1 - ha);
@@ -314,6 +124,13 @@ void oc_capacity_compute(const struct oc_policy *p, const struct oc_host *h, con
     c->largest_fit = c->free < unit ? c->free : unit;
     if (c->largest_fit < 0) c->largest_fit = 0;
   }
+}
+
+void oc_capacity_compute(const struct oc_policy *p, const struct oc_host *h, const struct oc_ledger *l,
+                         struct oc_capacity cap[OC_RES_COUNT]) {
+  struct oc_ledger_sums t = {0};
+  for (size_t i = 0; l && i < l->n; i++) oc_ledger_sums_add(&t, &l->v[i].size, 1);
+  capacity_of(p, h, &t, cap);
 }
 
 const char *oc_capacity_fmt(char *buf, size_t len, double v, bool ratio) {
@@ -350,17 +167,19 @@ static void add_text(struct oc_admit_result *res, const char *fmt, ...) {
   va_end(ap);
 }
 
-/* Decide on size s (replacing old, NULL for a new container) against the other entries in l.
- * Fills res; returns 0 admitted, -1 refused (e = text). */
-OC_MUST_CHECK static int decide(const struct oc_policy *p, const struct oc_host *h, const struct oc_ledger *l,
+/* Decide on size s (replacing old, NULL for a new container) against the totals t.
+ * Fills res; returns 0 admitted, -1 refused (e = text); *short_of: the request does not fit (or
+ * breaks the no-limit rule), whatever the mode made of it. */
+OC_MUST_CHECK static int decide(const struct oc_policy *p, const struct oc_host *h, const struct oc_ledger_sums *t,
                   const struct oc_size *s, const struct oc_size *old, struct oc_admit_result *res,
-                  struct oc_err *e) {
+                  bool *short_of, struct oc_err *e) {
+  *short_of = false;
   res->refused = res->warned = false;
   res->text[0] = '\0';
   res->size = *s;
   if (p->mode == OC_POLICY_OFF) return 0;
   struct oc_capacity cap[OC_RES_COUNT];
-  oc_capacity_compute(p, h, l, cap);
+  capacity_of(p, h, t, cap);
   double want[OC_RES_COUNT] = {s->vcpus, (double)oc_ledger_charged_mb(s)};
   double delta[OC_RES_COUNT] = {want[0], want[1]};
   if (old) {
@@ -393,6 +212,7 @@ OC_MUST_CHECK static int decide(const struct oc_policy *p, const struct oc_host 
       problem = true;
     }
   }
+  *short_of = problem;
   bool note = false;
   if (s->flags & OC_SIZE_OPT_OUT_IGNORED) {
     add_text(res, "annotation %s ignored: the policy does not allow opt-out", OC_ANNOT_OPT_OUT);
@@ -417,32 +237,34 @@ OC_MUST_CHECK static int decide(const struct oc_policy *p, const struct oc_host 
   res->warned = problem || note;
   return 0;
 }
-
 /* ---- operations ---- */
 
-struct locked {
-  int lock_fd, dfd;
-  struct oc_ledger l;
-};
-
-static void unlock(struct locked *k) {
-  oc_ledger_free(&k->l);
-  if (k->dfd >= 0) close(k->dfd);
-  if (k->lock_fd >= 0) close(k->lock_fd); /* drops the flock */
+/* Decide on s (old: the entry's size before, for update) against the totals; when it does not
+ * fit, reconcile (the room stale entries hold is free) and decide again: so an admission costs
+ * the same whatever the number of containers, unless the node is full. *reconciled: the totals
+ * were summed anew (and entries dropped). */
+OC_MUST_CHECK static int decide_reconciled(const struct oc_policy *p, const struct oc_host *h, struct oc_lstore *st,
+                                           bool write, const struct oc_size *s, const struct oc_size *old,
+                                           struct oc_admit_result *res, bool *reconciled, struct oc_err *e) {
+  *reconciled = false;
+  bool short_of;
+  struct oc_err first = {0};
+  int r = decide(p, h, &st->sums, s, old, res, &short_of, &first);
+  if (!short_of) {
+    if (r < 0) *e = first;
+    return r;
+  }
+  if (reconcile(st, write, NULL, e) < 0) return -1;
+  *reconciled = true;
+  return decide(p, h, &st->sums, s, old, res, &short_of, e);
 }
 
-/* Lock, read, reconcile (in memory; *dropped how many). */
-OC_MUST_CHECK static int begin(struct locked *k, bool exclusive, size_t *dropped, struct oc_err *e) {
-  *k = (struct locked){.lock_fd = -1, .dfd = -1};
-  k->lock_fd = ledger_lock(exclusive, &k->dfd, e);
-  if (k->lock_fd < 0) return -1;
-  if (ledger_read(k->dfd, oc_ledger_dir(), &k->l, e) < 0) return -1;
-  size_t d = reconcile(&k->l);
-  if (dropped) *dropped = d;
-  return 0;
+static struct oc_ledger_entry entry_of(const struct oc_admission_request *req) {
+  return (struct oc_ledger_entry){.id = (char *)req->id, .root = (char *)req->root,
+                                  .cgroup_path = (char *)req->cgroup_path, .size = req->size,
+                                  .creator_pid = getpid(), .creator_start_time = oc_proc_start_time(getpid()),
+                                  .created = (int64_t)time(NULL)};
 }
-
-OC_MUST_CHECK static int commit(struct locked *k, struct oc_err *e) { return ledger_write(k->dfd, oc_ledger_dir(), &k->l, e); }
 
 OC_MUST_CHECK static int admit(const struct oc_policy *p, const struct oc_admission_request *req, bool write,
                  struct oc_admit_result *res, struct oc_err *e) {
@@ -450,14 +272,29 @@ OC_MUST_CHECK static int admit(const struct oc_policy *p, const struct oc_admiss
   if (!req->id || !req->root) return oc_fail(e, EINVAL, "ledger: admission without id or root");
   struct oc_host h;
   if (oc_host_detect(&h, e) < 0) return -1;
-  struct locked k;
-  int r = begin(&k, write, NULL, e);
-  if (r == 0 && entry_find(&k.l, req->id, req->root))
+  struct oc_lstore st;
+  if (oc_lstore_open(&st, write, e) < 0) return -1;
+  struct oc_ledger_entry dup = {0};
+  int r = oc_lstore_get(&st, req->id, req->root, &dup, e);
+  /* The same id again: refused while that container lives, else its stale entry goes (the
+   * totals keep counting it until they are written: too much, never too little). */
+  if (r == 1 && entry_live(&dup)) {
     r = oc_fail(e, EEXIST, "ledger: container %s (root %s) is already admitted", req->id, req->root);
-  if (r == 0) r = decide(p, &h, &k.l, &req->size, NULL, res, e);
-  if (r == 0 && write) r = entry_add(&k.l, req, e);
-  if (r == 0 && write) r = commit(&k, e);
-  unlock(&k);
+  } else if (r == 1) {
+    oc_ledger_sums_add(&st.sums, &dup.size, -1);
+    r = write ? oc_lstore_del(&st, req->id, req->root, e) : 0;
+  }
+  oc_ledger_entry_release(&dup);
+  bool reconciled = false;
+  if (r == 0) r = decide_reconciled(p, &h, &st, write, &req->size, NULL, res, &reconciled, e);
+  if (r == 0 && write) {
+    /* The totals first: cut short here, they count the container that has no entry yet. */
+    struct oc_ledger_entry en = entry_of(req);
+    oc_ledger_sums_add(&st.sums, &req->size, 1);
+    r = oc_lstore_write_sums(&st, e);
+    if (r == 0) r = oc_lstore_put(&st, &en, e);
+  }
+  oc_lstore_close(&st);
   return r;
 }
 
@@ -473,40 +310,58 @@ int oc_ledger_check(const struct oc_policy *p, const struct oc_admission_request
 
 int oc_ledger_set_pid(const char *id, const char *root, pid_t pid, unsigned long long start_time,
                       struct oc_err *e) {
-  struct locked k;
-  int r = begin(&k, true, NULL, e);
-  struct oc_ledger_entry *en = r == 0 ? entry_find(&k.l, id, root) : NULL;
-  if (r == 0 && !en) r = oc_fail(e, ENOENT, "ledger: container %s (root %s) is not admitted", id, root);
-  if (r == 0) {
-    en->pid = pid;
-    en->start_time = start_time;
-    r = commit(&k, e);
+  struct oc_lstore st;
+  if (oc_lstore_open(&st, true, e) < 0) return -1;
+  struct oc_ledger_entry en = {0};
+  int r = oc_lstore_get(&st, id, root, &en, e);
+  if (r == 0) r = oc_fail(e, ENOENT, "ledger: container %s (root %s) is not admitted", id, root);
+  if (r == 1) {
+    en.pid = pid;
+    en.start_time = start_time;
+    r = oc_lstore_put(&st, &en, e);
   }
-  unlock(&k);
-  return r;
+  oc_ledger_entry_release(&en);
+  oc_lstore_close(&st);
+  return r < 0 ? -1 : 0;
 }
 
 int oc_ledger_release(const char *id, const char *root, struct oc_err *e) {
-  struct locked k;
-  size_t dropped = 0;
-  int r = begin(&k, true, &dropped, e);
-  struct oc_ledger_entry *en = r == 0 ? entry_find(&k.l, id, root) : NULL;
-  if (en) entry_remove(&k.l, (size_t)(en - k.l.v));
-  if (r == 0 && (en || dropped)) r = commit(&k, e);
-  unlock(&k);
-  return r;
+  struct oc_lstore st;
+  if (oc_lstore_open(&st, true, e) < 0) return -1;
+  struct oc_ledger_entry en = {0};
+  /* The entry first: cut short here, the totals still count it. */
+  int r = oc_lstore_get(&st, id, root, &en, e);
+  if (r == 1) r = oc_lstore_del(&st, id, root, e);
+  if (r == 0 && en.id) {
+    oc_ledger_sums_add(&st.sums, &en.size, -1);
+    r = oc_lstore_write_sums(&st, e);
+  }
+  oc_ledger_entry_release(&en);
+  oc_lstore_close(&st);
+  return r < 0 ? -1 : 0;
+}
+
+/* en gets size s: a growth is written to the totals first, a shrink to the entry first, so that
+ * cut short in between the totals are too high, never too low. */
+OC_MUST_CHECK static int resize(struct oc_lstore *st, struct oc_ledger_entry *en, const struct oc_size *s,
+                                struct oc_err *e) {
+  bool grows = s->vcpus > en->size.vcpus || oc_ledger_charged_mb(s) > oc_ledger_charged_mb(&en->size);
+  oc_ledger_sums_add(&st->sums, &en->size, -1);
+  oc_ledger_sums_add(&st->sums, s, 1);
+  en->size = *s;
+  if (grows) return oc_lstore_write_sums(st, e) < 0 || oc_lstore_put(st, en, e) < 0 ? -1 : 0;
+  return oc_lstore_put(st, en, e) < 0 || oc_lstore_write_sums(st, e) < 0 ? -1 : 0;
 }
 
 int oc_ledger_set_size(const char *id, const char *root, const struct oc_size *s, struct oc_err *e) {
-  struct locked k;
-  int r = begin(&k, true, NULL, e);
-  struct oc_ledger_entry *en = r == 0 ? entry_find(&k.l, id, root) : NULL;
-  if (en) {
-    en->size = *s;
-    r = commit(&k, e);
-  }
-  unlock(&k);
-  return r;
+  struct oc_lstore st;
+  if (oc_lstore_open(&st, true, e) < 0) return -1;
+  struct oc_ledger_entry en = {0};
+  int r = oc_lstore_get(&st, id, root, &en, e);
+  if (r == 1) r = resize(&st, &en, s, e);
+  oc_ledger_entry_release(&en);
+  oc_lstore_close(&st);
+  return r < 0 ? -1 : 0;
 }
 
 int oc_ledger_admit_update(const struct oc_policy *p, const char *id, const char *root,
@@ -514,39 +369,45 @@ int oc_ledger_admit_update(const struct oc_policy *p, const char *id, const char
   *res = (struct oc_admit_result){0};
   struct oc_host h;
   if (oc_host_detect(&h, e) < 0) return -1;
-  struct locked k;
-  int r = begin(&k, true, NULL, e);
-  struct oc_ledger_entry *en = r == 0 ? entry_find(&k.l, id, root) : NULL;
-  if (r == 0 && !en) {
+  struct oc_lstore st;
+  if (oc_lstore_open(&st, true, e) < 0) return -1;
+  struct oc_ledger_entry en = {0};
+  int r = oc_lstore_get(&st, id, root, &en, e);
+  if (r == 0) {
     res->warned = true;
     snprintf(res->text, sizeof res->text,
              "container %s is not in the ledger (%s): update not checked against capacity", id, oc_ledger_dir());
-    unlock(&k);
+    oc_lstore_close(&st);
     return 0;
   }
   struct oc_size ns;
-  if (r == 0) r = oc_policy_apply_update(p, &en->size, upd, oc_sizing_host_cgroups(), &ns, e);
+  if (r == 1) r = oc_policy_apply_update(p, &en.size, upd, oc_sizing_host_cgroups(), &ns, e);
   if (r == 0) {
-    res->old = en->size;
+    bool reconciled;
     /* Decide against the others plus this entry's old size: only the difference is new. */
-    r = decide(p, &h, &k.l, &ns, &en->size, res, e);
-    res->old = en->size;
+    r = decide_reconciled(p, &h, &st, true, &ns, &en.size, res, &reconciled, e);
+    res->old = en.size;
+    /* Reconcile keeps the entry only while its container lives. */
+    if (r == 0 && reconciled) {
+      oc_ledger_entry_release(&en);
+      int got = oc_lstore_get(&st, id, root, &en, e);
+      if (got == 0) r = oc_fail(e, ENOENT, "ledger: container %s (root %s) is gone", id, root);
+      else if (got < 0) r = -1;
+    }
   }
-  if (r == 0) {
-    en->size = ns;
-    r = commit(&k, e);
-  }
-  unlock(&k);
-  return r;
+  if (r == 0) r = resize(&st, &en, &ns, e);
+  oc_ledger_entry_release(&en);
+  oc_lstore_close(&st);
+  return r < 0 ? -1 : 0;
 }
 
 int oc_ledger_snapshot(struct oc_ledger *out, size_t *stale, struct oc_err *e) {
-  struct locked k;
-  int r = begin(&k, false, stale, e);
-  if (r == 0) {
-    *out = k.l;
-    k.l = (struct oc_ledger){0};
-  }
-  unlock(&k);
-  return r;
+  struct oc_lstore st;
+  if (oc_lstore_open(&st, false, e) < 0) return -1;
+  /* In memory: capacity shows the live containers and counts the stale entries. */
+  ssize_t dropped = reconcile(&st, false, out, e);
+  oc_lstore_close(&st);
+  if (dropped < 0) return -1;
+  if (stale) *stale = (size_t)dropped;
+  return 0;
 }

@@ -1,7 +1,9 @@
 /* The host-wide admission ledger: one for every --root, in $OCRUN_LEDGER_DIR or
- * /run/ocrun-ledger (ledger.json + ledger.lock); as non-root a per-user one beside the user's
- * --root ($XDG_RUNTIME_DIR/ocrun-ledger, else /tmp/ocrun-ledger-$UID: base/user_dirs.h). Every change is lock (flock) → reconcile with the
- * live containers → decide → write atomically (temp + rename) → unlock. */
+ * /run/ocrun-ledger (ledger.lock, entries/ with one file per container, totals.json: see
+ * ledger_store.h); as non-root a per-user one beside the user's --root ($XDG_RUNTIME_DIR/ocrun-ledger,
+ * else /tmp/ocrun-ledger-$UID: base/user_dirs.h). Every change is lock (flock) → decide against
+ * the totals → write atomically (temp + rename) → unlock; reconcile with the live containers only
+ * when a request does not fit (stale entries only ever count too much). */
 #ifndef OCRUN_LEDGER_H
 #define OCRUN_LEDGER_H
 #include <errno.h>
@@ -84,8 +86,8 @@ OC_MUST_CHECK int oc_ledger_admit_update(const struct oc_policy *p, const char *
 /* Put a size back (the cgroup update failed after admit_update: pass res->old). */
 OC_MUST_CHECK int oc_ledger_set_size(const char *id, const char *root, const struct oc_size *s, struct oc_err *e);
 
-/* Read-only view (capacity): reconciled in memory; *stale counts entries the next admission
- * will release. */
+/* Read-only view (capacity): reconciled in memory; *stale (may be NULL) counts the entries of
+ * containers that are gone, which an admission releases when it needs their room. */
 OC_MUST_CHECK int oc_ledger_snapshot(struct oc_ledger *out, size_t *stale, struct oc_err *e);
 void oc_ledger_free(struct oc_ledger *l);
 

@@ -44,6 +44,9 @@ OC_MUST_CHECK int oc_capview_sample(const char *policy_path, struct oc_capview *
 /* CPU rates of cur over the time since prev, for each container present in both (same id, root
  * and init pid, counter not gone back). */
 void oc_capview_rates(struct oc_capview *cur, const struct oc_capview *prev);
+/* Read the CPU counters of v's containers again (after a wait) and set their rates over the
+ * time since v was sampled: the second look of a single `capacity`, which needs nothing else. */
+void oc_capview_cpu_again(struct oc_capview *v);
 /* Whether some container of v has a CPU counter (a second sample can give it a rate). */
 bool oc_capview_has_cpu(const struct oc_capview *v);
 void oc_capview_free(struct oc_capview *v);

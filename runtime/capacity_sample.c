@@ -4,9 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <yajl/yajl_tree.h>
 
-#include "base/cleanup.h"
 #include "cgroups/cgroup.h"
 #include "cgroups/live.h"
 #include "runtime/capacity.h"
@@ -17,35 +15,25 @@ int64_t oc_capview_now_ns(void) {
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static bool tree_u64(yajl_val t, const char *a, const char *b, const char *c, uint64_t *out) {
-  const char *path[] = {"data", a, b, c, NULL};
-  yajl_val v = yajl_tree_get(t, path, yajl_t_number);
-  if (!v || !YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0) return false;
-  *out = (uint64_t)YAJL_GET_INTEGER(v);
-  return true;
-}
-
-/* The container's cgroup: the driver's stats record, the weight, the pressure. A cgroup that
- * cannot be read (gone, or the container has none) leaves everything unset. */
+/* The container's cgroup, straight from its files (cgroups/live.c). A cgroup that cannot be
+ * read (gone, or the container has none) leaves everything unset. */
 static void live_read(const struct oc_ledger_entry *en, struct oc_capview_live *l) {
   *l = (struct oc_capview_live){0};
-  struct oc_cgroup *cg = NULL;
-  struct oc_err e = {0};
-  if (!en->cgroup_path || oc_cg_open(en->cgroup_path, &cg, &e) < 0) return;
+  if (!en->cgroup_path) return;
   l->sampled_ns = oc_capview_now_ns();
-  _cleanup_free_ char *json = NULL;
-  int r = oc_cg_stats_json(cg, en->id, &json, &e);
-  l->weight = oc_cg_cpu_weight(cg, &l->weight_value);
-  for (int i = 0; i < OC_PSI_COUNT; i++) (void)oc_cg_pressure(cg, i, &l->psi[i]);
-  oc_cg_free(cg);
-  if (r < 0) return;
-  yajl_val t = yajl_tree_parse(json, NULL, 0);
-  if (!t) return;
-  l->cpu = tree_u64(t, "cpu", "usage", "total", &l->cpu_ns);
-  l->thr = tree_u64(t, "cpu", "throttling", "throttledPeriods", &l->nr_throttled);
-  l->mem = tree_u64(t, "memory", "usage", "usage", &l->mem_bytes);
-  l->oom = tree_u64(t, "memory", "event_count", "oom_kill", &l->oom_kills);
-  yajl_tree_free(t);
+  struct oc_cg_live c;
+  oc_cg_live_read(en->cgroup_path, &c);
+  l->cpu = c.cpu;
+  l->cpu_ns = c.cpu_ns;
+  l->thr = c.thr;
+  l->nr_throttled = c.nr_throttled;
+  l->mem = c.mem;
+  l->mem_bytes = c.mem_bytes;
+  l->oom = c.oom;
+  l->oom_kills = c.oom_kills;
+  l->weight = c.weight;
+  l->weight_value = c.weight_value;
+  memcpy(l->psi, c.psi, sizeof l->psi);
 }
 
 static const char *mode_name(enum oc_cg_mode m) {
@@ -76,6 +64,26 @@ int oc_capview_sample(const char *policy_path, struct oc_capview *v, struct oc_e
   }
   for (int i = 0; i < OC_PSI_COUNT; i++) (void)oc_psi_read_host(i, &v->psi[i]);
   return 0;
+}
+
+void oc_capview_cpu_again(struct oc_capview *v) {
+  v->window_s = 0;
+  bool any = false;
+  int64_t first = 0;
+  for (size_t i = 0; i < v->l.n; i++) {
+    struct oc_capview_live *c = &v->live[i];
+    uint64_t ns;
+    c->rate = false;
+    if (!c->cpu || !oc_cg_live_cpu(v->l.v[i].cgroup_path, &ns)) continue;
+    int64_t now = oc_capview_now_ns(), dt = now - c->sampled_ns;
+    if (!any) first = c->sampled_ns;
+    if (dt <= 0 || ns < c->cpu_ns) continue;
+    c->cpu_percent = (double)(ns - c->cpu_ns) * 100.0 / (double)dt;
+    c->cpu_ns = ns;
+    c->sampled_ns = now;
+    c->rate = any = true;
+  }
+  if (any) v->window_s = (double)(oc_capview_now_ns() - first) / 1e9;
 }
 
 static bool same_container(const struct oc_ledger_entry *a, const struct oc_ledger_entry *b) {

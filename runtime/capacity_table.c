@@ -171,7 +171,7 @@ void oc_capview_table(FILE *out, const struct oc_capview *v, bool explain, bool 
           num(b, sizeof b, v->host.cpus));
   fprintf(out, "containers: %zu (%zu unbounded, %zu orchestrated, %zu opted out)", v->l.n, v->unbounded,
           v->orchestrated, v->opt_out);
-  if (v->stale) fprintf(out, "; %zu stale entries, released at the next admission", v->stale);
+  if (v->stale) fprintf(out, "; %zu stale entries, released when an admission needs their room", v->stale);
   fputc('\n', out);
   print_pressure(out, v);
   if (explain) print_explain(out, v);

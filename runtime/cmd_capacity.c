@@ -75,19 +75,13 @@ static char *render(const struct opts *o, const struct oc_capview *v, const char
 
 static int once(const struct opts *o) {
   struct oc_err e = {0};
-  struct oc_capview a, b;
+  struct oc_capview a;
   if (oc_capview_sample(o->policy, &a, &e) < 0) return oc_log_fail(&e);
   struct oc_capview *v = &a;
   if (oc_capview_has_cpu(&a)) {
     struct timespec ts = {0, CPU_WINDOW_NS};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
-    if (oc_capview_sample(o->policy, &b, &e) < 0) {
-      oc_capview_free(&a);
-      return oc_log_fail(&e);
-    }
-    oc_capview_rates(&b, &a);
-    oc_capview_free(&a);
-    v = &b;
+    oc_capview_cpu_again(&a);
   }
   size_t len = 0;
   _cleanup_free_ char *out = render(o, v, NULL, true, &len);

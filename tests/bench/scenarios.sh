@@ -5,11 +5,13 @@
 #              exec into a running container, create+start+delete, a burst of 10 parallel runs,
 #              peak RSS of each runtime's run process
 #   full set adds: a burst of 50, and the 0 -> 200 -> 500 running containers curve of create,
-#              delete and `capacity` time (ocrun only)
+#              delete and `capacity` time (ocrun only, policy on: tests/bench/scaling.sh)
 # Every runtime gets the same config (ociVersion 1.1.0, busybox rootfs, its own cgroup
 # /ocrun-test/<tag>-<id>); the whole loop runs in one private mount namespace without
-# /sys/fs/cgroup/unified (crun 1.8.1 refuses hybrid hosts). ocrun runs with OCRUN_POLICY
-# {"mode":"off"} so bursts and 500 containers are not refused by the 1 GiB default sizing.
+# /sys/fs/cgroup/unified (crun 1.8.1 refuses hybrid hosts). For this side-by-side comparison of
+# runtimes ocrun runs with OCRUN_POLICY {"mode":"off"} (runc and crun have no admission, and a
+# burst of 50 default-sized containers, 1 vCPU each, would be refused on 2 CPUs); the scaling
+# curve runs with the policy on (tests/bench/scaling.sh).
 set -euo pipefail
 export LC_ALL=C
 
@@ -151,26 +153,6 @@ unshare -m --propagation private bash -c '
     done
   fi
   for rt in "${names[@]}"; do R "$rt" delete --force "${SLEEPER[$rt]}"; done
-
-  # Scaling (FULL): create and delete time and capacity time with 0, 200, 500 running containers.
-  if [ -n "$FULL" ] && [ -n "${BIN_ocrun:-}" ]; then
-    running=0
-    for level in 0 200 500; do
-      while ((running < level)); do
-        bundle sleep; id=$BID; R ocrun run --detach --bundle "$work/b-$id" "$id" || { echo "bench: sleeper $running failed: $(cat "$work/err")" >&2; break; }
-        running=$((running + 1))
-      done
-      for ((j = 0; j < 10; j++)); do
-        bundle sleep; id=$BID; s=$(now)
-        if R ocrun create --bundle "$work/b-$id" "$id"; then record "create@$level" ocrun "$s"; else fail "create@$level" ocrun; fi
-        s=$(now)
-        if R ocrun delete --force "$id"; then record "delete@$level" ocrun "$s"; else fail "delete@$level" ocrun; fi
-        s=$(now)
-        if R ocrun capacity; then record "capacity@$level" ocrun "$s"; else fail "capacity@$level" ocrun; fi
-      done
-    done
-    echo "$running" > "$work/scaled"
-  fi
 '
 
 # stats FILE: "median p90 count failures" in ms.
@@ -208,14 +190,6 @@ echo "peak RSS of the runtime's run process (KB, median of 5, /usr/bin/time %M):
 for rt in "${NAMES[@]}"; do
   [ -s "$work/rss.$rt" ] && printf '  %-6s %s\n' "$rt" "$(grep -E '^[0-9]+$' "$work/rss.$rt" | sort -n | sed -n 3p)"
 done
-if [ -f "$work/scaled" ]; then
-  echo "scaling (ocrun, policy off; median/p90 ms of 10, with N running containers; reached $(cat "$work/scaled")):"
-  printf '  %-5s %16s %16s %16s\n' N create delete capacity
-  for level in 0 200 500; do
-    printf '  %-5s' "$level"
-    for op in create delete capacity; do
-      read -r m p _ < <(stats "$work/$op@$level.ocrun"); printf ' %16s' "$m/$p"
-    done
-    echo
-  done
+if [ -n "$FULL" ] && [[ " ${NAMES[*]} " == *" ocrun "* ]]; then
+  OCRUN=${BIN[ocrun]} "$here/scaling.sh" -n 10
 fi

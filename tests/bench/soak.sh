@@ -53,7 +53,7 @@ import glob, json, os, subprocess, sys, time
 
 rt, root, work = os.environ["SOAK_RUNTIME"], os.environ["SOAK_ROOT"], os.environ["SOAK_WORK"]
 cycles, cgparent, mark = int(os.environ["SOAK_CYCLES"]), os.environ["SOAK_CGPARENT"], os.environ["SOAK_MARK"]
-ledger = os.path.join(os.environ["OCRUN_LEDGER_DIR"], "ledger.json")
+ledger = os.path.join(os.environ["OCRUN_LEDGER_DIR"], "entries")  # one file per entry
 env = dict(os.environ, OCRUN_SOAK_MARK=mark)
 rootfs = {os.path.realpath(os.path.join(work, b, "rootfs")) for b in ("b-true", "b-sleep")}
 errlog = os.path.join(work, "stderr")
@@ -117,8 +117,7 @@ def counts():
         top = h + cgparent.lstrip("/")
         cg += sum(len(d) for _, d, _ in os.walk(top)) + os.path.isdir(top)
     try:
-        entries = json.load(open(ledger))
-        led = len(entries.get("containers", entries.get("entries", []))) if isinstance(entries, dict) else len(entries)
+        led = len(os.listdir(ledger))
     except FileNotFoundError:
         led = 0
     return {"fds": len(os.listdir("/proc/self/fd")),

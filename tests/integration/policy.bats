@@ -69,9 +69,9 @@ _create() {
 }
 
 _stale_is() { [ "$(cap_json .counts.stale)" = "$1" ]; }
-ledger_ids() { jq -r '.entries[].id' "$LEDGER" 2>/dev/null | sort; }
-ledger_count() { jq '.entries | length' "$LEDGER"; }
-ledger_has() { jq -e --arg id "$1" 'any(.entries[]; .id == $id)' "$LEDGER" >/dev/null; }
+ledger_ids() { ledger_doc | jq -r '.entries[].id' | sort; }
+ledger_count() { ledger_doc | jq '.entries | length'; }
+ledger_has() { ledger_doc | jq -e --arg id "$1" 'any(.entries[]; .id == $id)' >/dev/null; }
 # cap_json JQ: a field of `capacity --format json`.
 cap_json() { runtime capacity --format json | jq -r "$1"; }
 # memcg ID FILE: a file of the container's v1 memory cgroup.
@@ -164,7 +164,7 @@ restore_parent() {
   track_bg "$(cat "$hookpid")"
   # ocrun is blocked in the hook; the ledger names it as the creator.
   local creator
-  creator=$(jq -r --arg id "$(cid a)" '.entries[] | select(.id == $id) | .creator_pid' "$LEDGER")
+  creator=$(ledger_doc | jq -r --arg id "$(cid a)" '.entries[] | select(.id == $id) | .creator_pid')
   [ -n "$creator" ] && [ "$(cat "/proc/$creator/comm")" = ocrun ]
   cr b
   assert_failure
@@ -235,7 +235,7 @@ restore_parent() {
   assert_failure
   assert_output_contains "insufficient MEMORY_MB: requested 512 more, free 0 of capacity 2048"
   assert_equal "$(memcg "$(cid b)" memory.limit_in_bytes)" $((512 * MIB))
-  assert_equal "$(jq --arg id "$(cid b)" '.entries[] | select(.id == $id) | .memory' "$LEDGER")" $((512 * MIB))
+  assert_equal "$(ledger_doc | jq --arg id "$(cid b)" '.entries[] | select(.id == $id) | .memory')" $((512 * MIB))
   # Shrinking always fits and gives the difference back.
   run runtime update --memory 512m "$(cid a)"
   assert_success
@@ -264,7 +264,7 @@ restore_parent() {
   crp a
   assert_success
   assert_equal "$(memcg "$(cid a)" memory.limit_in_bytes)" $((256 * MIB))
-  assert_equal "$(jq '.entries[0].memory' "$LEDGER")" $((256 * MIB))
+  assert_equal "$(ledger_doc | jq '.entries[0].memory')" $((256 * MIB))
   assert_equal "$(cap_json '.resources.MEMORY_MB.allocated')" 256
 }
 
@@ -278,7 +278,7 @@ restore_parent() {
   if [ -f /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes ]; then
     assert_equal "$(memcg "$(cid a)" memory.memsw.limit_in_bytes)" "$GIB"
   fi
-  assert_equal "$(jq '.entries[0].memory' "$LEDGER")" "$GIB"
+  assert_equal "$(ledger_doc | jq '.entries[0].memory')" "$GIB"
   assert_equal "$(cap_json '.resources.MEMORY_MB.allocated')" 1024
   # mode off is runc's behaviour: no limit, nothing charged.
   policy '{"mode": "off"}'
@@ -342,7 +342,7 @@ restore_parent() {
   assert_success
   assert_equal "$(memcg "$(cid a)" memory.limit_in_bytes) $(memcg "$(cid a)" memory.memsw.limit_in_bytes)" \
     "805306368 805306368"
-  assert_equal "$(jq '.entries[0].memory' "$LEDGER")" 805306368
+  assert_equal "$(ledger_doc | jq '.entries[0].memory')" 805306368
 }
 
 @test "policy: no_limit_policy unbounded admits, charges nothing and capacity counts it" {
@@ -456,7 +456,7 @@ bad_policy() {
   assert_output_contains "$2"
   assert_output_contains "$POLICY"
   assert_nothing_left "$(cid "p$N")"
-  [ ! -f "$LEDGER" ] || assert_equal "$(ledger_count)" 0
+  assert_equal "$(ledger_count)" 0
   run runtime --policy "$POLICY" capacity
   assert_failure
   assert_output_contains "$2"
@@ -548,7 +548,7 @@ bad_policy() {
   assert_success
   assert_output_contains "fits"
   assert_nothing_left "$(cid a)"
-  [ ! -f "$LEDGER" ] || assert_equal "$(ledger_count)" 0
+  assert_equal "$(ledger_count)" 0
   mkb big $((2 * GIB))
   cr big --dry-run
   assert_failure
@@ -574,7 +574,7 @@ bad_policy() {
   assert_success
   local d=/sys/fs/cgroup/cpu/ocrun-test/$(cid a)
   assert_equal "$(cat "$d/cpu.cfs_quota_us") $(cat "$d/cpu.cfs_period_us")" "200000 100000"
-  assert_equal "$(jq '.entries[0].vcpus' "$LEDGER")" 2
+  assert_equal "$(ledger_doc | jq '.entries[0].vcpus')" 2
 }
 
 @test "policy: --vcpus 4 without shares gives cpu.shares 4096; explicit shares win" {
@@ -594,7 +594,7 @@ bad_policy() {
   mkb a "$GIB" '.linux.resources.cpu = {shares: 256}'
   cr a
   assert_success
-  assert_equal "$(jq '.entries[0].vcpus' "$LEDGER")" 0.25
+  assert_equal "$(ledger_doc | jq '.entries[0].vcpus')" 0.25
   assert_equal "$(cap_json '.resources.VCPU.allocated')" 0.25
 }
 

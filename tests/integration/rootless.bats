@@ -38,7 +38,7 @@ setup() {
   mkdir -m 700 "$XDG"
   chown "$RL_UID:$RL_GID" "$XDG" "$BUNDLE"
   ROOT=$XDG/ocrun
-  LEDGER=$XDG/ocrun-ledger/ledger.json
+  LEDGER=$XDG/ocrun-ledger
   # The user writes its own config, as a user would.
   rm "$BUNDLE/config.json"
   as_user spec --rootless
@@ -182,12 +182,10 @@ _user_status_is() { [ "$(user_status "$1")" = "$2" ]; }
   run as_user capacity --format json
   jq -e --arg id "$ID" '.view == "user" and any(.containers[]; .id == $id and .no_cgroup and .unbounded)' <<<"$output"
   # the user's container is not in the host's ledger
-  if [ -f /run/ocrun-ledger/ledger.json ]; then
-    refute jq -e --arg id "$ID" 'any(.entries[]; .id == $id)' /run/ocrun-ledger/ledger.json
-  fi
+  run ! jq -e --arg id "$ID" 'any(.entries[]; .id == $id)' <<<"$(ledger_doc /run/ocrun-ledger)"
   run as_user delete --force "$ID"
   assert_success
-  jq -e '.entries == []' "$LEDGER"
+  ledger_doc | jq -e '.entries == []'
 }
 
 @test "rootless: without XDG_RUNTIME_DIR the root is /tmp/ocrun-\$UID, refused when not the user's own" {

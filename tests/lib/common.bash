@@ -244,8 +244,7 @@ assert_nothing_left() {
   fi
   left=$(cgroup_dirs "/ocrun-test/$id")
   [ -z "$left" ] || { echo "cgroup left behind: $left" >&2; return 1; }
-  if [ -n "${LEDGER:-}" ] && [ -f "$LEDGER" ] &&
-    jq -e --arg id "$id" 'any(.entries[]; .id == $id)' "$LEDGER" >/dev/null; then
+  if [ -n "${LEDGER:-}" ] && ledger_doc | jq -e --arg id "$id" 'any(.entries[]; .id == $id)' >/dev/null; then
     echo "ledger still holds $id" >&2
     return 1
   fi
@@ -401,6 +400,12 @@ fake_node() {
   export OCRUN_HOST_MEMORY_MB=20992 OCRUN_HOST_CPUS=8
   unset OCRUN_POLICY
   POLICY=$BATS_TEST_TMPDIR/policy.json
-  LEDGER=$OCRUN_LEDGER_DIR/ledger.json
+  LEDGER=$OCRUN_LEDGER_DIR
   on_teardown "rm -rf -- '$OCRUN_LEDGER_DIR'"
+}
+
+# ledger_doc [DIR]: the ledger in DIR (default $LEDGER) as one document {"entries": [...]} for jq;
+# it keeps one file per container in DIR/entries (overcommit/ledger_store.h).
+ledger_doc() {
+  cat "${1:-$LEDGER}"/entries/* 2>/dev/null | jq -s '{entries: .}'
 }

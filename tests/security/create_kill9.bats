@@ -25,7 +25,7 @@ setup() {
   # capacity = (1536 − the default 512 MB reserve) = 1024 MB
   export OCRUN_HOST_MEMORY_MB=1536 OCRUN_HOST_CPUS=8
   unset OCRUN_POLICY OCRUN_TEST_PAUSE_AT
-  LEDGER=$OCRUN_LEDGER_DIR/ledger.json
+  LEDGER=$OCRUN_LEDGER_DIR
   on_teardown "rm -rf -- '$OCRUN_LEDGER_DIR'"
 }
 
@@ -111,7 +111,7 @@ crash_at() {
   [ -d "$ROOT/$ID" ]
   assert_equal "$(status_of "$ID")" "$2"
   if [ "$n" -ge 2 ]; then
-    jq -e --arg id "$ID" 'any(.entries[]; .id == $id)' "$LEDGER" >/dev/null
+    ledger_doc | jq -e --arg id "$ID" 'any(.entries[]; .id == $id)' >/dev/null
   fi
   if [ "$n" -ge 3 ]; then
     # in every hierarchy, so delete must find it in every one
