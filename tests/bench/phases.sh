@@ -1,7 +1,8 @@
 #!/bin/bash
 # Benchmark (not a test): where the time of one `ocrun run` goes, phase by phase, from --debug.
-# Usage: tests/bench/phases.sh [-n RUNS] [-s] [-o TSV] [NAME=BINARY...]   (default ocrun=./ocrun)
+# Usage: tests/bench/phases.sh [-n RUNS] [-s] [-k K] [-o TSV] [NAME=BINARY...]  (default ocrun=./ocrun)
 #   -s: with podman's default seccomp profile (tests/lib/podman-seccomp.jq)
+#   -k: K containers (sleep) of the first binary keep running meanwhile (default 0)
 #   -o: also write the medians as a tab-separated table (phase, one column per NAME) for
 #       tests/bench/plot-phases.sh
 # Several binaries (e.g. old=/tmp/ocrun.old new=./ocrun) run interleaved, order rotating, in
@@ -14,13 +15,14 @@ export LC_ALL=C
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-N=20 SECCOMP= TSV=
-while getopts n:so: o; do
+N=20 SECCOMP= TSV= K=0
+while getopts n:sk:o: o; do
   case $o in
     n) N=$OPTARG ;;
     s) SECCOMP=1 ;;
     o) TSV=$OPTARG ;;
-    *) echo "usage: $0 [-n RUNS] [-s] [-o TSV] [NAME=BINARY...]" >&2; exit 2 ;;
+    k) K=$OPTARG ;;
+    *) echo "usage: $0 [-n RUNS] [-s] [-k K] [-o TSV] [NAME=BINARY...]" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -57,7 +59,8 @@ if [ -n "$SECCOMP" ]; then
   mv "$work/c.json" "$work/config.json"
 fi
 
-export N work tag NAMES_LIST="${NAMES[*]}" BINS_LIST="${BINS[*]}"
+jq '.process.args = ["sleep", "1000000"]' "$work/config.json" > "$work/sleep.json"
+export N K work tag NAMES_LIST="${NAMES[*]}" BINS_LIST="${BINS[*]}"
 unshare -m --propagation private bash -c '
   set -u
   if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
@@ -74,8 +77,14 @@ unshare -m --propagation private bash -c '
     rm -rf "$b"
     if [ "$2" = 1 ]; then echo "wall $(( ${t/./} - ${s/./} ))" >> "$work/log-$nm/$seq"; else rm "$work/log-$nm/$seq"; fi
   }
+  mkdir -p "$work/state-sleepers"
+  for ((k = 0; k < K; k++)); do
+    mkdir "$work/s$k"; jq --arg c "/ocrun-test/$tag-s$k" ".linux.cgroupsPath = \$c" "$work/sleep.json" > "$work/s$k/config.json"
+    "${bins[0]}" --root "$work/state-sleepers" run -d --bundle "$work/s$k" "s$k" </dev/null >/dev/null 2>&1 || echo "phases: sleeper $k failed" >&2
+  done
   for ((k = 0; k < n; k++)); do one $k 0; one $k 0; done  # warm-up
   for ((i = 0; i < N; i++)); do for ((k = 0; k < n; k++)); do one $(((i + k) % n)) 1; done; done
+  for ((k = 0; k < K; k++)); do "${bins[0]}" --root "$work/state-sleepers" delete -f "s$k" >/dev/null 2>&1; done
 '
 
 PHASES="config admission cgroup clone namespaces mounts pivot_root ready start seccomp exec exited deleted"
@@ -99,7 +108,7 @@ med() { sort -n | awk '{ v[NR] = $1 } END { if (!NR) { print "-"; exit } m = NR 
   p = int(0.9 * NR + 0.999999); printf "%.2f/%.2f\n", m, v[p] }'; }
 
 echo "phase breakdown of \`run\` (--debug; median/p90 ms of $N runs each, interleaved; kernel $(uname -r);"
-echo "  $(nproc) cpus; timed as pure cgroup v1${SECCOMP:+; podman seccomp profile})"
+echo "  $(nproc) cpus; timed as pure cgroup v1${SECCOMP:+; podman seccomp profile}; $K other containers running)"
 printf '%-11s' phase; for nm in "${NAMES[@]}"; do printf ' %14s' "$nm"; done; echo
 [ -n "$TSV" ] && { printf 'phase'; printf '\t%s' "${NAMES[@]}"; echo; } > "$TSV"
 for nm in "${NAMES[@]}"; do per_run "$nm" > "$work/rows-$nm"; done
