@@ -1,8 +1,9 @@
 #!/bin/bash
 # Benchmark (not a test): where the time of one `ocrun run` goes, phase by phase, from --debug.
-# Usage: tests/bench/phases.sh [-n RUNS] [-s] [-k K] [-o TSV] [NAME=BINARY...]  (default ocrun=./ocrun)
+# Usage: tests/bench/phases.sh [-n RUNS] [-s] [-k K] [-p P] [-o TSV] [NAME=BINARY...]  (default ocrun=./ocrun)
 #   -s: with podman's default seccomp profile (tests/lib/podman-seccomp.jq)
 #   -k: K containers (sleep) of the first binary keep running meanwhile (default 0)
+#   -p: P runs at once (a burst) per sample, every one of them counted (default 1)
 #   -o: also write the medians as a tab-separated table (phase, one column per NAME) for
 #       tests/bench/plot-phases.sh
 # Several binaries (e.g. old=/tmp/ocrun.old new=./ocrun) run interleaved, order rotating, in
@@ -15,14 +16,15 @@ export LC_ALL=C
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-N=20 SECCOMP= TSV= K=0
-while getopts n:sk:o: o; do
+N=20 SECCOMP= TSV= K=0 P=1
+while getopts n:sk:p:o: o; do
   case $o in
     n) N=$OPTARG ;;
     s) SECCOMP=1 ;;
     o) TSV=$OPTARG ;;
     k) K=$OPTARG ;;
-    *) echo "usage: $0 [-n RUNS] [-s] [-k K] [-o TSV] [NAME=BINARY...]" >&2; exit 2 ;;
+    p) P=$OPTARG ;;
+    *) echo "usage: $0 [-n RUNS] [-s] [-k K] [-p P] [-o TSV] [NAME=BINARY...]" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -60,22 +62,29 @@ if [ -n "$SECCOMP" ]; then
 fi
 
 jq '.process.args = ["sleep", "1000000"]' "$work/config.json" > "$work/sleep.json"
-export N K work tag NAMES_LIST="${NAMES[*]}" BINS_LIST="${BINS[*]}"
+export N K P work tag NAMES_LIST="${NAMES[*]}" BINS_LIST="${BINS[*]}"
 unshare -m --propagation private bash -c '
   set -u
   if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
   read -r -a names <<<"$NAMES_LIST"; read -r -a bins <<<"$BINS_LIST"
   n=${#names[@]} seq=0
   for nm in "${names[@]}"; do mkdir -p "$work/state-$nm" "$work/log-$nm"; done
-  one() {  # one INDEX COUNTED
-    local nm=${names[$1]} bin=${bins[$1]} id b s t
-    seq=$((seq + 1)); id=c$seq; b=$work/b-$id; mkdir "$b"
-    jq --arg c "/ocrun-test/$tag-$id" ".linux.cgroupsPath = \$c" "$work/config.json" > "$b/config.json"
+  timed() {  # timed BIN NAME ID LOG: one run, its --debug records and wall time in LOG
+    local s t
     s=$EPOCHREALTIME
-    "$bin" --debug --root "$work/state-$nm" run --bundle "$b" "$id" </dev/null >/dev/null 2>"$work/log-$nm/$seq"
+    "$1" --debug --root "$work/state-$2" run --bundle "$work/b-$3" "$3" </dev/null >/dev/null 2>"$4"
     t=$EPOCHREALTIME
-    rm -rf "$b"
-    if [ "$2" = 1 ]; then echo "wall $(( ${t/./} - ${s/./} ))" >> "$work/log-$nm/$seq"; else rm "$work/log-$nm/$seq"; fi
+    echo "wall $(( ${t/./} - ${s/./} ))" >> "$4"
+  }
+  one() {  # one INDEX COUNTED: P runs at once
+    local nm=${names[$1]} bin=${bins[$1]} p ids=()
+    for ((p = 0; p < P; p++)); do
+      seq=$((seq + 1)); ids+=("c$seq"); mkdir "$work/b-c$seq"
+      jq --arg c "/ocrun-test/$tag-c$seq" ".linux.cgroupsPath = \$c" "$work/config.json" > "$work/b-c$seq/config.json"
+    done
+    for id in "${ids[@]}"; do timed "$bin" "$nm" "$id" "$work/log-$nm/$id" & done
+    wait
+    for id in "${ids[@]}"; do rm -rf "$work/b-$id"; [ "$2" = 1 ] || rm "$work/log-$nm/$id"; done
   }
   mkdir -p "$work/state-sleepers"
   for ((k = 0; k < K; k++)); do
@@ -107,8 +116,8 @@ per_run() {
 med() { sort -n | awk '{ v[NR] = $1 } END { if (!NR) { print "-"; exit } m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
   p = int(0.9 * NR + 0.999999); printf "%.2f/%.2f\n", m, v[p] }'; }
 
-echo "phase breakdown of \`run\` (--debug; median/p90 ms of $N runs each, interleaved; kernel $(uname -r);"
-echo "  $(nproc) cpus; timed as pure cgroup v1${SECCOMP:+; podman seccomp profile}; $K other containers running)"
+echo "phase breakdown of \`run\` (--debug; median/p90 ms of $((N * P)) runs each, interleaved; kernel $(uname -r);"
+echo "  $(nproc) cpus; timed as pure cgroup v1${SECCOMP:+; podman seccomp profile}; $K other containers running; $P at once)"
 printf '%-11s' phase; for nm in "${NAMES[@]}"; do printf ' %14s' "$nm"; done; echo
 [ -n "$TSV" ] && { printf 'phase'; printf '\t%s' "${NAMES[@]}"; echo; } > "$TSV"
 for nm in "${NAMES[@]}"; do per_run "$nm" > "$work/rows-$nm"; done
