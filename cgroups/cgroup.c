@@ -26,7 +26,32 @@ OC_MUST_CHECK static int apply_devices(struct oc_cgroup *cg, const struct oc_res
   return 0; /* no devices controller at all: nothing can enforce the rules */
 }
 
+/* Before anything is written: every controller a limit needs is there for this cgroup (a v1
+ * hierarchy it is in, or enabled for its v2 directory, enabled here on a hybrid host when v1
+ * lacks it), and every huge page size asked for exists. */
+OC_MUST_CHECK static int check_resources(struct oc_cgroup *cg, const struct oc_resources *r,
+                                         struct oc_err *e) {
+  unsigned want = oc_cg_controllers_wanted(r);
+  if (!want) return 0;
+  const struct oc_cg_layout *l;
+  if (oc_cg_layout(&l, e) < 0) return -1;
+  unsigned mounted = l->unified.mask, usable = 0;
+  for (size_t i = 0; i < l->n_v1; i++) mounted |= l->v1[i].mask;
+  for (size_t i = 0; i < cg->n_v1; i++)
+    if (cg->v1[i].fd >= 0) usable |= cg->v1[i].h->mask;
+  if ((want & ~usable & ~cg->v2_enabled) && cg->v2.fd >= 0 && oc_cg_v2_enable(cg, want & ~usable, e) < 0)
+    return -1;
+  if (cg->v2.fd >= 0) usable |= cg->v2_enabled;
+  if (oc_cg_check_controllers(r, mounted, usable, cg->v2.fd >= 0 ? cg->v2.dirpath : cg->path, e) < 0)
+    return -1;
+  if (!r->n_hugepage_limits) return 0;
+  const struct oc_cg_dir *v1 = oc_cg_v1_dir(cg, OC_CTL_HUGETLB);
+  return v1 ? oc_cg_hugetlb_check_sizes(v1, ".limit_in_bytes", r, e)
+            : oc_cg_hugetlb_check_sizes(&cg->v2, ".max", r, e);
+}
+
 OC_MUST_CHECK static int apply(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e) {
+  if (r && check_resources(cg, r, e) < 0) return -1;
   if (!update || (r && r->n_devices > 0))
     if (apply_devices(cg, r, e) < 0) return -1;
   if (!r) return 0;

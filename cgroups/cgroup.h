@@ -44,7 +44,8 @@ int oc_cg_clone_fd(const struct oc_cgroup *cg);
  * there by CLONE_INTO_CGROUP). */
 OC_MUST_CHECK int oc_cg_enter(const struct oc_cgroup *cg, pid_t pid, bool into_done, struct oc_err *e);
 /* The unified hierarchy's part of oc_cg_enter alone (nothing when into_done or none). */
-OC_MUST_CHECK int oc_cg_enter_unified(const struct oc_cgroup *cg, pid_t pid, bool into_done, struct oc_err *e);
+OC_MUST_CHECK int oc_cg_enter_unified(const struct oc_cgroup *cg, pid_t pid, bool into_done,
+                                      struct oc_err *e);
 /* The v1 hierarchies' part, done by the (single-threaded) process that joins: "0" to tasks.
  * A write to cgroup.procs, or of another pid, takes the kernel's global threadgroup lock, whose
  * first writer waits for an RCU grace period (8-20 ms per start on a busy host); moving the

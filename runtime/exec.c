@@ -208,7 +208,8 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
     console_fd = sv[1];
   }
   _cleanup_free_ char *state_json = oc_state_json(s, st);
-  struct exec_job j = {.o = o, .c = c, .seccomp = seccomp, .cg = cg, .pidfd = pidfd, .cg_fd = cg ? oc_cg_clone_fd(cg) : -1,
+  struct exec_job j = {.o = o, .c = c, .seccomp = seccomp, .cg = cg, .pidfd = pidfd,
+                       .cg_fd = cg ? oc_cg_clone_fd(cg) : -1,
                        .console_fd = oc_steal_fd(&console_fd), .relay_fd = relay_fd, .sync_fd = -1,
                        .root_fd = root_fd,
                        .state_json = state_json ? state_json : "{}"};

@@ -200,13 +200,24 @@ refuse_signal() {
   check_log_lines "$LOG"
 }
 
-@test "badinput: kill refuses '+9', '0', '-9' and 'RTMIN+ 1'" {
-  requires_ocrun "runc takes what Go's strconv.Atoi takes: '+9' is SIGKILL, '0' signal 0"
+@test "badinput: kill refuses '+9', '-9', '-0' and 'RTMIN+ 1'" {
+  requires_ocrun "runc takes what Go's strconv.Atoi takes: '+9' is SIGKILL"
   set_args "${SLEEPER[@]}"
   start_sleeper
-  for sig in '+9' '0' '-9' '09x' 'RTMIN+ 1' 'RTMIN++1' 'RTMAX-+1'; do
+  for sig in '+9' '-9' '-0' '09x' 'RTMIN+ 1' 'RTMIN++1' 'RTMAX-+1'; do
     refuse_signal "$sig"
   done
+}
+
+@test "badinput: kill ID 0 only checks that the container runs, as runc and kill(2)" {
+  set_args "${SLEEPER[@]}"
+  start_sleeper
+  run --separate-stderr runtime kill "$ID" 0
+  assert_success
+  [ "$(status_of "$ID")" = running ]
+  run --separate-stderr runtime kill --all "$ID" 0
+  assert_success
+  [ "$(status_of "$ID")" = running ]
 }
 
 @test "badinput: kill accepts KILL, SIGKILL, sigkill and 9" {
