@@ -108,13 +108,24 @@ int oc_cg_update(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_e
   return apply(cg, r, true, e);
 }
 
-int oc_cg_enter(const struct oc_cgroup *cg, pid_t pid, bool into_done, struct oc_err *e) {
+int oc_cg_enter_unified(const struct oc_cgroup *cg, pid_t pid, bool into_done, struct oc_err *e) {
   char buf[32];
   snprintf(buf, sizeof buf, "%d", (int)pid);
-  if (cg->v2.fd >= 0 && !(into_done && cg->mode == OC_CG_UNIFIED))
-    if (oc_cgf_write(&cg->v2, "cgroup.procs", buf, e) < 0) return -1;
+  return cg->v2.fd >= 0 && !into_done ? oc_cgf_write(&cg->v2, "cgroup.procs", buf, e) : 0;
+}
+
+int oc_cg_enter(const struct oc_cgroup *cg, pid_t pid, bool into_done, struct oc_err *e) {
+  if (oc_cg_enter_unified(cg, pid, into_done, e) < 0) return -1;
+  char buf[32];
+  snprintf(buf, sizeof buf, "%d", (int)pid);
   for (size_t i = 0; i < cg->n_v1; i++)
     if (cg->v1[i].fd >= 0 && oc_cgf_write(&cg->v1[i], "cgroup.procs", buf, e) < 0) return -1;
+  return 0;
+}
+
+int oc_cg_enter_self_v1(const struct oc_cgroup *cg, struct oc_err *e) {
+  for (size_t i = 0; i < cg->n_v1; i++)
+    if (cg->v1[i].fd >= 0 && oc_cgf_write(&cg->v1[i], "tasks", "0", e) < 0) return -1;
   return 0;
 }
 

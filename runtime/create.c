@@ -230,7 +230,7 @@ OC_MUST_CHECK static int clone_init(struct create_job *j, struct oc_err *e) {
   pid_t pid = oc_clone3(oc_ns_clone_flags(j->c), oc_cg_clone_fd(j->cg), &j->pidfd, &into, e);
   if (pid == 0) {
     close(sv[0]);
-    struct oc_init_ctx x = {.c = j->c, .rootfs = j->rootfs, .id = j->o->id, .sync_fd = sv[1],
+    struct oc_init_ctx x = {.c = j->c, .cg = j->cg, .rootfs = j->rootfs, .id = j->o->id, .sync_fd = sv[1],
                             .start_fd = j->start_fd, .state_dir_fd = j->state_dir_fd,
                             .console_fd = j->console_fd, .seccomp = j->seccomp,
                             .no_pivot = j->o->no_pivot, .no_new_keyring = j->o->no_new_keyring,
@@ -250,7 +250,8 @@ OC_MUST_CHECK static int clone_init(struct create_job *j, struct oc_err *e) {
   if (oc_config_ns(j->c, OC_NS_USER) && !oc_config_ns(j->c, OC_NS_USER)->path &&
       oc_ns_write_id_maps(pid, j->c, e) < 0)
     return -1;
-  return j->cg ? oc_cg_enter(j->cg, pid, into, e) : 0;
+  /* The init joins the v1 hierarchies itself (oc_cg_enter_self_v1: no grace period). */
+  return j->cg ? oc_cg_enter_unified(j->cg, pid, into, e) : 0;
 }
 
 OC_MUST_CHECK static int run_runtime_hooks(struct create_job *j, const char *state_json, struct oc_err *e) {
@@ -364,7 +365,7 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   int r = clone_init(j, e);
   oc_rootfs_close_sources();
   if (r < 0) return -1;
-  oc_log_phase("clone", "init cloned: pid %d, in its cgroup", (int)j->pid);
+  oc_log_phase("clone", "init cloned: pid %d", (int)j->pid);
   test_pause("cloned");
   if (oc_netdev_move(j->c, j->pid, j->ns_fds[OC_NS_NET], e) < 0) return -1;
   if (j->c->n_net_devices) oc_log_phase("netdevices", "%zu network device(s) moved in", j->c->n_net_devices);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "cgroups/cgroup.h"
 #include "namespaces/console.h"
 #include "namespaces/ns.h"
 #include "namespaces/rootfs.h"
@@ -136,8 +137,13 @@ void oc_init_run(struct oc_init_ctx *x) {
   struct oc_err e = {0};
   static char state_json[65536]; /* "creating" JSON, NUL, "created" JSON */
   char *exe = NULL;
+  /* Into the v1 hierarchies first (the unified one was CLONE_INTO_CGROUP's or the runtime's),
+   * while the runtime records the pid; a failure is reported once the runtime listens (GO). */
+  struct oc_err cg_err = {0};
+  int in_cgroup = x->cg ? oc_cg_enter_self_v1(x->cg, &cg_err) : 0;
   unsigned joined = 0;
   if (oc_sync_expect(x->sync_fd, OC_SYNC_GO, NULL, state_json, sizeof state_json, &e) < 0) _exit(1);
+  if (in_cgroup < 0) oc_sync_report_exit(x->sync_fd, &cg_err, 1);
   if (new_time_ns(x, &joined, &e) < 0) oc_sync_report_exit(x->sync_fd, &e, 1);
   /* Until execve replaces it, this process is the ocrun binary: keep the container's processes
    * from reaching it through /proc/<pid>/exe (CVE-2019-5736). Only after GO: until then the

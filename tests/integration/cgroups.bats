@@ -83,6 +83,26 @@ CONTROLLERS=(memory pids cpu)
   [ "$(wc -l < "$d/cgroup.procs")" -ge 3 ]
 }
 
+@test "cgroups: create refuses a cgroup that already holds a process, and leaves it as it was" {
+  requires_ocrun "runc joins a populated cgroup"
+  mountpoint -q /sys/fs/cgroup/pids || skip "no v1 pids hierarchy here"
+  # Only the pids hierarchy has it before create: create makes the others itself.
+  d=/sys/fs/cgroup/pids/ocrun-test/$ID
+  mkdir -p "$d"
+  OCRUN_TEST_MARK=$MARK sleep 1000 &
+  other=$!
+  track_bg "$other"
+  echo "$other" > "$d/cgroup.procs"
+  track_container "$ID"
+  # Output to a file: a create that wrongly succeeds leaves an init holding a pipe open.
+  out=$BATS_TEST_TMPDIR/create.out
+  if runtime create --bundle "$BUNDLE" "$ID" >"$out" 2>&1; then echo "create accepted a populated cgroup" >&2; false; fi
+  grep -qF "already has 1 process(es)" "$out" || { cat "$out" >&2; false; }
+  grep -qx "$other" "$d/cgroup.procs"
+  [ -z "$(cgroup_dirs "/ocrun-test/$ID" | grep -v /pids/)" ]
+  [ ! -e "$ROOT/$ID" ]
+}
+
 @test "cgroups: nested cgroupsPath is created and removed (parents stay)" {
   update_config '.linux.cgroupsPath = "/ocrun-test/" + $id + "/nested/leaf"' --arg id "$ID"
   start_sleeper
