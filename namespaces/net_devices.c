@@ -13,6 +13,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -40,6 +41,8 @@ struct saved_addr {
 
 static void nl_put(struct nl_req *r, unsigned short type, const void *data, size_t len) {
   struct rtattr *a = (struct rtattr *)((char *)r + NLMSG_ALIGN(r->h.nlmsg_len));
+  /* A bug, never input: every request here is a few attributes of at most IFNAMSIZ bytes. */
+  if ((char *)a + RTA_SPACE(len) > r->attrs + sizeof r->attrs) abort();
   a->rta_type = type;
   a->rta_len = (unsigned short)RTA_LENGTH(len);
   memcpy(RTA_DATA(a), data, len);
@@ -48,7 +51,8 @@ static void nl_put(struct nl_req *r, unsigned short type, const void *data, size
 
 OC_MUST_CHECK static int nl_open(struct oc_err *e) {
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-  return fd < 0 ? oc_fail_errno(e, "linux.netDevices: rtnetlink socket") : fd;
+  if (fd < 0) return oc_fail_errno(e, "linux.netDevices: rtnetlink socket");
+  return fd;
 }
 
 /* Send one request with NLM_F_ACK and wait for its answer: 0, or the kernel's -errno. */
