@@ -145,7 +145,7 @@ format-check:
 
 # Everything; installs what the tests need first, prints one final line "N passed, N failed".
 check: deps
-	$(MAKE) ocrun static $(UNIT_BINS) $(ROOT_TEST_BINS) asan
+	$(MAKE) ocrun static $(UNIT_BINS) $(ROOT_TEST_BINS) asan fuzz-build
 	tests/run-all.sh
 
 # Debian packages needed to build and test.

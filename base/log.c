@@ -109,7 +109,7 @@ static void emit(const char *level, const struct phase *ph, const char *fmt, va_
    * them there); debug lines go to the log file when there is one. */
   bool is_debug = strcmp(level, "debug") == 0;
   if (!is_debug || log_cfg.fd < 0) {
-    const char *tag = strcmp(level, "warning") == 0 ? "warning: " : ph ? "debug: " : "";
+    const char *tag = strcmp(level, "warning") == 0 ? "warning: " : is_debug ? "debug: " : "";
     n = snprintf(line, sizeof line, "ocrun: %s%s%s\n", tag, prefix, msg);
     if (n > 0 && write(err_fd(), line, (size_t)n) < 0) { /* nowhere left to report */ }
   }

@@ -17,6 +17,30 @@ int oc_parse_long(const char *s, long min, long max, long *out) {
   return 0;
 }
 
+static int range_bound(const char **s, long max, long *out) {
+  if (**s < '0' || **s > '9') return -1;
+  char *end;
+  errno = 0;
+  long v = strtol(*s, &end, 10);
+  if (errno || v > max) return -1;
+  *s = end;
+  *out = v;
+  return 0;
+}
+
+int oc_parse_range_list(const char *s, long max, int (*each)(long lo, long hi, void *ctx), void *ctx) {
+  if (!s || !*s) return -1;
+  for (;;) {
+    long lo, hi;
+    if (range_bound(&s, max, &lo) < 0) return -1;
+    hi = lo;
+    if (*s == '-' && (s++, range_bound(&s, max, &hi) < 0 || hi < lo)) return -1;
+    if (each(lo, hi, ctx) < 0) return -1;
+    if (*s == '\0') return 0;
+    if (*s++ != ',') return -1;
+  }
+}
+
 /* Integer arithmetic throughout, so "1.5g" is exactly 1.5 GiB. */
 int oc_parse_size(const char *s, int64_t *out) {
   const char *p = s;

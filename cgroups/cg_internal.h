@@ -20,6 +20,14 @@ enum {
 unsigned oc_ctl_from_name(const char *name, size_t len);
 /* v2 name of one controller bit ("io" for OC_CTL_IO); NULL if none. */
 const char *oc_ctl_v2_name(unsigned bit);
+/* The controllers r's hugepageLimits, network.classID, network.priorities and rdma need (the
+ * limits no other code would refuse on its own when their hierarchy is missing). */
+unsigned oc_cg_controllers_wanted(const struct oc_resources *r);
+/* Fails naming the first such config key whose controller is not in usable (the controllers the
+ * container's cgroup has): "not mounted on this host" when mounted (the host's) lacks it too,
+ * else "not enabled for dir". */
+OC_MUST_CHECK int oc_cg_check_controllers(const struct oc_resources *r, unsigned mounted, unsigned usable,
+                                          const char *dir, struct oc_err *e);
 
 /* One mounted hierarchy of the host. */
 struct oc_cg_hier {
@@ -107,6 +115,10 @@ OC_MUST_CHECK int oc_cg_put_u64(const struct oc_cg_dir *d, const char *key, cons
                                 struct oc_err *e);
 /* Hugepage size as used in file names ("2MB", "1GB"); rejects anything else. */
 OC_MUST_CHECK int oc_cg_pagesize_check(const char *ps, struct oc_err *e);
+/* Every hugepageLimits page size has its hugetlb.<size><suffix> file in d (suffix ".max" on v2,
+ * ".limit_in_bytes" on v1); else fails naming the size and the sizes the host has. */
+OC_MUST_CHECK int oc_cg_hugetlb_check_sizes(const struct oc_cg_dir *d, const char *suffix,
+                                            const struct oc_resources *r, struct oc_err *e);
 /* -1 / max -> "max", else the decimal number, into buf. */
 void oc_cg_fmt_limit(char *buf, size_t len, int64_t v);
 
@@ -131,8 +143,9 @@ OC_MUST_CHECK int oc_cg_apply_v2(struct oc_cgroup *cg, const struct oc_resources
 OC_MUST_CHECK int oc_cg_apply_v1(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e);
 /* linux.resources.unified, written last (v2 and hybrid; clear error on a legacy host). */
 OC_MUST_CHECK int oc_cg_apply_unified(struct oc_cgroup *cg, const struct oc_kvv *u, struct oc_err *e);
-OC_MUST_CHECK int oc_cg_hugetlb_v2(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e);
-/* rdma.max (same format on v1 and v2); d NULL: error if rdma limits are asked for. */
+OC_MUST_CHECK int oc_cg_hugetlb_v2(const struct oc_cgroup *cg, const struct oc_resources *r,
+                                   struct oc_err *e);
+/* rdma.max (same format on v1 and v2), in d. */
 OC_MUST_CHECK int oc_cg_rdma(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e);
 
 /* Device rules: the config's, then the defaults every container gets (null, zero, full, random,

@@ -26,7 +26,32 @@ OC_MUST_CHECK static int apply_devices(struct oc_cgroup *cg, const struct oc_res
   return 0; /* no devices controller at all: nothing can enforce the rules */
 }
 
+/* Before anything is written: every controller a limit needs is there for this cgroup (a v1
+ * hierarchy it is in, or enabled for its v2 directory, enabled here on a hybrid host when v1
+ * lacks it), and every huge page size asked for exists. */
+OC_MUST_CHECK static int check_resources(struct oc_cgroup *cg, const struct oc_resources *r,
+                                         struct oc_err *e) {
+  unsigned want = oc_cg_controllers_wanted(r);
+  if (!want) return 0;
+  const struct oc_cg_layout *l;
+  if (oc_cg_layout(&l, e) < 0) return -1;
+  unsigned mounted = l->unified.mask, usable = 0;
+  for (size_t i = 0; i < l->n_v1; i++) mounted |= l->v1[i].mask;
+  for (size_t i = 0; i < cg->n_v1; i++)
+    if (cg->v1[i].fd >= 0) usable |= cg->v1[i].h->mask;
+  if ((want & ~usable & ~cg->v2_enabled) && cg->v2.fd >= 0 && oc_cg_v2_enable(cg, want & ~usable, e) < 0)
+    return -1;
+  if (cg->v2.fd >= 0) usable |= cg->v2_enabled;
+  if (oc_cg_check_controllers(r, mounted, usable, cg->v2.fd >= 0 ? cg->v2.dirpath : cg->path, e) < 0)
+    return -1;
+  if (!r->n_hugepage_limits) return 0;
+  const struct oc_cg_dir *v1 = oc_cg_v1_dir(cg, OC_CTL_HUGETLB);
+  return v1 ? oc_cg_hugetlb_check_sizes(v1, ".limit_in_bytes", r, e)
+            : oc_cg_hugetlb_check_sizes(&cg->v2, ".max", r, e);
+}
+
 OC_MUST_CHECK static int apply(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e) {
+  if (r && check_resources(cg, r, e) < 0) return -1;
   if (!update || (r && r->n_devices > 0))
     if (apply_devices(cg, r, e) < 0) return -1;
   if (!r) return 0;
@@ -83,13 +108,24 @@ int oc_cg_update(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_e
   return apply(cg, r, true, e);
 }
 
-int oc_cg_enter(const struct oc_cgroup *cg, pid_t pid, bool into_done, struct oc_err *e) {
+int oc_cg_enter_unified(const struct oc_cgroup *cg, pid_t pid, bool into_done, struct oc_err *e) {
   char buf[32];
   snprintf(buf, sizeof buf, "%d", (int)pid);
-  if (cg->v2.fd >= 0 && !(into_done && cg->mode == OC_CG_UNIFIED))
-    if (oc_cgf_write(&cg->v2, "cgroup.procs", buf, e) < 0) return -1;
+  return cg->v2.fd >= 0 && !into_done ? oc_cgf_write(&cg->v2, "cgroup.procs", buf, e) : 0;
+}
+
+int oc_cg_enter(const struct oc_cgroup *cg, pid_t pid, bool into_done, struct oc_err *e) {
+  if (oc_cg_enter_unified(cg, pid, into_done, e) < 0) return -1;
+  char buf[32];
+  snprintf(buf, sizeof buf, "%d", (int)pid);
   for (size_t i = 0; i < cg->n_v1; i++)
     if (cg->v1[i].fd >= 0 && oc_cgf_write(&cg->v1[i], "cgroup.procs", buf, e) < 0) return -1;
+  return 0;
+}
+
+int oc_cg_enter_self_v1(const struct oc_cgroup *cg, struct oc_err *e) {
+  for (size_t i = 0; i < cg->n_v1; i++)
+    if (cg->v1[i].fd >= 0 && oc_cgf_write(&cg->v1[i], "tasks", "0", e) < 0) return -1;
   return 0;
 }
 

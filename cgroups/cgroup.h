@@ -37,11 +37,20 @@ OC_MUST_CHECK int oc_cg_create(const char *path, const struct oc_resources *r, s
                  struct oc_err *e);
 /* Open an existing cgroup (kill --all, delete, ps, update, pause, events). ENOENT if gone. */
 OC_MUST_CHECK int oc_cg_open(const char *path, struct oc_cgroup **out, struct oc_err *e);
-/* Dir fd usable with clone3(CLONE_INTO_CGROUP) on a unified host; -1 otherwise. */
+/* Dir fd usable with clone3(CLONE_INTO_CGROUP): the unified hierarchy's (unified and hybrid
+ * hosts; on hybrid it places the child in the unified hierarchy only); -1 otherwise. */
 int oc_cg_clone_fd(const struct oc_cgroup *cg);
-/* Write pid to cgroup.procs in every hierarchy (skip those already done via CLONE_INTO_CGROUP
- * when into_done). */
+/* Write pid to cgroup.procs in every hierarchy (skip the unified one when into_done: placed
+ * there by CLONE_INTO_CGROUP). */
 OC_MUST_CHECK int oc_cg_enter(const struct oc_cgroup *cg, pid_t pid, bool into_done, struct oc_err *e);
+/* The unified hierarchy's part of oc_cg_enter alone (nothing when into_done or none). */
+OC_MUST_CHECK int oc_cg_enter_unified(const struct oc_cgroup *cg, pid_t pid, bool into_done,
+                                      struct oc_err *e);
+/* The v1 hierarchies' part, done by the (single-threaded) process that joins: "0" to tasks.
+ * A write to cgroup.procs, or of another pid, takes the kernel's global threadgroup lock, whose
+ * first writer waits for an RCU grace period (8-20 ms per start on a busy host); moving the
+ * calling thread itself does not take it. */
+OC_MUST_CHECK int oc_cg_enter_self_v1(const struct oc_cgroup *cg, struct oc_err *e);
 /* All pids in the cgroup (malloc'd array). */
 OC_MUST_CHECK int oc_cg_pids(const struct oc_cgroup *cg, pid_t **pids, size_t *n, struct oc_err *e);
 /* Send sig to every process in the cgroup. */

@@ -36,7 +36,7 @@ void oc_cg_free(struct oc_cgroup *cg) {
 const char *oc_cg_path(const struct oc_cgroup *cg) { return cg->path; }
 
 int oc_cg_clone_fd(const struct oc_cgroup *cg) {
-  return cg && cg->mode == OC_CG_UNIFIED ? cg->v2.fd : -1;
+  return cg ? cg->v2.fd : -1;
 }
 
 const struct oc_cg_dir *oc_cg_v1_dir(const struct oc_cgroup *cg, unsigned ctl) {

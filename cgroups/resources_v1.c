@@ -179,8 +179,7 @@ OC_MUST_CHECK static int hugetlb_v1(struct oc_cgroup *cg, const struct oc_resour
   if (!d) return oc_cg_hugetlb_v2(cg, r, e); /* hybrid: hugetlb lives in the unified hierarchy */
   for (size_t i = 0; i < r->n_hugepage_limits; i++) {
     const struct oc_hugepage_limit *h = &r->hugepage_limits[i];
-    if (oc_cg_pagesize_check(h->page_size, e) < 0) return -1;
-    char file[80], rsvd[80];
+    char file[80], rsvd[80]; /* page sizes checked before (oc_cg_hugetlb_check_sizes) */
     snprintf(file, sizeof file, "hugetlb.%s.limit_in_bytes", h->page_size);
     snprintf(rsvd, sizeof rsvd, "hugetlb.%s.rsvd.limit_in_bytes", h->page_size);
     if (oc_cg_put_i64(d, "hugepageLimits", file, (int64_t)h->limit, e) < 0) return -1;
@@ -190,7 +189,7 @@ OC_MUST_CHECK static int hugetlb_v1(struct oc_cgroup *cg, const struct oc_resour
 }
 
 OC_MUST_CHECK static int network_v1(const struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
-  /* only where the hierarchies are mounted (most hosts have neither) */
+  /* asked for only where the hierarchies are mounted (check_resources refuses the rest) */
   const struct oc_cg_dir *cls = oc_cg_v1_dir(cg, OC_CTL_NET_CLS), *prio = oc_cg_v1_dir(cg, OC_CTL_NET_PRIO);
   if (cls && r->network.class_id.set &&
       oc_cg_put_i64(cls, "network.classID", "net_cls.classid", (int64_t)r->network.class_id.v, e) < 0)
@@ -209,10 +208,9 @@ OC_MUST_CHECK static int network_v1(const struct oc_cgroup *cg, const struct oc_
 
 OC_MUST_CHECK static int rdma_v1(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
   if (!r->n_rdma) return 0;
+  /* v1's, else hybrid's unified one (enabled by check_resources) */
   const struct oc_cg_dir *d = oc_cg_v1_dir(cg, OC_CTL_RDMA);
-  if (!d && cg->v2.fd >= 0 && oc_cg_v2_enable(cg, OC_CTL_RDMA, e) == 0 && (cg->v2_enabled & OC_CTL_RDMA))
-    d = &cg->v2;
-  return oc_cg_rdma(d, r, e);
+  return oc_cg_rdma(d ? d : &cg->v2, r, e);
 }
 
 int oc_cg_apply_v1(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e) {

@@ -150,29 +150,21 @@ OC_MUST_CHECK static int io_v2(const struct oc_cg_dir *d, const struct oc_resour
   return 0;
 }
 
-int oc_cg_hugetlb_v2(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
-  if (!r->n_hugepage_limits) return 0;
-  if (cg->v2.fd < 0)
-    return oc_fail(e, ENOTSUP, "linux.resources.hugepageLimits: no hugetlb controller on this host");
-  if (cg->mode != OC_CG_UNIFIED && oc_cg_v2_enable(cg, OC_CTL_HUGETLB, e) < 0)
-    return oc_wrap(e, -1, "linux.resources.hugepageLimits");
+/* The controller is enabled for the v2 dir (check_resources in cgroup.c did it, or refused). */
+int oc_cg_hugetlb_v2(const struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
   const struct oc_cg_dir *d = &cg->v2;
   for (size_t i = 0; i < r->n_hugepage_limits; i++) {
     const struct oc_hugepage_limit *h = &r->hugepage_limits[i];
-    if (oc_cg_pagesize_check(h->page_size, e) < 0) return -1;
-    char file[64], rsvd[64];
+    char file[64], rsvd[64]; /* page sizes checked before (oc_cg_hugetlb_check_sizes) */
     snprintf(file, sizeof file, "hugetlb.%s.max", h->page_size);
     snprintf(rsvd, sizeof rsvd, "hugetlb.%s.rsvd.max", h->page_size);
-    if (!oc_cgf_exists(d, file))
-      return oc_fail(e, ENOENT, "linux.resources.hugepageLimits: %s/%s: no such file (page size %s not "
-                     "supported or hugetlb controller not enabled)", d->dirpath, file, h->page_size);
     if (oc_cg_put_u64(d, "hugepageLimits", file, h->limit, e) < 0) return -1;
     if (oc_cgf_exists(d, rsvd) && oc_cg_put_u64(d, "hugepageLimits", rsvd, h->limit, e) < 0) return -1;
   }
   return 0;
 }
 
-OC_MUST_CHECK static int rdma_write(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e) {
+int oc_cg_rdma(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e) {
   if (!r->n_rdma) return 0;
   _cleanup_fd_ int fd = oc_cgf_open_w(d, "rdma.max", e);
   if (fd < 0) return oc_wrap(e, fd, "linux.resources.rdma");
@@ -191,11 +183,6 @@ OC_MUST_CHECK static int rdma_write(const struct oc_cg_dir *d, const struct oc_r
   return 0;
 }
 
-int oc_cg_rdma(const struct oc_cg_dir *d, const struct oc_resources *r, struct oc_err *e) {
-  if (r->n_rdma && !d) return oc_fail(e, ENOTSUP, "linux.resources.rdma: the rdma controller is not available");
-  return rdma_write(d, r, e);
-}
-
 int oc_cg_apply_v2(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e) {
   const struct oc_cg_dir *d = &cg->v2;
   if (memory_v2(d, r, update, e) < 0 || cpu_v2(d, r, e) < 0) return -1;
@@ -205,6 +192,6 @@ int oc_cg_apply_v2(struct oc_cgroup *cg, const struct oc_resources *r, bool upda
     if (oc_cg_put(d, "pids.limit", "pids.max", buf, e) < 0) return -1;
   }
   if (io_v2(d, r, e) < 0 || oc_cg_hugetlb_v2(cg, r, e) < 0) return -1;
-  /* network (net_cls/net_prio) has no v2 equivalent: ignored, as runc does */
+  /* network (net_cls/net_prio) has no v2 equivalent: refused before (check_resources) */
   return oc_cg_rdma(d, r, e);
 }

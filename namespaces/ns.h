@@ -30,6 +30,13 @@ OC_MUST_CHECK int oc_ns_write_id_maps(pid_t pid, const struct oc_config *c, stru
 OC_MUST_CHECK int oc_ns_write_id_maps_unprivileged(pid_t pid, const struct oc_config *c, struct oc_err *e);
 /* In a new network namespace: bring lo up (namespaces/loopback.c). */
 OC_MUST_CHECK int oc_ns_loopback_up(struct oc_err *e);
+/* linux.netDevices (namespaces/net_devices.c). Check, before anything is made: the container
+ * has a network namespace of its own and every device exists on the host. */
+OC_MUST_CHECK int oc_netdev_check(const struct oc_config *c, struct oc_err *e);
+/* From the host's network namespace, after the clone: move each device into the container's
+ * namespace (joined_netns_fd, or pid's new one when -1), renamed, its permanent global
+ * addresses added back, up. */
+OC_MUST_CHECK int oc_netdev_move(const struct oc_config *c, pid_t pid, int joined_netns_fd, struct oc_err *e);
 /* unshare(CLONE_NEWTIME) and write linux.timeOffsets; the process enters it at execve. */
 OC_MUST_CHECK int oc_ns_new_time(const struct oc_config *c, struct oc_err *e);
 

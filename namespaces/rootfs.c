@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "namespaces/rootfs.h"
+#include "base/fsutil.h"
 #include "namespaces/rootfs_internal.h"
 #include "base/cleanup.h"
 
@@ -140,6 +141,10 @@ int oc_rootfs_finalize(const struct oc_config *c, struct oc_err *e) {
   _cleanup_fd_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root < 0) return oc_fail_errno(e, "open /");
   if (oc_readonly_paths_apply(c, root, e) < 0 || oc_masked_paths_apply(c, root, e) < 0) return -1;
+  /* A missing process.cwd is made now (as runc), while root.readonly does not forbid it yet;
+   * oc_process_chdir names a failure. */
+  struct oc_err ignored;
+  if (c->process.cwd && c->process.cwd[0] == '/' && oc_mkdir_p(c->process.cwd, 0755, &ignored) < 0) {}
   if (c->root.readonly) {
     /* Only the read-only bit: the flags locked by a user namespace stay as they are. */
     struct mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY};

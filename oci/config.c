@@ -176,6 +176,12 @@ void oc_config_free(struct oc_config *c) {
   oc_kvv_release(&c->sysctl);
   oc_seccomp_release(&c->seccomp);
   free(c->intel_rdt.clos_id);
+  free(c->memory_policy.nodes);
+  for (size_t i = 0; i < c->n_net_devices; i++) {
+    free(c->net_devices[i].host_name);
+    free(c->net_devices[i].name);
+  }
+  free(c->net_devices);
   free(c);
 }
 

@@ -173,6 +173,21 @@ struct oc_time_offset { int clock; /* CLOCK_MONOTONIC / CLOCK_BOOTTIME */ int64_
 
 struct oc_intel_rdt { char *clos_id; };
 
+/* linux.netDevices: a host network device moved into the container's network namespace, under
+ * `name` (NULL: the same name; may be a kernel template such as "eth%d"). */
+struct oc_net_device { char *host_name, *name; };
+
+/* linux.memoryPolicy: set_mempolicy(2) for every process of the container. Nodes up to
+ * OC_MEMPOLICY_MAX_NODE (the kernel's largest MAX_NUMNODES, NODES_SHIFT 10). */
+#define OC_MEMPOLICY_MAX_NODE 1023
+struct oc_memory_policy {
+  bool set;
+  int mode;        /* MPOL_* */
+  unsigned flags;  /* MPOL_F_* mode flags, or'ed into mode for the syscall */
+  char *nodes;     /* as written, for messages */
+  unsigned long nodemask[(OC_MEMPOLICY_MAX_NODE + 1) / (8 * sizeof(unsigned long))];
+};
+
 struct oc_config {
   char *oci_version;
   char *hostname, *domainname;
@@ -203,6 +218,9 @@ struct oc_config {
   oc_i64 personality_domain; /* PER_LINUX / PER_LINUX32 */
   oc_u64 personality_flags;
   struct oc_intel_rdt intel_rdt;
+  struct oc_memory_policy memory_policy;
+  struct oc_net_device *net_devices;
+  size_t n_net_devices;
 };
 
 /* Parse config.json text. Errors name the config key, e.g. "process.args: must be an array of strings". */

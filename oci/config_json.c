@@ -310,6 +310,21 @@ int oc_j_strv(yajl_val obj, const char *path, const char *key, struct oc_strv *o
   return 1;
 }
 
+int oc_j_flags(yajl_val obj, const char *path, const char *key, const char *what,
+               int64_t (*name_to_bits)(const char *), uint64_t *out, struct oc_err *e) {
+  struct oc_strv names = {0};
+  int r = oc_j_strv(obj, path, key, &names, e);
+  for (size_t i = 0; r > 0 && i < names.n; i++) {
+    int64_t bits = name_to_bits(names.v[i]);
+    if (bits < 0)
+      r = oc_j_fail(e, path, key, "unknown %s \"%.64s\"", what, names.v[i]);
+    else
+      *out |= (uint64_t)bits;
+  }
+  oc_strv_release(&names);
+  return r;
+}
+
 int oc_j_kvv(yajl_val obj, const char *path, const char *key, struct oc_kvv *out,
              struct oc_err *e) {
   yajl_val v = oc_j_member(obj, key);

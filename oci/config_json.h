@@ -62,6 +62,10 @@ OC_MUST_CHECK int oc_j_oi64(yajl_val obj, const char *path, const char *key, int
               oc_i64 *out, struct oc_err *e);
 OC_MUST_CHECK int oc_j_strv(yajl_val obj, const char *path, const char *key, struct oc_strv *out,
               struct oc_err *e);
+/* An array of names (key), each mapped by name_to_bits (< 0: unknown, an error "unknown WHAT
+ * \"name\"") and or'ed into *out. 1 if present, 0 if absent, -1 on error. */
+OC_MUST_CHECK int oc_j_flags(yajl_val obj, const char *path, const char *key, const char *what,
+                             int64_t (*name_to_bits)(const char *), uint64_t *out, struct oc_err *e);
 OC_MUST_CHECK int oc_j_kvv(yajl_val obj, const char *path, const char *key, struct oc_kvv *out,
              struct oc_err *e);
 OC_MUST_CHECK int oc_j_id_maps(yajl_val obj, const char *path, const char *key, struct oc_id_maps *out,

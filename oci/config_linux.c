@@ -1,10 +1,12 @@
 /* The linux object of config.json. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "oci/config_json.h"
 #include "oci/names.h"
+#include "base/parse.h"
 
 OC_MUST_CHECK static int parse_namespaces(yajl_val a, const char *path, struct oc_config *c, struct oc_err *e) {
   for (size_t i = 0; i < a->u.array.len; i++) {
@@ -79,7 +81,6 @@ OC_MUST_CHECK static int parse_device(yajl_val o, const char *ip, void *elem, vo
 OC_MUST_CHECK static int parse_personality(yajl_val o, const char *path, struct oc_config *c,
                              struct oc_err *e) {
   char *domain = NULL;
-  struct oc_strv flags = {0};
   int r = oc_j_req(oc_j_str(o, path, "domain", &domain, e), path, "domain", e);
   if (r == 0) {
     int d = oc_personality_domain_from_name(domain);
@@ -87,21 +88,85 @@ OC_MUST_CHECK static int parse_personality(yajl_val o, const char *path, struct 
       r = oc_j_fail(e, path, "domain", "unknown domain \"%.64s\" (LINUX or LINUX32)", domain);
     c->personality_domain = (oc_i64){.set = true, .v = d};
   }
-  int fr = r < 0 ? 0 : oc_j_strv(o, path, "flags", &flags, e);
+  int fr = r < 0 ? 0 : oc_j_flags(o, path, "flags", "flag", oc_personality_flag_from_name, &c->personality_flags.v, e);
   if (fr < 0) r = -1;
-  if (fr > 0) {
-    c->personality_flags.set = true;
-    for (size_t i = 0; r == 0 && i < flags.n; i++) {
-      int64_t f = oc_personality_flag_from_name(flags.v[i]);
-      if (f < 0)
-        r = oc_j_fail(e, path, "flags", "unknown flag \"%.64s\"", flags.v[i]);
-      else
-        c->personality_flags.v |= (uint64_t)f;
+  if (fr > 0) c->personality_flags.set = true;
+  free(domain);
+  return r < 0 ? -1 : 0;
+}
+
+static int set_nodes(long lo, long hi, void *ctx) {
+  unsigned long *mask = ctx;
+  const size_t bits = 8 * sizeof *mask;
+  for (long n = lo; n <= hi; n++) mask[(size_t)n / bits] |= 1UL << ((size_t)n % bits);
+  return 0;
+}
+
+/* Modes that take no nodes, and modes that need at least one (set_mempolicy(2)); the kernel
+ * would only say EINVAL. MPOL_PREFERRED takes either (none = local allocation). */
+static bool mode_forbids_nodes(int mode) { return mode == 0 /* DEFAULT */ || mode == 4 /* LOCAL */; }
+static bool mode_needs_nodes(int mode) { return mode == 2 || mode == 3 || mode == 5 || mode == 6; }
+
+OC_MUST_CHECK static int parse_memory_policy(yajl_val o, const char *path, struct oc_memory_policy *mp,
+                                             struct oc_err *e) {
+  char *mode = NULL;
+  int r = oc_j_req(oc_j_str(o, path, "mode", &mode, e), path, "mode", e);
+  if (r == 0 && (mp->mode = oc_mempolicy_mode_from_name(mode)) < 0)
+    r = oc_j_fail(e, path, "mode", "unknown mode \"%.64s\"", mode);
+  free(mode);
+  if (r < 0 || oc_j_str(o, path, "nodes", &mp->nodes, e) < 0) return -1;
+  if (mp->nodes && mp->nodes[0] &&
+      oc_parse_range_list(mp->nodes, OC_MEMPOLICY_MAX_NODE, set_nodes, mp->nodemask) < 0)
+    return oc_j_fail(e, path, "nodes", "invalid node list \"%.64s\" (e.g. \"0-3,7\", nodes 0..%d)",
+                     mp->nodes, OC_MEMPOLICY_MAX_NODE);
+  bool has_nodes = mp->nodes && mp->nodes[0];
+  if (has_nodes && mode_forbids_nodes(mp->mode))
+    return oc_j_fail(e, path, "nodes", "%s takes no nodes", oc_mempolicy_mode_name(mp->mode));
+  if (!has_nodes && mode_needs_nodes(mp->mode))
+    return oc_j_fail(e, path, "nodes", "%s needs at least one node", oc_mempolicy_mode_name(mp->mode));
+  uint64_t flags = 0;
+  if (oc_j_flags(o, path, "flags", "flag", oc_mempolicy_flag_from_name, &flags, e) < 0) return -1;
+  mp->flags = (unsigned)flags;
+  mp->set = true;
+  return 0;
+}
+
+/* A name the kernel takes for a network device (dev_valid_name): 1..15 bytes, not "." or "..",
+ * no '/', ':' or white space. A '%' is allowed only in a target name (the kernel's "eth%d"). */
+static bool netdev_name_ok(const char *n, bool target) {
+  size_t len = strlen(n);
+  if (len == 0 || len > 15 || strcmp(n, ".") == 0 || strcmp(n, "..") == 0) return false;
+  for (const char *p = n; *p; p++)
+    if (*p == '/' || *p == ':' || *p <= ' ' || (*p == '%' && !target)) return false;
+  return true;
+}
+
+OC_MUST_CHECK static int parse_net_devices(yajl_val o, const char *path, struct oc_config *c,
+                                           struct oc_err *e) {
+  if (o->u.object.len == 0) return 0;
+  c->net_devices = calloc(o->u.object.len, sizeof *c->net_devices);
+  if (!c->net_devices) return oc_fail(e, ENOMEM, "%s: out of memory", path);
+  for (size_t i = 0; i < o->u.object.len; i++) {
+    const char *key = o->u.object.keys[i];
+    char ip[OC_JPATH_MAX];
+    oc_jpath(ip, path, key);
+    struct oc_net_device *d = &c->net_devices[c->n_net_devices++];
+    if (!netdev_name_ok(key, false))
+      return oc_j_fail(e, path, NULL, "\"%.64s\" is not a network device name", key);
+    if (!(d->host_name = strdup(key))) return oc_fail(e, ENOMEM, "%s: out of memory", ip);
+    if (oc_jv_object(o->u.object.values[i], ip, NULL, e) < 0 ||
+        oc_j_str(o->u.object.values[i], ip, "name", &d->name, e) < 0)
+      return -1;
+    if (d->name && !netdev_name_ok(d->name, true))
+      return oc_j_fail(e, ip, "name", "\"%.64s\" is not a network device name", d->name);
+    for (size_t k = 0; k + 1 < c->n_net_devices; k++) {
+      const struct oc_net_device *p = &c->net_devices[k];
+      if (strcmp(p->name ? p->name : p->host_name, d->name ? d->name : d->host_name) == 0 &&
+          !strchr(d->name ? d->name : d->host_name, '%'))
+        return oc_j_fail(e, ip, NULL, "two devices would be named \"%.64s\" in the container", d->name ? d->name : d->host_name);
     }
   }
-  free(domain);
-  oc_strv_release(&flags);
-  return r < 0 ? -1 : 0;
+  return 0;
 }
 
 OC_MUST_CHECK static int check_propagation(const char *p, const char *path, struct oc_err *e) {
@@ -155,5 +220,13 @@ int oc_linux_from_tree(yajl_val v, const char *path, struct oc_config *c, struct
   if (oc_j_object(v, path, "intelRdt", &o, e) < 0) return -1;
   oc_jpath(sub, path, "intelRdt");
   if (o && oc_j_str(o, sub, "closID", &c->intel_rdt.clos_id, e) < 0) return -1;
+
+  if (oc_j_object(v, path, "memoryPolicy", &o, e) < 0) return -1;
+  oc_jpath(sub, path, "memoryPolicy");
+  if (o && parse_memory_policy(o, sub, &c->memory_policy, e) < 0) return -1;
+
+  if (oc_j_object(v, path, "netDevices", &o, e) < 0) return -1;
+  oc_jpath(sub, path, "netDevices");
+  if (o && parse_net_devices(o, sub, c, e) < 0) return -1;
   return 0;
 }

@@ -27,19 +27,14 @@ OC_MUST_CHECK static int parse_user(yajl_val o, const char *path, struct oc_user
   return 0;
 }
 
+static int64_t cap_bit(const char *name) {
+  int cap = oc_cap_from_name(name);
+  return cap < 0 ? -1 : (int64_t)1 << cap;
+}
+
 OC_MUST_CHECK static int cap_set(yajl_val o, const char *path, const char *key, uint64_t *mask,
                    struct oc_err *e) {
-  struct oc_strv names = {0};
-  int r = oc_j_strv(o, path, key, &names, e);
-  for (size_t i = 0; r > 0 && i < names.n; i++) {
-    int cap = oc_cap_from_name(names.v[i]);
-    if (cap < 0)
-      r = oc_j_fail(e, path, key, "unknown capability \"%.64s\"", names.v[i]);
-    else
-      *mask |= (uint64_t)1 << cap;
-  }
-  oc_strv_release(&names);
-  return r < 0 ? -1 : 0;
+  return oc_j_flags(o, path, key, "capability", cap_bit, mask, e) < 0 ? -1 : 0;
 }
 
 OC_MUST_CHECK static int parse_caps(yajl_val o, const char *path, struct oc_caps *c, struct oc_err *e) {
@@ -76,8 +71,8 @@ OC_MUST_CHECK static int parse_rlimits(yajl_val a, const char *path, struct oc_p
 OC_MUST_CHECK static int parse_scheduler(yajl_val o, const char *path, struct oc_scheduler *s,
                            struct oc_err *e) {
   char *policy = NULL;
-  struct oc_strv flags = {0};
   int64_t nice = 0, prio = 0;
+  uint64_t flags = 0;
   int r = oc_j_req(oc_j_str(o, path, "policy", &policy, e), path, "policy", e);
   if (r == 0) {
     s->policy = oc_sched_policy_from_name(policy);
@@ -88,20 +83,13 @@ OC_MUST_CHECK static int parse_scheduler(yajl_val o, const char *path, struct oc
                  oc_j_uint(o, path, "runtime", UINT64_MAX, &s->runtime, e) < 0 ||
                  oc_j_uint(o, path, "deadline", UINT64_MAX, &s->deadline, e) < 0 ||
                  oc_j_uint(o, path, "period", UINT64_MAX, &s->period, e) < 0 ||
-                 oc_j_strv(o, path, "flags", &flags, e) < 0))
+                 oc_j_flags(o, path, "flags", "flag", oc_sched_flag_from_name, &flags, e) < 0))
     r = -1;
-  for (size_t i = 0; r == 0 && i < flags.n; i++) {
-    int64_t bit = oc_sched_flag_from_name(flags.v[i]);
-    if (bit < 0)
-      r = oc_j_fail(e, path, "flags", "unknown flag \"%.64s\"", flags.v[i]);
-    else
-      s->flags |= (uint32_t)bit;
-  }
+  s->flags = (uint32_t)flags;
   s->nice = (int32_t)nice;
   s->priority = (int32_t)prio;
   s->set = r == 0;
   free(policy);
-  oc_strv_release(&flags);
   return r;
 }
 

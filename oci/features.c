@@ -82,6 +82,12 @@ char *oc_features_json(const struct oc_features_probe *probe) {
   gen_enabled(g, "apparmor", access("/sys/kernel/security/apparmor", F_OK) == 0);
   gen_enabled(g, "selinux", access("/sys/fs/selinux/enforce", F_OK) == 0);
   gen_enabled(g, "intelRdt", false);
+  gen_enabled(g, "netDevices", true);
+  OC_GEN_STR(g, "memoryPolicy");
+  yajl_gen_map_open(g);
+  gen_list(g, "modes", oc_mempolicy_mode_names);
+  gen_list(g, "flags", oc_mempolicy_flag_names);
+  yajl_gen_map_close(g);
   OC_GEN_STR(g, "mountExtensions");
   yajl_gen_map_open(g);
   gen_enabled(g, "idmap", true);

@@ -185,6 +185,28 @@ int64_t oc_personality_flag_from_name(const char *name) {
   return -1;
 }
 
+/* The kernel's values (uapi linux/mempolicy.h), spelled out: Debian 12's headers predate
+ * MPOL_PREFERRED_MANY and MPOL_WEIGHTED_INTERLEAVE. */
+const char *const oc_mempolicy_mode_names[] = {
+    "MPOL_DEFAULT", "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE",
+    "MPOL_LOCAL", "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE", NULL,
+};
+const char *const oc_mempolicy_flag_names[] = {
+    "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES", NULL,
+};
+static const int64_t mempolicy_flag_values[] = {1 << 13, 1 << 14, 1 << 15};
+
+int oc_mempolicy_mode_from_name(const char *name) {
+  return find(oc_mempolicy_mode_names, COUNT(oc_mempolicy_mode_names) - 1, name);
+}
+const char *oc_mempolicy_mode_name(int mode) {
+  return at(oc_mempolicy_mode_names, COUNT(oc_mempolicy_mode_names) - 1, mode);
+}
+int64_t oc_mempolicy_flag_from_name(const char *name) {
+  int i = find(oc_mempolicy_flag_names, COUNT(oc_mempolicy_flag_names) - 1, name);
+  return i < 0 ? -1 : mempolicy_flag_values[i];
+}
+
 const struct oc_namespace *oc_config_ns(const struct oc_config *c, enum oc_ns_type t) {
   for (size_t i = 0; i < c->n_namespaces && i < OC_NS_COUNT; i++)
     if (c->namespaces[i].type == t) return &c->namespaces[i];

@@ -19,10 +19,15 @@ const char *oc_seccomp_op_name(int op);           /* 0 .. OC_SCMP_MASKED_EQ */
 int oc_ns_type_from_name(const char *name);        /* "network" -> OC_NS_NET */
 int oc_personality_domain_from_name(const char *name); /* "LINUX32" -> PER_LINUX32 */
 int64_t oc_personality_flag_from_name(const char *name); /* "ADDR_NO_RANDOMIZE" -> 0x0040000 */
+int oc_mempolicy_mode_from_name(const char *name);     /* "MPOL_BIND" -> 2 */
+const char *oc_mempolicy_mode_name(int mode);
+int64_t oc_mempolicy_flag_from_name(const char *name); /* "MPOL_F_STATIC_NODES" -> 1 << 15 */
 
 /* The seccomp names ocrun knows (`features` lists them). NULL-terminated. */
 extern const char *const oc_seccomp_action_names[];
 extern const char *const oc_seccomp_op_names[];
 extern const char *const oc_seccomp_flag_names[]; /* linux.seccomp.flags */
+extern const char *const oc_mempolicy_mode_names[];  /* linux.memoryPolicy.mode, by value */
+extern const char *const oc_mempolicy_flag_names[];  /* linux.memoryPolicy.flags */
 
 #endif

@@ -1,7 +1,8 @@
 /* checkpoint: `criu dump` (or pre-dump) of a running container's process tree, described to
  * CRIU as it was made: its rootfs, its bind mounts as external mounts keyed by destination, a
- * joined network namespace as external. The init's stdio is recorded in descriptors.json so a
- * restore can hand its own pipes in their place. Without --leave-running the container is then
+ * joined network namespace as external, a terminal container's pty (and /dev/console) as
+ * external. The init's stdio is recorded in descriptors.json, the pty's criu key in ocrun-tty,
+ * so a restore can hand its own pipes and a new pty in their place. Without --leave-running the container is then
  * deleted; a failed dump leaves it running and removes the directories it made. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
@@ -40,11 +42,34 @@ OC_MUST_CHECK static int save_descriptors(const char *images, pid_t pid, struct 
   return oc_write_file_atomic(images, "descriptors.json", json, strlen(json), 0600, e);
 }
 
+/* A terminal container's pty, as criu names an external tty: "tty[rdev:dev]" (hex) of the pts
+ * slave on the init's fd 0, 1 or 2; "" when none of them is one (criu then judges). */
+static void terminal_key(pid_t pid, char *key, size_t len) {
+  key[0] = '\0';
+  for (int fd = 0; fd < 3; fd++) {
+    char link[64];
+    struct stat st;
+    snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)pid, fd);
+    /* The pts majors: UNIX98_PTY_SLAVE_MAJOR (136) and the 7 after it. */
+    if (stat(link, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 && major(st.st_rdev) < 144) {
+      snprintf(key, len, "tty[%llx:%llx]", (unsigned long long)st.st_rdev, (unsigned long long)st.st_dev);
+      return;
+    }
+  }
+}
+
 OC_MUST_CHECK static int dump_args(struct oc_criu_argv *a, const struct oc_globals *g, const struct oc_state *s,
                                    const struct oc_config *c, const struct oc_criu_dirs *d,
-                                   const struct oc_criu_opts *o, struct oc_err *e) {
+                                   const struct oc_criu_opts *o, const char *tty, struct oc_err *e) {
   oc_criu_common_args(a, g->criu ? g->criu : "criu", o->pre_dump ? "pre-dump" : "dump", d->images, d->work,
                       s->rootfs, o);
+  /* The pty's master is outside the container (with whoever got it through the console
+   * socket): the slave is external, and so is /dev/console, a bind mount of that slave. The
+   * restore hands a new pty in for both. */
+  if (tty[0]) {
+    oc_criu_arg(a, "--external=%s", tty);
+    oc_criu_arg(a, "--external=mnt[%s]:%s", OC_CRIU_CONSOLE, OC_CRIU_CONSOLE);
+  }
   oc_criu_arg(a, "--tree=%d", (int)s->pid);
   if (o->leave_running && !o->pre_dump) oc_criu_arg(a, "--leave-running");
   if (o->pre_dump || o->parent_path) oc_criu_arg(a, "--track-mem");
@@ -72,20 +97,25 @@ int oc_container_checkpoint(const struct oc_globals *g, const char *id, const st
     return oc_fail(e, EINVAL, "checkpoint %s: container is %s, not running", id, oc_status_name(st));
   _cleanup_config_ struct oc_config *c = NULL;
   if (oc_state_config(g->root, id, &c, e) < 0) return -1;
-  if (c->process.terminal) return oc_fail(e, ENOTSUP, "checkpoint %s: a container with a terminal is not supported", id);
+  char tty[64] = "";
+  if (c->process.terminal) terminal_key(s->pid, tty, sizeof tty);
   struct oc_criu_dirs d;
   if (oc_criu_dirs_prepare(o, true, &d, e) < 0) return -1;
   struct oc_criu_argv a = {0};
-  int r = dump_args(&a, g, s, c, &d, o, e);
+  int r = dump_args(&a, g, s, c, &d, o, tty, e);
   /* Recorded before the dump: afterwards the init is gone. */
-  bool saved = false;
+  bool saved = false, saved_tty = false;
   if (r == 0 && !o->pre_dump) saved = (r = save_descriptors(d.images, s->pid, e)) == 0;
+  if (r == 0 && !o->pre_dump && tty[0])
+    saved_tty = (r = oc_write_file_atomic(d.images, OC_CRIU_TTY_FILE, tty, strlen(tty), 0600, e)) == 0;
   if (r == 0) r = oc_criu_run(&a, d.work, o->pre_dump ? "pre-dump" : "dump", false, NULL, NULL, e);
   oc_criu_argv_free(&a);
   if (r < 0) {
     char path[sizeof d.images + 32];
     snprintf(path, sizeof path, "%s/descriptors.json", d.images);
     if (saved && !d.made_images && unlink(path) < 0) oc_log_warn("cleanup: unlink %s: %s", path, strerror(errno));
+    snprintf(path, sizeof path, "%s/%s", d.images, OC_CRIU_TTY_FILE);
+    if (saved_tty && !d.made_images && unlink(path) < 0) oc_log_warn("cleanup: unlink %s: %s", path, strerror(errno));
     oc_criu_dirs_undo(&d);
     return oc_wrap(e, -1, "checkpoint %s", id);
   }

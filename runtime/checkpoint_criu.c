@@ -136,19 +136,27 @@ bool oc_criu_mount_is_external(const struct oc_mount *m) {
   return false;
 }
 
-/* The first two "Error" lines of criu's log (the second often says what the first was about),
- * else its last line; without the timestamps. */
+/* Whether an "Error ..." line of criu's log says nothing of the cause: criu's closing verdict
+ * ("Dumping FAILED.") and the exit status of a helper it ran (the probes of modules and of
+ * iptables fail harmlessly on most hosts, early in every log). */
+static bool error_is_noise(const char *s) {
+  size_t n = strlen(s);
+  return strstr(s, "): exited, status=") || (n >= 7 && strcmp(s + n - 7, "FAILED.") == 0);
+}
+
+/* The last three "Error" lines of criu's log that are not noise (the cause comes just before
+ * criu gives up; the first errors are often probes), else its last line; without the
+ * timestamps. */
 static void log_error_line(const char *path, char *out, size_t len) {
   _cleanup_file_ FILE *f = fopen(path, "re");
   if (!f) {
     snprintf(out, len, "no log %.500s", path);
     return;
   }
-  char line[512], last[512] = "";
-  int errors = 0;
-  size_t used = 0;
-  out[0] = '\0';
-  while (errors < 2 && fgets(line, sizeof line, f)) {
+  enum { KEEP = 3 };
+  char line[512], last[512] = "", errors[KEEP][512];
+  size_t n_errors = 0;
+  while (fgets(line, sizeof line, f)) {
     line[strcspn(line, "\n")] = '\0';
     const char *s = line;
     if (s[0] == '(' && strchr(s, ')')) s = strchr(s, ')') + 1; /* "(00.001234) " */
@@ -156,14 +164,22 @@ static void log_error_line(const char *path, char *out, size_t len) {
     if (!*s) continue;
     if (strncmp(s, "Error", 5) != 0) {
       snprintf(last, sizeof last, "%s", s);
-      continue;
+    } else if (!error_is_noise(s)) {
+      snprintf(errors[n_errors % KEEP], sizeof errors[0], "%s", s);
+      n_errors++;
     }
-    int n = snprintf(out + used, len - used, "%s%s", errors ? " / " : "", s);
-    if (n < 0 || (size_t)n >= len - used) break;
-    used += (size_t)n;
-    errors++;
   }
-  if (!errors) snprintf(out, len, "%s", last[0] ? last : "empty log");
+  if (!n_errors) {
+    snprintf(out, len, "%s", last[0] ? last : "empty log");
+    return;
+  }
+  size_t used = 0;
+  out[0] = '\0';
+  for (size_t i = n_errors > KEEP ? n_errors - KEEP : 0; i < n_errors; i++) {
+    int w = snprintf(out + used, len - used, "%s%s", used ? " / " : "", errors[i % KEEP]);
+    if (w < 0 || (size_t)w >= len - used) break;
+    used += (size_t)w;
+  }
 }
 
 /* The child: stdio, the caller's setup, exec. Any failure goes back as text on err_fd. */

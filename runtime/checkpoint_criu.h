@@ -9,6 +9,11 @@
 #include "oci/config.h"
 #include "runtime/checkpoint.h"
 
+/* A terminal container: the images' file with criu's key of the pty (tty[rdev:dev]), and the
+ * mount point of the console bind mount (both external, see checkpoint.c). */
+#define OC_CRIU_TTY_FILE "ocrun-tty"
+#define OC_CRIU_CONSOLE "/dev/console"
+
 struct oc_criu_argv {
   char **v; /* NULL-terminated once built */
   size_t n, cap;
@@ -44,7 +49,7 @@ bool oc_criu_mount_is_external(const struct oc_mount *m);
  * < 0 with *e filled to abort. */
 typedef int (*oc_criu_child_fn)(void *ctx, struct oc_err *e);
 /* Run criu with argv; stdin is /dev/null unless keep_stdio. A criu that cannot be executed or
- * fails gives one line naming criu, its exit status and the first error of
+ * fails gives one line naming criu, its exit status and the last errors of
  * WORK/ACTION.log. */
 OC_MUST_CHECK int oc_criu_run(struct oc_criu_argv *a, const char *work, const char *action, bool keep_stdio,
                               oc_criu_child_fn child, void *ctx, struct oc_err *e);

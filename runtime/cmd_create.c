@@ -111,6 +111,8 @@ int cmd_run(struct oc_globals *g, int argc, char **argv) {
   if (proxy && oc_tty_proxy_run(tty_sock[0], pid, &e) < 0) oc_log_warn("%s", e.msg);
   if (tty_sock[0] >= 0) close(tty_sock[0]);
   int code = oc_wait_forwarding_signals(pid);
+  oc_log_phase("exited", "the container's process exited (status %d)", code);
   if (!cli.keep && oc_container_delete(g, cli.o.id, true, &e) < 0) oc_log_warn("%s", e.msg);
+  else if (!cli.keep) oc_log_phase("deleted", "container deleted");
   return code;
 }

@@ -86,7 +86,7 @@ OC_MUST_CHECK static int validate(struct create_job *j, struct oc_err *e) {
     return oc_fail(e, EINVAL, "cannot use console socket if ocrun will not detach or allocate tty");
   if (c->process.cwd && c->process.cwd[0] != '/')
     return oc_fail(e, EINVAL, "process.cwd: must be an absolute path, got \"%s\"", c->process.cwd);
-  if (oc_rootfs_validate(c, j->rootfs, e) < 0) return -1;
+  if (oc_rootfs_validate(c, j->rootfs, e) < 0 || oc_netdev_check(c, e) < 0) return -1;
   if (c->seccomp.set && oc_seccomp_compile_cached(&c->seccomp, j->g->root, &j->seccomp, e) < 0) return -1;
   return 0;
 }
@@ -230,7 +230,7 @@ OC_MUST_CHECK static int clone_init(struct create_job *j, struct oc_err *e) {
   pid_t pid = oc_clone3(oc_ns_clone_flags(j->c), oc_cg_clone_fd(j->cg), &j->pidfd, &into, e);
   if (pid == 0) {
     close(sv[0]);
-    struct oc_init_ctx x = {.c = j->c, .rootfs = j->rootfs, .id = j->o->id, .sync_fd = sv[1],
+    struct oc_init_ctx x = {.c = j->c, .cg = j->cg, .rootfs = j->rootfs, .id = j->o->id, .sync_fd = sv[1],
                             .start_fd = j->start_fd, .state_dir_fd = j->state_dir_fd,
                             .console_fd = j->console_fd, .seccomp = j->seccomp,
                             .no_pivot = j->o->no_pivot, .no_new_keyring = j->o->no_new_keyring,
@@ -250,7 +250,8 @@ OC_MUST_CHECK static int clone_init(struct create_job *j, struct oc_err *e) {
   if (oc_config_ns(j->c, OC_NS_USER) && !oc_config_ns(j->c, OC_NS_USER)->path &&
       oc_ns_write_id_maps(pid, j->c, e) < 0)
     return -1;
-  return j->cg ? oc_cg_enter(j->cg, pid, into, e) : 0;
+  /* The init joins the v1 hierarchies itself (oc_cg_enter_self_v1: no grace period). */
+  return j->cg ? oc_cg_enter_unified(j->cg, pid, into, e) : 0;
 }
 
 OC_MUST_CHECK static int run_runtime_hooks(struct create_job *j, const char *state_json, struct oc_err *e) {
@@ -314,7 +315,7 @@ OC_MUST_CHECK static int admit(struct create_job *j, const char *cg_path, struct
 OC_MUST_CHECK static int restore_init(struct create_job *j, struct oc_err *e) {
   const struct oc_restore_target t = {.c = j->c, .bundle = j->bundle, .rootfs = j->rootfs,
                                       .state_dir = j->state_dir, .cgroup_path = j->cg_path, .cg = j->cg,
-                                      .ns_fds = j->ns_fds};
+                                      .ns_fds = j->ns_fds, .console_fd = j->console_fd};
   if (oc_criu_restore(j->g, j->o->restore, &t, &j->pid, e) < 0) return -1;
   j->start_time = oc_proc_start_time(j->pid);
   if (j->pid_file[0] && oc_write_pid_file(j->pid_file, j->pid, e) < 0) return -1;
@@ -354,7 +355,7 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   else oc_log_phase("cgroup", "no cgroup: %s", j->no_cgroup_why);
   test_pause("cgroup");
   if (oc_ns_open_joined(j->c, j->ns_fds, e) < 0) return -1;
-  if (j->o->restore) return restore_init(j, e);
+  if (j->o->restore) return connect_console(j, e) < 0 ? -1 : restore_init(j, e);
   if (connect_console(j, e) < 0 || make_start_socket(j, e) < 0) return -1;
   /* Relative bind sources are relative to the bundle; the init inherits the cwd and the
    * host-side source fds opened here. */
@@ -364,8 +365,10 @@ OC_MUST_CHECK static int create_steps(struct create_job *j, struct oc_err *e) {
   int r = clone_init(j, e);
   oc_rootfs_close_sources();
   if (r < 0) return -1;
-  oc_log_phase("clone", "init cloned: pid %d, in its cgroup", (int)j->pid);
+  oc_log_phase("clone", "init cloned: pid %d", (int)j->pid);
   test_pause("cloned");
+  if (oc_netdev_move(j->c, j->pid, j->ns_fds[OC_NS_NET], e) < 0) return -1;
+  if (j->c->n_net_devices) oc_log_phase("netdevices", "%zu network device(s) moved in", j->c->n_net_devices);
   /* The init's pid, for hooks that ask `state` and for a delete after a kill -9 from here on. */
   if (save_state(j, true, e) < 0) return -1;
   /* GO carries the state for the hooks the init runs: "creating" (createContainer), then

@@ -36,6 +36,7 @@ struct exec_job {
   const char *state_json;  /* for a seccomp agent (listenerPath) */
   const struct oc_config *c;
   struct oc_seccomp_filter *seccomp;
+  const struct oc_cgroup *cg;  /* the process joins its v1 hierarchies itself; NULL without one */
   int pidfd, cg_fd, sync_fd;
   int console_fd;  /* owned: spawn closes it in the runtime once the helper has its copy */
   int relay_fd;    /* the runtime's end of the pty relay, -1 without one */
@@ -56,7 +57,12 @@ __attribute__((noreturn)) static void exec_process(struct exec_job *j) {
   struct oc_err e = {0};
   struct oc_process *p = j->o->process;
   char *exe = NULL;
+  /* While the runtime handles the unified hierarchy (when CLONE_INTO_CGROUP did not) and GO. */
+  struct oc_err cg_err = {0};
+  int joined = j->cg ? oc_cg_enter_self_v1(j->cg, &cg_err) : 0;
   if (oc_sync_expect(j->sync_fd, OC_SYNC_GO, NULL, NULL, 0, &e) < 0) _exit(1);
+  if (joined < 0) oc_sync_report_exit(j->sync_fd, &cg_err, 127);
+  if (j->cg) oc_log_phase("cgroup", "process in the container's cgroup");
   if (oc_config_ns(j->c, OC_NS_CGROUP) && setns(j->pidfd, CLONE_NEWCGROUP) < 0) {
     oc_fail_errno(&e, "join the cgroup namespace of the container");
     goto fail;
@@ -142,8 +148,7 @@ OC_MUST_CHECK static int run_exec(struct exec_job *j, struct oc_cgroup *cg, int 
   bool into = false;
   if (spawn(j, &sync_fd, &pid, &into, e) < 0) return -1;
   oc_log_phase("clone", "process cloned: pid %d", (int)pid);
-  if (cg && oc_cg_enter(cg, pid, into, e) < 0) return -1;
-  if (cg) oc_log_phase("cgroup", "process in the container's cgroup");
+  if (cg && oc_cg_enter_unified(cg, pid, into, e) < 0) return -1;
   if (oc_sync_send(sync_fd, OC_SYNC_GO, 0, NULL, 0) < 0) return oc_fail_errno(e, "sync with exec process");
   if (j->seccomp && oc_seccomp_uses_notify(j->seccomp) &&
       oc_seccomp_listener_forward(&j->c->seccomp, sync_fd, j->state_json, pid, e) < 0)
@@ -203,7 +208,8 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
     console_fd = sv[1];
   }
   _cleanup_free_ char *state_json = oc_state_json(s, st);
-  struct exec_job j = {.o = o, .c = c, .seccomp = seccomp, .pidfd = pidfd, .cg_fd = cg ? oc_cg_clone_fd(cg) : -1,
+  struct exec_job j = {.o = o, .c = c, .seccomp = seccomp, .cg = cg, .pidfd = pidfd,
+                       .cg_fd = cg ? oc_cg_clone_fd(cg) : -1,
                        .console_fd = oc_steal_fd(&console_fd), .relay_fd = relay_fd, .sync_fd = -1,
                        .root_fd = root_fd,
                        .state_json = state_json ? state_json : "{}"};

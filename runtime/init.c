@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "cgroups/cgroup.h"
 #include "namespaces/console.h"
 #include "namespaces/ns.h"
 #include "namespaces/rootfs.h"
@@ -43,10 +44,28 @@ OC_MUST_CHECK static int set_names(const struct oc_config *c, struct oc_err *e) 
   return 0;
 }
 
-/* Everything up to READY; errors go back to the runtime, which cleans up. */
-OC_MUST_CHECK static int prepare(struct oc_init_ctx *x, char *state_json, char **exe, struct oc_err *e) {
+/* A new time namespace, before this process stops being dumpable: only until then is
+ * /proc/self/timens_offsets its own euid's file; afterwards it is the host root's, which the
+ * root of a user namespace (and a rootless runtime's user) cannot open for writing. The
+ * namespace is unshared in the container's user namespace (joined here first when given by
+ * path), so that it owns it and we have CAP_SYS_TIME there; and nothing enters it before the
+ * offsets are written (this process does at execve, a child at fork). */
+OC_MUST_CHECK static int new_time_ns(const struct oc_init_ctx *x, unsigned *joined, struct oc_err *e) {
+  const struct oc_namespace *tns = oc_config_ns(x->c, OC_NS_TIME);
+  if (!tns || tns->path) return 0;
+  if (x->ns_fds[OC_NS_USER] >= 0) {
+    if (setns(x->ns_fds[OC_NS_USER], CLONE_NEWUSER) < 0) return oc_fail_errno(e, "join user namespace");
+    *joined |= 1u << OC_NS_USER;
+  }
+  return oc_ns_new_time(x->c, e);
+}
+
+/* Everything up to READY; errors go back to the runtime, which cleans up. joined: the
+ * namespaces already entered. */
+OC_MUST_CHECK static int prepare(struct oc_init_ctx *x, unsigned joined, char *state_json, char **exe,
+                                 struct oc_err *e) {
   const struct oc_config *c = x->c;
-  if (oc_ns_join(x->ns_fds, (1u << OC_NS_PID) | (1u << OC_NS_TIME), e) < 0) return -1;
+  if (oc_ns_join(x->ns_fds, joined | (1u << OC_NS_PID) | (1u << OC_NS_TIME), e) < 0) return -1;
   oc_ns_close(x->ns_fds);
   if (become_ns_root(c, e) < 0) return -1;
   /* Unshared only now, so the namespace's root is the container's cgroup even where the runtime
@@ -54,8 +73,6 @@ OC_MUST_CHECK static int prepare(struct oc_init_ctx *x, char *state_json, char *
   const struct oc_namespace *cgns = oc_config_ns(c, OC_NS_CGROUP);
   if (cgns && !cgns->path && unshare(CLONE_NEWCGROUP) < 0)
     return oc_fail_errno(e, "unshare cgroup namespace");
-  const struct oc_namespace *tns = oc_config_ns(c, OC_NS_TIME);
-  if (tns && !tns->path && oc_ns_new_time(c, e) < 0) return -1;
   if (setsid() < 0) return oc_fail_errno(e, "setsid");
   oc_log_phase("namespaces", "namespaces joined and unshared");
 
@@ -74,7 +91,6 @@ OC_MUST_CHECK static int prepare(struct oc_init_ctx *x, char *state_json, char *
   oc_log_phase("pivot_root", !has_ns(c, OC_NS_MOUNT) ? "chroot (no mount namespace of its own)"
                              : x->no_pivot ? "root changed without pivot_root (--no-pivot)" : "pivot_root done");
   if (oc_rootfs_finalize(c, e) < 0) return -1;
-  if (oc_sysctl_apply(c, e) < 0) return -1;
   if (set_names(c, e) < 0) return -1;
   const struct oc_namespace *net = oc_config_ns(c, OC_NS_NET);
   if (net && !net->path && oc_ns_loopback_up(e) < 0) return -1;
@@ -121,16 +137,24 @@ void oc_init_run(struct oc_init_ctx *x) {
   struct oc_err e = {0};
   static char state_json[65536]; /* "creating" JSON, NUL, "created" JSON */
   char *exe = NULL;
+  /* Into the v1 hierarchies first (the unified one was CLONE_INTO_CGROUP's or the runtime's),
+   * while the runtime records the pid; a failure is reported once the runtime listens (GO). */
+  struct oc_err cg_err = {0};
+  int in_cgroup = x->cg ? oc_cg_enter_self_v1(x->cg, &cg_err) : 0;
+  unsigned joined = 0;
   if (oc_sync_expect(x->sync_fd, OC_SYNC_GO, NULL, state_json, sizeof state_json, &e) < 0) _exit(1);
+  if (in_cgroup < 0) oc_sync_report_exit(x->sync_fd, &cg_err, 1);
+  if (new_time_ns(x, &joined, &e) < 0) oc_sync_report_exit(x->sync_fd, &e, 1);
   /* Until execve replaces it, this process is the ocrun binary: keep the container's processes
    * from reaching it through /proc/<pid>/exe (CVE-2019-5736). Only after GO: until then the
    * runtime writes our id maps, and a rootless one may open /proc/<pid>/uid_map only while we
-   * are dumpable (no process of the container exists before GO). */
+   * are dumpable (no process of the container exists before GO); and after the time
+   * namespace's offsets, for the same reason (new_time_ns). */
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
     oc_fail_errno(&e, "prctl(PR_SET_DUMPABLE, 0)");
     oc_sync_report_exit(x->sync_fd, &e, 1);
   }
-  if (prepare(x, state_json, &exe, &e) < 0) oc_sync_report_exit(x->sync_fd, &e, 1);
+  if (prepare(x, joined, state_json, &exe, &e) < 0) oc_sync_report_exit(x->sync_fd, &e, 1);
   if (oc_sync_send(x->sync_fd, OC_SYNC_READY, 0, NULL, 0) < 0) _exit(1);
   /* A create killed before DONE never reported this container: EOF, and no waiting for start. */
   if (oc_sync_expect(x->sync_fd, OC_SYNC_DONE, NULL, NULL, 0, &e) < 0) _exit(1);

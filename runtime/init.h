@@ -6,8 +6,11 @@
 #include "oci/config.h"
 #include "runtime/seccomp.h"
 
+struct oc_cgroup;
+
 struct oc_init_ctx {
   const struct oc_config *c;
+  const struct oc_cgroup *cg; /* joined by the init itself in v1 hierarchies; NULL without one */
   const char *rootfs;         /* absolute host path */
   const char *id;
   int sync_fd;                /* to the runtime, until READY */

@@ -1,22 +1,27 @@
 #define _GNU_SOURCE
 #include "runtime/process_affinity.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 
+#include "base/parse.h"
+
 /* Far above any real machine; bounds the allocation a hostile config can cause. */
 #define OC_MAX_CPU 65535
 
-static int parse_cpu(const char **s, long *out) {
-  if (!isdigit((unsigned char)**s)) return -1;
-  char *end;
-  errno = 0;
-  long v = strtol(*s, &end, 10);
-  if (errno || v > OC_MAX_CPU) return -1;
-  *s = end;
-  *out = v;
+struct cpu_fill { long max; cpu_set_t *set; size_t size; };
+
+static int cpu_max(long lo, long hi, void *ctx) {
+  (void)lo;
+  struct cpu_fill *f = ctx;
+  if (hi > f->max) f->max = hi;
+  return 0;
+}
+
+static int cpu_fill(long lo, long hi, void *ctx) {
+  struct cpu_fill *f = ctx;
+  for (long c = lo; c <= hi; c++) CPU_SET_S((size_t)c, f->size, f->set);
   return 0;
 }
 
@@ -24,34 +29,19 @@ int oc_cpu_list_parse(const char *list, const char *what, cpu_set_t **set, size_
                       struct oc_err *e) {
   if (!list || !*list) return oc_fail(e, EINVAL, "%s: empty cpu list", what);
   /* First pass validates and finds the highest cpu, second fills the set. */
-  long max = -1;
-  for (int pass = 0; pass < 2; pass++) {
-    const char *s = list;
-    for (;;) {
-      long lo, hi;
-      if (parse_cpu(&s, &lo) < 0) return oc_fail(e, EINVAL, "%s: invalid cpu list \"%s\"", what, list);
-      hi = lo;
-      if (*s == '-') {
-        s++;
-        if (parse_cpu(&s, &hi) < 0 || hi < lo)
-          return oc_fail(e, EINVAL, "%s: invalid cpu list \"%s\"", what, list);
-      }
-      if (pass == 0) {
-        if (hi > max) max = hi;
-      } else {
-        for (long c = lo; c <= hi; c++) CPU_SET_S((size_t)c, *setsize, *set);
-      }
-      if (*s == '\0') break;
-      if (*s != ',') return oc_fail(e, EINVAL, "%s: invalid cpu list \"%s\"", what, list);
-      s++;
-    }
-    if (pass == 0) {
-      *set = CPU_ALLOC((int)max + 1);
-      if (!*set) return oc_fail_errno(e, "%s: allocate cpu set", what);
-      *setsize = CPU_ALLOC_SIZE((int)max + 1);
-      CPU_ZERO_S(*setsize, *set);
-    }
+  struct cpu_fill f = {.max = -1};
+  if (oc_parse_range_list(list, OC_MAX_CPU, cpu_max, &f) < 0)
+    return oc_fail(e, EINVAL, "%s: invalid cpu list \"%s\"", what, list);
+  f.set = CPU_ALLOC((int)f.max + 1);
+  if (!f.set) return oc_fail_errno(e, "%s: allocate cpu set", what);
+  f.size = CPU_ALLOC_SIZE((int)f.max + 1);
+  CPU_ZERO_S(f.size, f.set);
+  if (oc_parse_range_list(list, OC_MAX_CPU, cpu_fill, &f) < 0) {
+    CPU_FREE(f.set);
+    return oc_fail(e, EINVAL, "%s: invalid cpu list \"%s\"", what, list);
   }
+  *set = f.set;
+  *setsize = f.size;
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/procfs.h"
+#include "oci/names.h"
 #include "runtime/process_affinity.h"
 #include "runtime/process_lsm.h"
 #include "runtime/process_setup.h"
@@ -104,11 +105,23 @@ OC_MUST_CHECK static int apply_personality(const struct oc_config *c, struct oc_
   return 0;
 }
 
+OC_MUST_CHECK static int apply_memory_policy(const struct oc_config *c, struct oc_err *e) {
+  if (!c || !c->memory_policy.set) return 0;
+  const struct oc_memory_policy *mp = &c->memory_policy;
+  /* maxnode counts one more than the bits the kernel reads (set_mempolicy(2), BUGS). */
+  unsigned long maxnode = 8 * sizeof mp->nodemask + 1;
+  if (syscall(SYS_set_mempolicy, mp->mode | (int)mp->flags, mp->nodemask, maxnode) < 0)
+    return oc_fail_errno(e, "linux.memoryPolicy: set_mempolicy(%s, nodes \"%s\", flags %#x)",
+                         oc_mempolicy_mode_name(mp->mode), mp->nodes ? mp->nodes : "", mp->flags);
+  return 0;
+}
+
 int oc_process_apply_attrs(const struct oc_config *c, const struct oc_process *p, struct oc_err *e) {
   int r;
   /* A label that cannot be applied fails the container before anything else changes. */
   if ((r = oc_process_apply_lsm(p, e)) < 0) return r;
   if ((r = apply_personality(c, e)) < 0) return r;
+  if ((r = apply_memory_policy(c, e)) < 0) return r;
   if ((r = apply_rlimits(p, e)) < 0) return r;
   if ((r = apply_oom_score_adj(p, e)) < 0) return r;
   if ((r = apply_scheduler(p, e)) < 0) return r;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/fsutil.h"
 #include "runtime/process_setup.h"
 
 /* A cwd reached through a leaked fd or a /proc magic link (CVE-2024-21626) lies outside the
@@ -24,25 +25,14 @@ OC_MUST_CHECK static int verify_cwd(struct oc_err *e) {
   return 0;
 }
 
-/* A missing cwd is created (as runc does). This runs after pivot_root, so "/" is the container's
- * root and no component can lead outside it. */
-static void make_cwd(const char *cwd) {
-  char buf[PATH_MAX];
-  if (snprintf(buf, sizeof buf, "%s", cwd) >= (int)sizeof buf) return;
-  for (char *p = buf + 1;; p++) {
-    if (*p != '/' && *p != '\0') continue;
-    char c = *p;
-    *p = '\0';
-    if (mkdir(buf, 0755) < 0 && errno != EEXIST) return;
-    if (!(*p = c)) return;
-  }
-}
-
 int oc_process_chdir(const struct oc_process *p, struct oc_err *e) {
   if (p->cwd) {
     if (p->cwd[0] != '/')
       return oc_fail(e, EINVAL, "cwd (\"%s\") set in config.json must be an absolute path", p->cwd);
-    if (chdir(p->cwd) < 0 && errno == ENOENT) make_cwd(p->cwd);
+    /* A missing cwd is created, as runc does (the init's already is, before root.readonly).
+     * After pivot_root "/" is the container's root: no component can lead outside it. */
+    struct oc_err ignored; /* chdir below names the failure */
+    if (chdir(p->cwd) < 0 && errno == ENOENT && oc_mkdir_p(p->cwd, 0755, &ignored) < 0) {}
     if (chdir(p->cwd) < 0) return oc_fail_errno(e, "chdir to cwd (\"%s\") set in config.json failed", p->cwd);
   }
   return verify_cwd(e);

@@ -6,7 +6,7 @@
 #include "base/error.h"
 
 /* Steps that need privilege and come before the user switch: rlimits, oomScoreAdj, scheduler,
- * ioPriority, personality, execCPUAffinity.initial, apparmor/selinux (error if asked for
+ * ioPriority, personality, memoryPolicy, execCPUAffinity.initial, apparmor/selinux (error if asked for
  * and that LSM is not active). */
 OC_MUST_CHECK int oc_process_apply_attrs(const struct oc_config *c, const struct oc_process *p, struct oc_err *e);
 /* umask, setgroups/setgid/setuid (keeping caps), capabilities (all five sets, bounding dropped),

@@ -21,7 +21,7 @@ static const struct { const char *name; int sig; } signal_names[] = {
 
 int oc_signal_parse(const char *s) {
   long n;
-  if (oc_parse_long(s, 1, SIGRTMAX, &n) == 0) return (int)n;
+  if (s[0] != '-' && oc_parse_long(s, 0, SIGRTMAX, &n) == 0) return (int)n;
   if (strncasecmp(s, "SIG", 3) == 0) s += 3;
   for (size_t i = 0; i < sizeof signal_names / sizeof signal_names[0]; i++)
     if (strcasecmp(s, signal_names[i].name) == 0) return signal_names[i].sig;

@@ -3,7 +3,9 @@
  *
  * create (runtime: create.c run_init; container: init.c oc_init_run)
  *   runtime                                   init
- *   clone3 → write id maps, join the cgroup
+ *   clone3 (into the unified cgroup)          joins its v1 cgroups ("0" to tasks)
+ *   write id maps, the unified cgroup if
+ *   clone3 could not
  *   GO (payload: "creating" state JSON NUL
  *       "created" state JSON)             →   join/unshare namespaces, mounts, rootfs
  *                                         ←   HOOKS            (only with prestart or
@@ -23,7 +25,7 @@
  *   runtime                                   helper (forked; setns into the container)
  *                                         ←   PID (value: pid; payload "1" if CLONE_INTO_CGROUP
  *                                              placed it, else "0"), then the helper exits
- *   join the cgroup
+ *   the unified cgroup if clone3 could not    process: joins its v1 cgroups ("0" to tasks)
  *   GO                                    →   process: setsid, console, process{}
  *                                         ←   SECCOMP_FD + fd  (only with SCMP_ACT_NOTIFY)
  *   forward the fd to listenerPath
@@ -38,7 +40,7 @@
 #include "base/error.h"
 
 enum oc_sync_type {
-  OC_SYNC_GO = 1,      /* runtime → child: ids mapped, cgroup joined; payload: state JSON */
+  OC_SYNC_GO = 1,      /* runtime → child: ids mapped, unified cgroup joined; payload: state JSON */
   OC_SYNC_HOOKS,       /* child → runtime: mounts done, run prestart + createRuntime hooks */
   OC_SYNC_HOOKS_DONE,  /* runtime → child */
   OC_SYNC_SECCOMP_FD,  /* child → runtime: seccomp listener fd follows (SCM_RIGHTS) */

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Every test suite (what `make check` runs): the lint suite (tests/lint/run.sh: cppcheck,
 # clang-tidy, the floors check), unit tests (tests/run-unit.sh on the built tests/unit/test_*
-# binaries), the integration suite, the security suite (tests/security/run.sh), the sanitizer suites (tests/sanitize: asan, valgrind), then
+# binaries), the integration suite, the security suite (tests/security/run.sh), the sanitizer suites (tests/sanitize: asan, valgrind), the fuzz corpora replayed (tests/fuzz/run.sh), then
 # tests/clients/run.sh, tests/cri/run.sh, tests/guest/run.sh and tests/lab/run.sh (the lab's smoke mode)
 # when they exist. Each prints
 # "<suite>: N passed, N failed"; this script sums them and ends with exactly one last line
@@ -65,6 +65,9 @@ run_suite security tests/security/run.sh
 # memcheck over the unit test binaries (tests/sanitize/).
 run_suite asan tests/sanitize/asan.sh
 run_suite valgrind tests/sanitize/valgrind.sh "${unit_bins[@]}"
+# The libFuzzer targets (built by make check) replay their stored corpora once: a parser change
+# that crashes on a known input, or a target that no longer builds, fails here.
+run_suite fuzz env FUZZ_TIME=0 tests/fuzz/run.sh
 
 for s in clients cri guest lab; do
   if [ -x "tests/$s/run.sh" ]; then

@@ -68,43 +68,38 @@ plot x w l dt 2 lc rgb 'gray' t 'y = x (fair)', \
 EOF
 }
 
-plot_e3_jain() {
-  [ -f "$1/e3_summary.csv" ] || return 0
-  pivot "$1/e3_summary.csv" '$3' 7 > "$1/.e3-jain.dat"
-  GP_TERM=$3 gp "$1" e3_jain.png <<EOF
-set title "E3 Jain's fairness index of share / expected, per overcommit step (VMs: $2)"
-set ylabel "Jain's index (1 = fair)"; set xlabel "step (total vCPUs : cores; sizes in the CSV)"
-set yrange [0:1.1]; set style data histogram; set style histogram clustered gap 1
-set style fill solid 0.8 border -1; set boxwidth 0.9; set key bottom right; set grid y
-plot '.e3-jain.dat' u 2:xtic(1) t 'container', '' u 3 t 'VM ($2)'
+# Clustered bars, shared by every histogram below.
+HIST_STYLE="set style data histogram; set style histogram clustered gap 1; set style fill solid 0.8 border -1; set boxwidth 0.9; set grid y"
+
+# pivot_bars DIR ACCEL TERM CSV LABEL COL PNG "gnuplot settings": container vs VM bars of CSV's
+# column COL per LABEL (see pivot).
+pivot_bars() {
+  [ -f "$1/$4" ] || return 0
+  pivot "$1/$4" "$5" "$6" > "$1/.bars.dat"
+  GP_TERM=$3 gp "$1" "$7" <<EOF
+$8
+$HIST_STYLE
+plot '.bars.dat' u 2:xtic(1) t 'container', '' u 3 t 'VM ($2)'
 EOF
-  rm -f "$1/.e3-jain.dat"
+  rm -f "$1/.bars.dat"
+}
+
+plot_e3_jain() {
+  pivot_bars "$@" e3_summary.csv '$3' 7 e3_jain.png "set title \"E3 Jain's fairness index of share / expected, per overcommit step (VMs: $2)\"
+set ylabel \"Jain's index (1 = fair)\"; set xlabel \"step (total vCPUs : cores; sizes in the CSV)\"
+set yrange [0:1.1]; set key bottom right"
 }
 
 plot_e3_throughput() {
-  [ -f "$1/e3_summary.csv" ] || return 0
-  pivot "$1/e3_summary.csv" '$3' 9 > "$1/.e3-tp.dat"
-  GP_TERM=$3 gp "$1" e3_throughput.png <<EOF
-set title "E3 aggregate throughput per step (stress-ng bogo ops/s; VMs: $2)"
-set ylabel "bogo ops/s (log scale)"; set xlabel "step (total vCPUs : cores)"
-set logscale y; set style data histogram; set style histogram clustered gap 1
-set style fill solid 0.8 border -1; set boxwidth 0.9; set key top right; set grid y
-plot '.e3-tp.dat' u 2:xtic(1) t 'container', '' u 3 t 'VM ($2)'
-EOF
-  rm -f "$1/.e3-tp.dat"
+  pivot_bars "$@" e3_summary.csv '$3' 9 e3_throughput.png "set title \"E3 aggregate throughput per step (stress-ng bogo ops/s; VMs: $2)\"
+set ylabel \"bogo ops/s (log scale)\"; set xlabel \"step (total vCPUs : cores)\"
+set logscale y; set key top right"
 }
 
 plot_e4() {
-  [ -f "$1/e4_noisy.csv" ] || return 0
-  pivot "$1/e4_noisy.csv" '$3 " " $4' 6 > "$1/.e4.dat"
-  GP_TERM=$3 gp "$1" e4_noisy.png <<EOF
-set title "E4 victim wake-up lateness p99 per aggressor (VMs: $2)"
-set ylabel "p99 lateness of a 1 ms sleep (us, log scale)"; set xlabel "aggressor at total vCPUs : cores"
-set logscale y; set style data histogram; set style histogram clustered gap 1
-set style fill solid 0.8 border -1; set boxwidth 0.9; set key top left; set grid y
-plot '.e4.dat' u 2:xtic(1) t 'container', '' u 3 t 'VM ($2)'
-EOF
-  rm -f "$1/.e4.dat"
+  pivot_bars "$@" e4_noisy.csv '$3 " " $4' 6 e4_noisy.png "set title \"E4 victim wake-up lateness p99 per aggressor (VMs: $2)\"
+set ylabel \"p99 lateness of a 1 ms sleep (us, log scale)\"; set xlabel \"aggressor at total vCPUs : cores\"
+set logscale y; set key top left"
 }
 
 plot_e5_timeline() {
@@ -126,8 +121,8 @@ plot_e5_admission() {
     "$1/e5_admission.csv" > "$1/.e5a.dat"
   GP_TERM=$3 gp "$1" e5_admission.png <<EOF
 set title "E5 admission of 3 x 256 MiB on a node with 512 MiB for instances (VMs: $2)"
-set ylabel "instances"; set yrange [0:3.5]; set style data histogram; set style histogram clustered gap 1
-set style fill solid 0.8 border -1; set boxwidth 0.9; set key top left; set grid y
+set ylabel "instances"; set yrange [0:3.5]; set key top left
+$HIST_STYLE
 plot '.e5a.dat' u 2:xtic(1) t 'admitted', '' u 3 t 'refused', '' u 4 t 'still running after filling memory'
 EOF
   rm -f "$1/.e5a.dat"
@@ -138,8 +133,8 @@ plot_e6() {
   awk -F, 'NR > 1 { printf "%s: %s,%s,%s\n", $2, $3, $4, $5 }' "$1/e6_admission.csv" > "$1/.e6.dat"
   GP_TERM=$3 gp "$1" e6_admission.png <<EOF
 set title "E6 admission correctness: expected vs measured per check (VMs: $2)"
-set ylabel "value (count, MB or exit status)"; set style data histogram; set style histogram clustered gap 1
-set style fill solid 0.8 border -1; set boxwidth 0.9; set key top right; set grid y
+set ylabel "value (count, MB or exit status)"; set key top right
+$HIST_STYLE
 set xtics rotate by -35 font ',8'; set bmargin 12
 plot '.e6.dat' u 2:xtic(1) t 'expected', '' u 3 t 'measured'
 EOF

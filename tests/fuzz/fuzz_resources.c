@@ -13,7 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct oc_resources r;
   struct oc_err e;
   if (oc_resources_parse((const char *)data, size, &r, &e) < 0) return 0;
-  double vcpus = oc_sizing_vcpus(&r, 1.0);
+  enum oc_vcpu_source src;
+  double vcpus = oc_sizing_vcpus(&r, 1.0, &src);
   (void)oc_sizing_memory(&r);
   (void)oc_sizing_weight(vcpus);
   if (r.cpu.cpus) (void)oc_sizing_cpuset_count(r.cpu.cpus);

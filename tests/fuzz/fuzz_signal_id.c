@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memcpy(s, data, size);
   s[size] = '\0';
   int sig = oc_signal_parse(s);
-  if (sig != -1 && (sig < 1 || sig > SIGRTMAX)) abort();
+  if (sig != -1 && (sig < 0 || sig > SIGRTMAX)) abort();
   struct oc_err e;
   if (oc_id_validate(s, &e) == 0 &&
       (strchr(s, '/') || strcmp(s, ".") == 0 || strcmp(s, "..") == 0 || !s[0]))

@@ -7,6 +7,8 @@
 # in build/fuzz/artifacts/NAME/ and fails the target; it belongs in a unit test (tests/unit).
 # Prints, per target, libFuzzer's last status line (execs, coverage, features), and ends with
 # "fuzz: N passed, N failed".
+# FUZZ_TIME=0 only replays each corpus (-runs=0: every stored input once, nothing new written):
+# what `make check` runs, so a parser change that crashes on a known input fails there.
 # Usage: tests/fuzz/run.sh build/fuzz/fuzz_config ...   (all built targets when none is named)
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -49,7 +51,9 @@ for bin in "${bins[@]}"; do
     dict=(-dict="build/fuzz/$name.dict")
   fi
   echo "== $name: ${time}s, corpus $corpus ($(find "$corpus" -type f | wc -l) inputs)"
-  nice -n 19 "$bin" "${dict[@]}" -max_total_time="$time" -timeout=10 -print_final_stats=1 \
+  limit=(-max_total_time="$time")
+  [ "$time" != 0 ] || limit=(-runs=0)
+  nice -n 19 "$bin" "${dict[@]}" "${limit[@]}" -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$art/" "$corpus" >"$log" 2>&1
   rc=$?
   grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -n 1

@@ -134,6 +134,27 @@ status() {
 is_status() { [ "$(status "$1")" = "$2" ]; }
 init_pid() { ocrun state "$1" 2>/dev/null | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p' | head -n 1; }
 
+# criu_ready: 0 when criu can run in this guest; otherwise prints the skip or failure line and
+# returns 1. criu reads sockets through the sock_diag modules, probes nf_tables, tun and veth,
+# and dumps a network namespace's conntrack table through nf_conntrack_netlink (prepare.sh puts
+# them into the guest).
+criu_ready() {
+  if ! command -v criu >/dev/null; then
+    pass "$CASE # skip criu is not on the host that built the guest (apt-get install criu)"
+    return 1
+  fi
+  for _m in unix_diag inet_diag tcp_diag udp_diag netlink_diag af_packet_diag crc32c_generic nf_tables tun veth \
+            nf_conntrack_netlink; do
+    modprobe "$_m" 2>/dev/null || echo "modprobe $_m failed" >&2
+  done
+  if ! criu check >/tmp/criu-check.log 2>&1; then
+    tail -n 15 /tmp/criu-check.log >&2
+    fail criu-check "criu check fails in the guest: $(grep -m1 Error /tmp/criu-check.log)"
+    return 1
+  fi
+  return 0
+}
+
 # Remove every container and cgroup the case created; runs on exit.
 cleanup() {
   for _c in $_containers; do

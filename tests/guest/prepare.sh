@@ -12,9 +12,12 @@ top=$(cd "$here/../.." && pwd)
 work=${OCRUN_GUEST_WORK:-$top/tests/.work/guest}
 busybox=${BUSYBOX:-/bin/busybox}
 # Modules the harness loads in the guest (plus their dependencies); the socket diag modules are
-# what criu needs to dump sockets, nf_tables, tun and veth what its feature detection probes
-# (96-checkpoint loads them).
-modules=(virtio_pci virtio_console unix_diag inet_diag tcp_diag udp_diag netlink_diag af_packet_diag crc32c_generic nf_tables tun veth)
+# what criu needs to dump sockets, nf_tables, tun and veth what its feature detection probes,
+# nf_conntrack_netlink what it reads a network namespace's conntrack table through (without it
+# every dump of a container with a network namespace fails: -EINVAL from NETLINK_NETFILTER; a
+# full host loads it on demand). criu_ready in lib.sh loads them.
+modules=(virtio_pci virtio_console unix_diag inet_diag tcp_diag udp_diag netlink_diag af_packet_diag crc32c_generic
+         nf_tables tun veth nf_conntrack_netlink)
 
 die() { echo "prepare: $*" >&2; exit 1; }
 log() { [ -z "${GUEST_QUIET:-}" ] && echo "prepare: $*" >&2; return 0; }

@@ -52,6 +52,9 @@ mkdir -p "$run/payload/usr/local/bin" "$run/payload/tests/cases"
 cp "$here/init" "$run/payload/init"
 chmod 755 "$run/payload/init"
 cp "$runtime" "$run/payload/usr/local/bin/ocrun"
+# The --console-socket end of 98-checkpoint-tty (the guest has no python for tests/lib/recvtty.py).
+"${CC:-cc}" -std=gnu11 -O2 -Wall -Wextra -Werror -static -o "$run/payload/usr/local/bin/ocrun-recvtty" \
+  "$here/recvtty.c" || { rm -rf "$run"; broken "cannot build tests/guest/recvtty.c statically"; }
 # with_libs BINARY: bring a dynamic binary's shared libraries along at the same paths.
 with_libs() {
   file -L "$1" | grep -q 'dynamically linked' || return 0

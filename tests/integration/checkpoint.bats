@@ -105,6 +105,30 @@ criu_works_here() { criu check >/dev/null 2>&1; }
   [ -f "$LEDGER/totals.json" ]
 }
 
+@test "restore: a terminal container needs a console socket with -d and the checkpoint's pty record" {
+  cd "$SCRATCH"
+  update_config '.process.terminal = true'
+  mkdir "$SCRATCH/img"
+  run runtime restore -d --image-path "$SCRATCH/img" --bundle "$BUNDLE" "$ID"
+  assert_failure
+  assert_output_contains "cannot allocate tty if ocrun will detach without setting console socket"
+  assert_nothing_left "$ID"
+  start_recvtty
+  run runtime restore -d --console-socket "$CONSOLE_SOCKET" --image-path "$SCRATCH/img" --bundle "$BUNDLE" "$ID"
+  assert_failure
+  assert_output_contains "restore: the container has a terminal but the checkpoint has no $SCRATCH/img/ocrun-tty"
+  [ "${#lines[@]}" -eq 1 ] || { echo "want one line, got: $output" >&2; false; }
+  assert_nothing_left "$ID"
+  echo '/dev/pts/0' >"$SCRATCH/img/ocrun-tty"
+  start_recvtty
+  run runtime restore -d --console-socket "$CONSOLE_SOCKET" --image-path "$SCRATCH/img" --bundle "$BUNDLE" "$ID"
+  assert_failure
+  assert_output_contains "restore: $SCRATCH/img/ocrun-tty is not a criu tty key"
+  assert_nothing_left "$ID"
+  # Nothing but what the test put there: no criu log, no work files.
+  assert_equal "$(ls -A "$SCRATCH/img")" ocrun-tty
+}
+
 @test "features: checkpoint support from the build" {
   run runtime features
   assert_success

@@ -8,18 +8,20 @@ setup() {
   setup_bundle true
 }
 
-# podman's default profile in OCI form (as podman converts it, see seccomp.bats), minus the
-# syscalls given, and with defaultErrnoRet removed so every denial is EPERM.
+# OCI=podman's default profile in OCI form (as podman converts it, see seccomp.bats), minus the
+# syscalls given, and with defaultErrnoRet removed so every denial is EPERM. Not in a $(...):
+# a skip there would only end the subshell.
 podman_profile_eperm_without() {
   local profile=/usr/share/containers/seccomp.json caps
   [ -r "$profile" ] || skip "$profile not installed (golang-github-containers-common)"
   caps=$(jq -c .process.capabilities.bounding "$BUNDLE/config.json")
-  jq -c --argjson caps "$caps" --argjson drop "$(jq -nc '$ARGS.positional' --args "$@")" --argjson eperm true \
-    -f "$LIB/podman-seccomp.jq" "$profile"
+  OCI=$(jq -c --argjson caps "$caps" --argjson drop "$(jq -nc '$ARGS.positional' --args "$@")" --argjson eperm true \
+    -f "$LIB/podman-seccomp.jq" "$profile")
 }
 
 @test "conformance: a seccomp profile without close_range (denials EPERM) runs, no runtime fd leaks" {
-  oci=$(podman_profile_eperm_without close_range)
+  podman_profile_eperm_without close_range
+  oci=$OCI
   jq -e '[.syscalls[].names[]] | index("close_range") == null' <<<"$oci" >/dev/null
   jq -e '.defaultAction == "SCMP_ACT_ERRNO" and (has("defaultErrnoRet") | not)' <<<"$oci" >/dev/null
   update_config '.linux.seccomp = $s' --argjson s "$oci"
@@ -40,9 +42,9 @@ podman_profile_eperm_without() {
     </dev/null >"$BATS_TEST_TMPDIR/listener.log" 2>&1 3>&- &
   track_bg $!
   wait_for 10 test -S "$sock"
-  oci=$(podman_profile_eperm_without close_range mkdir mkdirat |
-        jq -c --arg sock "$sock" '.listenerPath = $sock
-          | .syscalls += [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]')
+  podman_profile_eperm_without close_range mkdir mkdirat
+  oci=$(jq -c --arg sock "$sock" '.listenerPath = $sock
+          | .syscalls += [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]' <<<"$OCI")
   update_config '.linux.seccomp = $s' --argjson s "$oci"
   set_args sh -c 'mkdir /tmp/d; echo rc=$?; ls /proc/self/fd'
   create_container
@@ -268,4 +270,16 @@ make_uts_ns() {
   run timeout 60 runc --root "$rroot" run --bundle "$b" "$ID" </dev/null
   assert_success
   assert_equal "$ours" "$output"
+  # Under --debug the dropped ambient capabilities are said, as debug lines.
+  run runtime --debug run --bundle "$b" "$ID"
+  assert_success
+  assert_output_contains "ocrun: debug: can't raise ambient capability CAP_KILL"
+}
+
+@test "conformance: a missing process.cwd is created under root.readonly (runc's spec has both)" {
+  update_config '.root.readonly = true | .process.cwd = "/not/yet/here"'
+  set_args pwd
+  run runtime run "$ID"
+  assert_success
+  assert_equal "$output" /not/yet/here
 }

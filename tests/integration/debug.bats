@@ -30,11 +30,11 @@ phases() { sed -n 's/^ocrun: debug: *[0-9]*\.[0-9]* ms \([a-z_]*\) (pid [0-9]*):
   local creator init
   creator=$(sed -n 's/^ocrun: debug: .* config (pid \([0-9]*\)).*/\1/p' <<<"$output")
   init=$(sed -n 's/^ocrun: debug: .* mounts (pid \([0-9]*\)).*/\1/p' <<<"$output")
-  [ "$(phases_of "$creator")" = "config admission cgroup clone hooks ready " ] || { echo "$output" >&2; false; }
+  [ "$(phases_of "$creator")" = "config admission cgroup clone hooks ready exited deleted " ] || { echo "$output" >&2; false; }
   [ "$(phases_of "$init")" = "namespaces mounts pivot_root start hooks seccomp exec " ] || { echo "$output" >&2; false; }
   # Every phase record carries a number of ms; the runtime's and the init's pids differ.
   run grep -c '^ocrun: debug: *[0-9]*\.[0-9]\{3\} ms ' <<<"$output"
-  [ "$output" -ge 13 ]
+  [ "$output" -ge 15 ]
   run runtime --debug run --bundle "$BUNDLE" "$ID-2"
   track_container "$ID-2"
   creator=$(sed -n 's/^ocrun: debug: .* config (pid \([0-9]*\)).*/\1/p' <<<"$output")
@@ -51,7 +51,7 @@ phases() { sed -n 's/^ocrun: debug: *[0-9]*\.[0-9]* ms \([a-z_]*\) (pid [0-9]*):
   # Each line is one JSON object.
   while read -r line; do jq -e 'type == "object"' <<<"$line" >/dev/null; done <"$log"
   run jq -r 'select(.phase) | .phase' "$log"
-  [ "$(tr '\n' ' ' <<<"$output")" = "config admission cgroup clone namespaces mounts pivot_root ready start seccomp exec " ]
+  [ "$(tr '\n' ' ' <<<"$output")" = "config admission cgroup clone namespaces mounts pivot_root ready start seccomp exec exited deleted " ]
   jq -e -s '[.[] | select(.phase)] | all(.level == "debug" and (.elapsed_ms | type) == "number" and
             (.pid | type) == "number" and (.msg | type) == "string")' "$log"
   jq -e -s '[.[] | select(.phase) | .elapsed_ms] as $t | $t == ($t | sort) and $t[0] >= 0' "$log"

@@ -297,6 +297,31 @@ CAP_MKNOD=27 CAP_AUDIT_WRITE=29 CAP_SETFCAP=31
   [ "$(status_field Cpus_allowed_list)" = 0 ]
 }
 
+@test "process: linux.memoryPolicy reaches init and exec (numa_maps), a node the host lacks fails create" {
+  requires_ocrun "runc 1.1.5 has no linux.memoryPolicy"
+  [ -d /sys/devices/system/node/node0 ] || skip "no NUMA node 0 (kernel without CONFIG_NUMA)"
+  update_config '.linux.memoryPolicy = {mode: "MPOL_INTERLEAVE", nodes: "0", flags: ["MPOL_F_STATIC_NODES"]}'
+  set_args sh -c 'head -n 1 /proc/self/numa_maps; sleep 100'
+  create_container
+  run runtime start "$ID"
+  assert_success
+  wait_for_file "$BATS_TEST_TMPDIR/$ID.out" interleave
+  run container_output
+  assert_output_contains ' interleave=static:0 '
+  run runtime exec "$ID" head -n 1 /proc/self/numa_maps
+  assert_success
+  assert_output_contains ' interleave=static:0 '
+  run runtime delete --force "$ID"
+  assert_success
+
+  # Node 1023 is in range for the config, but no machine here has it: the kernel refuses.
+  update_config '.linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "1023"}'
+  run runtime run "$ID"
+  assert_failure
+  assert_output_contains 'linux.memoryPolicy: set_mempolicy(MPOL_BIND, nodes "1023"'
+  assert_nothing_left
+}
+
 @test "process: apparmorProfile/selinuxLabel without that LSM active is a clear error" {
   requires_ocrun "runc 1.1.5 ignores an apparmor profile when AppArmor is off"
   if grep -qw apparmor /sys/kernel/security/lsm 2>/dev/null; then

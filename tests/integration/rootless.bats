@@ -246,6 +246,23 @@ _user_status_is() { [ "$(user_status "$1")" = "$2" ]; }
   assert_nothing_left
 }
 
+@test "rootless: a time namespace with offsets shifts CLOCK_MONOTONIC and CLOCK_BOOTTIME" {
+  update_config '.linux.namespaces += [{"type": "time"}]
+    | .linux.timeOffsets = {boottime: {secs: 864000, nanosecs: 0}, monotonic: {secs: 86400, nanosecs: 0}}'
+  gcc -static -O2 -Wall -Wextra -Werror -o "$BUNDLE/rootfs/bin/clocks" "$REPO/tests/lib/clocks.c"
+  chmod 755 "$BUNDLE/rootfs/bin/clocks"
+  set_args clocks
+  b=($("$BUNDLE/rootfs/bin/clocks"))
+  run as_user run "$ID"
+  a=($("$BUNDLE/rootfs/bin/clocks"))
+  assert_success
+  in=($output)
+  echo "host before ${b[*]}, after ${a[*]}; container ${in[*]}" >&2
+  [ "${in[0]}" -ge $((b[0] + 86400)) ] && [ "${in[0]}" -le $((a[0] + 86400)) ]
+  [ "${in[1]}" -ge $((b[1] + 864000)) ] && [ "${in[1]}" -le $((a[1] + 864000)) ]
+  assert_nothing_left
+}
+
 @test "rootless: a mount that needs host privilege is refused with a clear error" {
   update_config '.mounts += [{"destination": "/mnt", "type": "debugfs", "source": "debugfs"}]'
   run as_user run "$ID"

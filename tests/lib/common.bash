@@ -39,8 +39,9 @@ setup_bundle() {
   ID=$(new_id)
   ROOT=$BATS_TEST_TMPDIR/state
   BUNDLE=$BATS_TEST_TMPDIR/bundle
-  # Mark every process we start (runtime and container) so teardown can find leftovers.
-  MARK=ocrun-test-$ID
+  # Mark every process we start (runtime and container) so teardown can find leftovers;
+  # OCRUN_TEST_RUN_TAG (tests/security/prove.sh) lets a caller find those of its whole run.
+  MARK=ocrun-test-${OCRUN_TEST_RUN_TAG:+$OCRUN_TEST_RUN_TAG-}$ID
   CGROUP_NAME=$ID "$LIB/make-bundle.sh" "$BUNDLE" "$@"
   update_config '.process.env += ["OCRUN_TEST_MARK=" + $m]' --arg m "$MARK"
   CONTAINERS+=("$ID")
@@ -66,6 +67,28 @@ new_id() {
 runtime() {
   OCRUN_TEST_MARK=$MARK timeout -k 5 "$RUNTIME_TIMEOUT" \
     "$RUNTIME" --root "$ROOT" "$@" </dev/null 3>&-
+}
+
+# run_runtime_via_files [--separate-stderr] ARGS...: `run [--separate-stderr] runtime ARGS`, but
+# the output goes through files. For a create (or run --detach) that may succeed: the container's
+# init inherits the runtime's stdout, and with `run`'s pipe it would hold the test until it dies.
+# Sets status, output and lines (and stderr with --separate-stderr) as `run` does.
+run_runtime_via_files() {
+  local out=$BATS_TEST_TMPDIR/runtime.out err=$BATS_TEST_TMPDIR/runtime.err
+  status=0
+  if [ "${1:-}" = --separate-stderr ]; then
+    shift
+    runtime "$@" >"$out" 2>"$err" || status=$?
+    stderr=$(cat "$err")
+    stderr_lines=()
+    [ -z "$stderr" ] || mapfile -t stderr_lines <<<"$stderr"
+  else
+    runtime "$@" >"$out" 2>&1 || status=$?
+  fi
+  output=$(cat "$out")
+  lines=()
+  [ -z "$output" ] || mapfile -t lines <<<"$output"
+  return 0
 }
 
 # Same, but with an extra inheritable fd 3 (as containerd's shim leaves its socket open).

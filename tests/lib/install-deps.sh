@@ -10,7 +10,7 @@ PACKAGES=(
   iproute2 util-linux procps psmisc tmux patch libcap2-bin
   qemu-system-x86 xz-utils cpio hyperfine
   containerd python3-grpcio python3-grpc-tools python3-protobuf
-  criu
+  criu golang-github-containers-common
   cppcheck clang-tidy clang-format
   clang libclang-rt-14-dev valgrind
   stress-ng gnuplot-nox libcgroup-dev cgroup-tools

@@ -36,7 +36,7 @@ check_error() {
 # bad_create PATTERN [ID]: create must fail cleanly with an error matching PATTERN.
 bad_create() {
   local id=${2-$ID}
-  run --separate-stderr runtime --log "$LOG" --log-format json create --bundle "$BUNDLE" "$id"
+  run_runtime_via_files --separate-stderr --log "$LOG" --log-format json create --bundle "$BUNDLE" "$id"
   check_error "$1"
   assert_nothing_left
 }
@@ -163,7 +163,7 @@ one_escaped_line() {
 @test "badinput: duplicate id: the second create fails and the first is untouched" {
   create_container
   pid=$(pid_of "$ID")
-  run --separate-stderr runtime --log "$LOG" --log-format json create --bundle "$BUNDLE" "$ID"
+  run_runtime_via_files --separate-stderr --log "$LOG" --log-format json create --bundle "$BUNDLE" "$ID"
   check_error 'already exists|exists'
   [ "$(status_of "$ID")" = created ]
   [ "$(pid_of "$ID")" = "$pid" ]
@@ -200,13 +200,24 @@ refuse_signal() {
   check_log_lines "$LOG"
 }
 
-@test "badinput: kill refuses '+9', '0', '-9' and 'RTMIN+ 1'" {
-  requires_ocrun "runc takes what Go's strconv.Atoi takes: '+9' is SIGKILL, '0' signal 0"
+@test "badinput: kill refuses '+9', '-9', '-0' and 'RTMIN+ 1'" {
+  requires_ocrun "runc takes what Go's strconv.Atoi takes: '+9' is SIGKILL"
   set_args "${SLEEPER[@]}"
   start_sleeper
-  for sig in '+9' '0' '-9' '09x' 'RTMIN+ 1' 'RTMIN++1' 'RTMAX-+1'; do
+  for sig in '+9' '-9' '-0' '09x' 'RTMIN+ 1' 'RTMIN++1' 'RTMAX-+1'; do
     refuse_signal "$sig"
   done
+}
+
+@test "badinput: kill ID 0 only checks that the container runs, as runc and kill(2)" {
+  set_args "${SLEEPER[@]}"
+  start_sleeper
+  run --separate-stderr runtime kill "$ID" 0
+  assert_success
+  [ "$(status_of "$ID")" = running ]
+  run --separate-stderr runtime kill --all "$ID" 0
+  assert_success
+  [ "$(status_of "$ID")" = running ]
 }
 
 @test "badinput: kill accepts KILL, SIGKILL, sigkill and 9" {
@@ -246,7 +257,7 @@ refuse_signal() {
 }
 
 @test "badinput: a newline in an id cannot fake a record in a text log" {
-  run --separate-stderr runtime --log "$LOG" create --bundle "$BUNDLE" $'a\nerror: fake'
+  run_runtime_via_files --separate-stderr --log "$LOG" create --bundle "$BUNDLE" $'a\nerror: fake'
   assert_failure
   [ "$(wc -l < "$LOG")" -eq 1 ] || { echo "log:" >&2; cat -A "$LOG" >&2; return 1; }
   grep -qF 'a\nerror: fake' "$LOG"
@@ -297,7 +308,7 @@ refuse_signal() {
 }
 
 @test "badinput: unknown flag and unknown command" {
-  run --separate-stderr runtime create --bogus-flag "$ID"
+  run_runtime_via_files --separate-stderr create --bogus-flag "$ID"
   assert_failure
   grep -qi bogus-flag <<<"$stderr"
   assert_nothing_left
@@ -315,7 +326,7 @@ refuse_signal() {
 
 @test "badinput: text log format" {
   set_args no-such-command
-  run --separate-stderr runtime --log "$LOG" create --bundle "$BUNDLE" "$ID"
+  run_runtime_via_files --separate-stderr --log "$LOG" create --bundle "$BUNDLE" "$ID"
   assert_failure
   grep -qi 'executable file not found' "$LOG"
   assert_nothing_left

@@ -25,7 +25,7 @@ setup() {
 console_attack() {
   start_recvtty
   set_args sh -c 'stat -c "%F" /etc/target; cat /etc/target; stat -L -c "%F %t" /dev/console'
-  run runtime run --detach --console-socket "$CONSOLE_SOCKET" "$ID"
+  run_runtime_via_files run --detach --console-socket "$CONSOLE_SOCKET" "$ID"
   if [ "$status" -ne 0 ]; then
     assert_output_contains '/dev/console in the container is neither a file nor a device'
     assert_nothing_left

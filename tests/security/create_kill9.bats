@@ -7,8 +7,11 @@
 # mount, state dir or ledger entry.
 # Every test runs on a fake node with room for exactly one 1 GiB container and its own ledger
 # (as policy.bats does): the host's real ledger is never touched.
-# Shown to fail on a weakened build, tests/security/weaken/create_kill9.patch (delete leaves the
-# init of a killed create alive): tests/security/prove.sh create_kill9.
+# Shown to fail on weakened builds (tests/security/prove.sh create_kill9):
+# tests/security/weaken/create_kill9.patch (a state dir without state.json taken for no
+# container: delete --force exits 0 and leaves it), create_kill9.cgroup.patch (delete does not
+# look for the cgroup of an unfinished creation) and create_kill9.ledger.patch (reconcile keeps
+# an entry while its state dir is there, the creator and init gone).
 
 load ../lib/common
 

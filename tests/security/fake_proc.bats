@@ -22,7 +22,7 @@ setup() {
 
 # refused PATTERN: create fails with PATTERN, leaves nothing, and the fake sysctl is unwritten.
 refused() {
-  run runtime create --bundle "$BUNDLE" "$ID"
+  run_runtime_via_files create --bundle "$BUNDLE" "$ID"
   assert_failure
   assert_output_matches "$1"
   [ "$(cat "$FAKE/sys/kernel/shmmni")" = untouched ]

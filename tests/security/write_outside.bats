@@ -61,7 +61,7 @@ nothing_on_host() {
   done
   start_recvtty
   set_args true
-  run runtime run --detach --console-socket "$CONSOLE_SOCKET" "$ID"
+  run_runtime_via_files run --detach --console-socket "$CONSOLE_SOCKET" "$ID"
   # Refused or run: either way nothing reaches the host.
   echo "$output"
   [ "$status" -ne 0 ] || wait_for_status "$ID" stopped

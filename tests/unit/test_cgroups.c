@@ -308,6 +308,18 @@ static void test_v2_full(void **state) {
   struct oc_resources r = full_resources();
   struct oc_cgroup *cg = NULL;
   struct oc_err e = {0};
+  /* net_cls and net_prio are v1-only: refused on v2, before anything is written */
+  assert_true(oc_cg_create("/t/c", &r, &cg, &e) < 0);
+  assert_string_equal(
+      e.msg, "linux.resources.network.classID: the net_cls cgroup controller is not mounted on this host");
+  assert_string_equal(get_file(leaf(NULL), "memory.max"), "");
+  r.network.class_id = (oc_u64){true, 0}; /* 0: not asked for */
+  assert_true(oc_cg_create("/t/c", &r, &cg, &e) < 0);
+  assert_string_equal(
+      e.msg,
+      "linux.resources.network.priorities: the net_prio cgroup controller is not mounted on this host");
+  r.network.n_priorities = 0;
+  fake_v2(); /* the refusals above enabled controllers in the fake parents already */
   if (oc_cg_create("/t/c", &r, &cg, &e) < 0) fail_msg("%s", e.msg);
   const char *c = leaf(NULL);
   assert_string_equal(get_file(c, "memory.max"), "1073741824");
@@ -397,6 +409,8 @@ static void test_v2_unified_precedence(void **state) {
   (void)state;
   fake_v2();
   struct oc_resources r = full_resources();
+  r.network.class_id.set = false; /* v1 only */
+  r.network.n_priorities = 0;
   struct oc_kv kv[2] = {{"cpu.weight", "300"}, {"memory.max", "2G"}};
   r.unified = (struct oc_kvv){kv, 2};
   struct oc_cgroup *cg = NULL;
@@ -657,8 +671,9 @@ static void test_bpf_program_semantics(void **state) {
 }
 
 /* linux.resources.network needs the net_cls/net_prio hierarchy: where it is mounted the files
- * are written; where it is not (most hosts), create succeeds and writes them nowhere else. */
-static void test_network_skipped_when_unmounted(void **state) {
+ * are written; where it is not (most hosts), create is refused, naming the key and the
+ * controller, and leaves no directory behind. */
+static void test_network_refused_when_unmounted(void **state) {
   (void)state;
   static struct oc_net_priority prio = {"eth0", 5};
   struct oc_resources r = {0};
@@ -668,7 +683,7 @@ static void test_network_skipped_when_unmounted(void **state) {
   struct oc_cgroup *cg = NULL;
   struct oc_err e = {0};
 
-  /* mounted: written (so what follows can tell "skipped" from "never written") */
+  /* mounted: written */
   fake_v1(false);
   if (oc_cg_create("/t/c", &r, &cg, &e) < 0) fail_msg("%s", e.msg);
   assert_non_null(oc_cg_v1_dir(cg, OC_CTL_NET_CLS));
@@ -677,45 +692,128 @@ static void test_network_skipped_when_unmounted(void **state) {
   oc_cg_free(cg);
   cg = NULL;
 
-  /* not mounted: skipped */
+  /* not mounted: refused before anything is written (a new leaf would be removed again) */
   fake_v1(false);
   char d[512];
   snprintf(d, sizeof d, "%s/net_cls,net_prio", root);
   assert_int_equal(rm_rf(d), 0);
   oc_cg_set_root_for_tests(root, OC_CG_LEGACY);
+  assert_true(oc_cg_create("/t/c", &r, &cg, &e) < 0);
+  assert_null(cg);
+  assert_string_equal(
+      e.msg, "linux.resources.network.classID: the net_cls cgroup controller is not mounted on this host");
+  assert_string_equal(get_file(leaf("devices"), "devices.deny"), "");
+  r.network.class_id = (oc_u64){false, 0};
+  assert_true(oc_cg_create("/t/c", &r, &cg, &e) < 0);
+  assert_string_equal(
+      e.msg,
+      "linux.resources.network.priorities: the net_prio cgroup controller is not mounted on this host");
+  /* an update is refused the same way, before it writes anything */
+  r.network.n_priorities = 0;
   if (oc_cg_create("/t/c", &r, &cg, &e) < 0) fail_msg("%s", e.msg);
-  assert_null(oc_cg_v1_dir(cg, OC_CTL_NET_CLS));
-  assert_null(oc_cg_v1_dir(cg, OC_CTL_NET_PRIO));
-  assert_non_null(oc_cg_v1_dir(cg, OC_CTL_MEMORY)); /* the other hierarchies are used */
-  struct stat st;
-  assert_int_equal(stat(d, &st), -1); /* nor was the hierarchy made up */
-  for (size_t h = 0; v1_hiers[h]; h++) {
-    if (strcmp(v1_hiers[h], "net_cls,net_prio") == 0) continue;
-    assert_string_equal(get_file(leaf(v1_hiers[h]), "net_cls.classid"), "");
-    assert_string_equal(get_file(leaf(v1_hiers[h]), "net_prio.ifpriomap"), "");
-  }
+  struct oc_resources u = {0};
+  u.memory.limit = (oc_i64){true, 1 << 30};
+  u.network.class_id = (oc_u64){true, 7};
+  assert_true(oc_cg_update(cg, &u, &e) < 0);
+  assert_string_equal(
+      e.msg, "linux.resources.network.classID: the net_cls cgroup controller is not mounted on this host");
+  assert_string_equal(get_file(leaf("memory"), "memory.limit_in_bytes"), "9223372036854771712\n");
+  oc_cg_free(cg);
+}
+
+/* The pure rule: which key names which controller, "not mounted" vs "not enabled". */
+static void test_check_controllers(void **state) {
+  (void)state;
+  static struct oc_hugepage_limit hl = {"2MB", 1};
+  static struct oc_rdma rd = {"mlx5_0", {true, 3}, {false, 0}};
+  struct oc_resources r = {0};
+  struct oc_err e = {0};
+  assert_int_equal(oc_cg_controllers_wanted(&r), 0);
+  assert_int_equal(oc_cg_controllers_wanted(NULL), 0);
+  assert_int_equal(oc_cg_check_controllers(&r, 0, 0, "/x", &e), 0);
+  r.hugepage_limits = &hl;
+  r.n_hugepage_limits = 1;
+  r.rdma = &rd;
+  r.n_rdma = 1;
+  assert_int_equal(oc_cg_controllers_wanted(&r), OC_CTL_HUGETLB | OC_CTL_RDMA);
+  assert_int_equal(
+      oc_cg_check_controllers(&r, OC_CTL_HUGETLB | OC_CTL_RDMA, OC_CTL_HUGETLB | OC_CTL_RDMA, "/x", &e), 0);
+  assert_true(oc_cg_check_controllers(&r, OC_CTL_HUGETLB, OC_CTL_HUGETLB, "/x", &e) < 0);
+  assert_string_equal(e.msg, "linux.resources.rdma: the rdma cgroup controller is not mounted on this host");
+  assert_true(
+      oc_cg_check_controllers(&r, OC_CTL_HUGETLB | OC_CTL_RDMA, OC_CTL_RDMA, "/sys/fs/cgroup/a/b", &e) < 0);
+  assert_string_equal(e.msg,
+                      "linux.resources.hugepageLimits: the hugetlb cgroup controller is not enabled for "
+                      "/sys/fs/cgroup/a/b (not in its cgroup.controllers: the parent does not delegate it)");
+  r.network.class_id = (oc_u64){true, 0};
+  assert_int_equal(oc_cg_controllers_wanted(&r), OC_CTL_HUGETLB | OC_CTL_RDMA);
+  r.network.class_id = (oc_u64){true, 1};
+  assert_int_equal(oc_cg_controllers_wanted(&r), OC_CTL_HUGETLB | OC_CTL_RDMA | OC_CTL_NET_CLS);
+}
+
+/* v2: a controller the root has but the container's parent does not pass down is refused as
+ * "not enabled"; a page size without its hugetlb file is refused naming the sizes there are. */
+static void test_v2_hugetlb_not_delegated_and_sizes(void **state) {
+  (void)state;
+  fake_v2();
+  char t[512];
+  snprintf(t, sizeof t, "%s/t", root);
+  put_file(t, "cgroup.controllers", "cpu memory pids\n");
+  struct oc_hugepage_limit hl = {"2MB", 2097152};
+  struct oc_resources r = {0};
+  r.hugepage_limits = &hl;
+  r.n_hugepage_limits = 1;
+  struct oc_cgroup *cg = NULL;
+  struct oc_err e = {0};
+  assert_true(oc_cg_create("/t/c", &r, &cg, &e) < 0);
+  char want[1024];
+  snprintf(
+      want, sizeof want,
+      "linux.resources.hugepageLimits: the hugetlb cgroup controller is not enabled for %s/t/c (not in its "
+      "cgroup.controllers: the parent does not delegate it)",
+      root);
+  assert_string_equal(e.msg, want);
+  assert_string_equal(get_file(leaf(NULL), "hugetlb.2MB.max"), "");
+
+  fake_v2();
+  put_file(leaf(NULL), "hugetlb.1GB.max", "");
+  put_file(leaf(NULL), "hugetlb.1GB.rsvd.max", "");
+  hl.page_size = "64KB";
+  assert_true(oc_cg_create("/t/c", &r, &cg, &e) < 0);
+  assert_true(strcmp(e.msg, "linux.resources.hugepageLimits: page size 64KB does not exist on this host "
+                            "(hugetlb has 2MB, 1GB)") == 0 ||
+              strcmp(e.msg, "linux.resources.hugepageLimits: page size 64KB does not exist on this host "
+                            "(hugetlb has 1GB, 2MB)") == 0);
+  hl.page_size = "2M";
+  assert_true(oc_cg_create("/t/c", &r, &cg, &e) < 0);
+  assert_non_null(strstr(e.msg, "invalid pageSize \"2M\""));
+  hl.page_size = "1GB";
+  if (oc_cg_create("/t/c", &r, &cg, &e) < 0) fail_msg("%s", e.msg);
+  assert_string_equal(get_file(leaf(NULL), "hugetlb.1GB.max"), "2097152");
   oc_cg_free(cg);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_weight_table),
-    cmocka_unit_test(test_io_weight),
-    cmocka_unit_test(test_swap_arithmetic),
-    cmocka_unit_test(test_unified_keys),
-    cmocka_unit_test_teardown(test_path_resolution, teardown),
-    cmocka_unit_test_teardown(test_v2_full, teardown),
-    cmocka_unit_test_teardown(test_v2_throttle_lines, teardown),
-    cmocka_unit_test_teardown(test_v2_quota_and_unlimited, teardown),
-    cmocka_unit_test_teardown(test_v2_unified_precedence, teardown),
-    cmocka_unit_test_teardown(test_v2_unified_rejected, teardown),
-    cmocka_unit_test_teardown(test_v2_stats, teardown),
-    cmocka_unit_test_teardown(test_v1_full, teardown),
-    cmocka_unit_test_teardown(test_v1_memory_order, teardown),
-    cmocka_unit_test_teardown(test_hybrid_hugetlb_in_unified, teardown),
-    cmocka_unit_test(test_bpf_program_shape),
-    cmocka_unit_test(test_bpf_program_semantics),
-    cmocka_unit_test_teardown(test_network_skipped_when_unmounted, teardown),
+      cmocka_unit_test(test_weight_table),
+      cmocka_unit_test(test_io_weight),
+      cmocka_unit_test(test_swap_arithmetic),
+      cmocka_unit_test(test_unified_keys),
+      cmocka_unit_test_teardown(test_path_resolution, teardown),
+      cmocka_unit_test_teardown(test_v2_full, teardown),
+      cmocka_unit_test_teardown(test_v2_throttle_lines, teardown),
+      cmocka_unit_test_teardown(test_v2_quota_and_unlimited, teardown),
+      cmocka_unit_test_teardown(test_v2_unified_precedence, teardown),
+      cmocka_unit_test_teardown(test_v2_unified_rejected, teardown),
+      cmocka_unit_test_teardown(test_v2_stats, teardown),
+      cmocka_unit_test_teardown(test_v1_full, teardown),
+      cmocka_unit_test_teardown(test_v1_memory_order, teardown),
+      cmocka_unit_test_teardown(test_hybrid_hugetlb_in_unified, teardown),
+      cmocka_unit_test(test_bpf_program_shape),
+      cmocka_unit_test(test_bpf_program_semantics),
+      cmocka_unit_test_teardown(test_network_refused_when_unmounted, teardown),
+      cmocka_unit_test(test_check_controllers),
+      cmocka_unit_test_teardown(test_v2_hugetlb_not_delegated_and_sizes, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

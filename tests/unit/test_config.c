@@ -480,8 +480,52 @@ static void test_wrong_types(void **state) {
     {"\"linux\": {\"personality\": {\"domain\": \"LINUX64\"}}", "linux.personality.domain: unknown domain"},
     {"\"linux\": {\"personality\": {\"domain\": \"LINUX\", \"flags\": [\"NOPE\"]}}", "linux.personality.flags: unknown flag"},
     {"\"linux\": {\"intelRdt\": {\"closID\": 1}}", "linux.intelRdt.closID: expected a string"},
+    {"\"linux\": {\"memoryPolicy\": {\"nodes\": \"0\"}}", "linux.memoryPolicy.mode: required"},
+    {"\"linux\": {\"netDevices\": {\"eth0\": 1}}", "linux.netDevices.eth0: expected an object"},
+    {"\"linux\": {\"netDevices\": {\"eth0\": {\"name\": 7}}}", "linux.netDevices.eth0.name: expected a string"},
+    {"\"linux\": {\"netDevices\": {\"a/b\": {}}}", "linux.netDevices: \"a/b\" is not a network device name"},
+    {"\"linux\": {\"netDevices\": {\"eth%d\": {}}}", "linux.netDevices: \"eth%d\" is not a network device name"},
+    {"\"linux\": {\"netDevices\": {\"eth0\": {\"name\": \"a-name-of-16-chr\"}}}", "linux.netDevices.eth0.name: \"a-name-of-16-chr\" is not a network device name"},
+    {"\"linux\": {\"netDevices\": {\"eth0\": {\"name\": \"..\"}}}", "linux.netDevices.eth0.name: \"..\" is not a network device name"},
+    {"\"linux\": {\"netDevices\": {\"eth0\": {}, \"eth1\": {\"name\": \"eth0\"}}}", "linux.netDevices.eth1: two devices would be named \"eth0\""},
+    {"\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_NOPE\"}}", "linux.memoryPolicy.mode: unknown mode \"MPOL_NOPE\""},
+    {"\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_BIND\"}}", "linux.memoryPolicy.nodes: MPOL_BIND needs at least one node"},
+    {"\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_DEFAULT\", \"nodes\": \"1\"}}", "linux.memoryPolicy.nodes: MPOL_DEFAULT takes no nodes"},
+    {"\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_BIND\", \"nodes\": \"3-1\"}}", "linux.memoryPolicy.nodes: invalid node list \"3-1\""},
+    {"\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_BIND\", \"nodes\": \"1024\"}}", "linux.memoryPolicy.nodes: invalid node list \"1024\""},
+    {"\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_BIND\", \"nodes\": \"0\", \"flags\": [\"MPOL_F_X\"]}}", "linux.memoryPolicy.flags: unknown flag \"MPOL_F_X\""},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) cfg_fails(cases[i].body, cases[i].want);
+}
+
+static void test_memory_policy(void **state) {
+  (void)state;
+  struct oc_config *c = cfg_ok("\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_INTERLEAVE\", \"nodes\": \"0-2,65,1023\", "
+                               "\"flags\": [\"MPOL_F_STATIC_NODES\", \"MPOL_F_NUMA_BALANCING\"]}}");
+  const struct oc_memory_policy *mp = &c->memory_policy;
+  assert_true(mp->set);
+  assert_int_equal(mp->mode, 3);
+  assert_int_equal(mp->flags, (1 << 15) | (1 << 13));
+  assert_true(mp->nodemask[0] == 0x7);
+  assert_true(mp->nodemask[1] == 0x2);
+  assert_true(mp->nodemask[15] == 1UL << 63);
+  assert_string_equal(mp->nodes, "0-2,65,1023");
+  oc_config_free(c);
+  c = cfg_ok("\"linux\": {\"memoryPolicy\": {\"mode\": \"MPOL_PREFERRED\"}}");
+  assert_true(c->memory_policy.set);
+  assert_int_equal(c->memory_policy.mode, 1);
+  oc_config_free(c);
+}
+
+static void test_net_devices(void **state) {
+  (void)state;
+  struct oc_config *c = cfg_ok("\"linux\": {\"netDevices\": {\"eth0\": {\"name\": \"ctr%d\"}, \"ens3\": {}}}");
+  assert_int_equal(c->n_net_devices, 2);
+  assert_string_equal(c->net_devices[0].host_name, "eth0");
+  assert_string_equal(c->net_devices[0].name, "ctr%d");
+  assert_string_equal(c->net_devices[1].host_name, "ens3");
+  assert_null(c->net_devices[1].name);
+  oc_config_free(c);
 }
 
 static void test_integer_bounds(void **state) {
@@ -799,6 +843,8 @@ int main(void) {
     cmocka_unit_test(test_version),
     cmocka_unit_test(test_wrong_types),
     cmocka_unit_test(test_integer_bounds),
+      cmocka_unit_test(test_memory_policy),
+      cmocka_unit_test(test_net_devices),
     cmocka_unit_test(test_namespaces),
     cmocka_unit_test(test_capabilities),
     cmocka_unit_test(test_process_parse),

@@ -54,6 +54,9 @@ static void test_signal_numbers(void **state) {
   assert_int_equal(oc_signal_parse("15"), SIGTERM);
   assert_int_equal(oc_signal_parse("1"), 1);
   assert_int_equal(oc_signal_parse("09"), 9);
+  /* runc takes 0 (kill(2)'s "is it there?"), so do we. */
+  assert_int_equal(oc_signal_parse("0"), 0);
+  assert_int_equal(oc_signal_parse("00"), 0);
   char top[16];
   snprintf(top, sizeof top, "%d", SIGRTMAX);
   assert_int_equal(oc_signal_parse(top), SIGRTMAX);
@@ -82,7 +85,7 @@ static void test_signal_names(void **state) {
 static void test_signal_refused(void **state) {
   (void)state;
   static const char *const bad[] = {
-      "", " 9", "9 ", "+9", "-9", "0", "00", "65", "99999", "9x", "x9", "0x9", "9.0", "\n9",
+      "", " 9", "9 ", "+9", "-9", "-0", "65", "99999", "9x", "x9", "0x9", "9.0", "\n9",
       "SIGFOO", "FOO", "SIG", "SIGSIGKILL", " KILL", "KILL ", "SIG KILL", "SIG-KILL", "KILL\n",
       "KILLX", "K", "RTMIN+", "RTMIN+ 1", "RTMIN++1", "RTMIN+-1", "RTMIN-1", "RTMAX+1",
       "RTMAX-+1", "RTMAX- 1", "RTMIN+31", "RTMAX-31", "RTMIN+1x", "RTMINX",

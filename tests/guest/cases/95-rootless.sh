@@ -56,7 +56,7 @@ q() { printf "'%s' " "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 as_user() {
   _cmd="cd $RHOME && exec env XDG_RUNTIME_DIR=$XDG OCRUN_POLICY=$OCRUN_POLICY ocrun"
   for _a in "$@"; do _cmd="$_cmd $(q "$_a")"; done
-  sh -c 'echo $$ >"$1/cgroup.procs" && exec su -s /bin/sh -c "$2" "$3"' sh "$CG$DELEG/shell" "$_cmd" "$RUSER" </dev/null
+  sh -c 'echo $$ >"$1/cgroup.procs" && exec su -s /bin/sh -c "$2" "$3"' sh "${RL_SHELL:-$CG$DELEG/shell}" "$_cmd" "$RUSER" </dev/null
 }
 
 # A bundle the user writes with `spec --rootless`: ARGS_JSON, optional resources.
@@ -142,3 +142,31 @@ if [ -d /run/ocrun ] && [ -n "$(ls -A /run/ocrun 2>/dev/null)" ]; then
 else
   pass rootless-nothing-in-run
 fi
+
+# 4. A controller the delegation does not pass down (hugetlb: its parent enables only memory and
+# pids) is refused, naming the config key, the controller and the cgroup; nothing is left.
+NODELEG=/ocrun-nodeleg
+mkdir -p "$CG$NODELEG/deleg/shell"
+echo "+memory +pids" >"$CG$NODELEG/cgroup.subtree_control"
+chown "$RUID:$RGID" "$CG$NODELEG/deleg" "$CG$NODELEG/deleg/cgroup.procs" "$CG$NODELEG/deleg/cgroup.subtree_control" \
+  "$CG$NODELEG/deleg/shell" "$CG$NODELEG/deleg/shell/cgroup.procs"
+RIDS="$RIDS rl-huge"
+user_bundle huge '["true"]' '"hugepageLimits": [ { "pageSize": "2MB", "limit": 4194304 } ]'
+out=$(RL_SHELL=$CG$NODELEG/deleg/shell as_user run --bundle "$RHOME/huge" rl-huge 2>&1)
+rc=$?
+want="ocrun: linux.resources.hugepageLimits: the hugetlb cgroup controller is not enabled for /sys/fs/cgroup$NODELEG/deleg/ocrun/rl-huge (not in its cgroup.controllers: the parent does not delegate it)"
+if [ "$rc" -ne 0 ] && [ "$out" = "$want" ]; then
+  pass rootless-undelegated-controller-refused
+else
+  fail rootless-undelegated-controller-refused "exit $rc, output: $out"
+fi
+left=""
+for d in "$CG$NODELEG/deleg"/*/; do
+  [ -d "$d" ] && [ "${d%/}" != "$CG$NODELEG/deleg/shell" ] && left="$left ${d%/}"
+done
+if [ -z "$left" ] && [ ! -e "$XDG/ocrun/rl-huge" ]; then
+  pass rootless-undelegated-nothing-left
+else
+  fail rootless-undelegated-nothing-left "left: ${left:-} $(ls "$XDG/ocrun" 2>/dev/null)"
+fi
+rmdir "$CG$NODELEG/deleg/shell" "$CG$NODELEG/deleg" "$CG$NODELEG"
