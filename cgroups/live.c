@@ -107,18 +107,18 @@ bool oc_cg_live_cpu(const char *path, uint64_t *cpu_ns) {
   return true;
 }
 
-void oc_cg_live_read(const char *path, struct oc_cg_live *l) {
-  *l = (struct oc_cg_live){0};
+void oc_cg_live_read(const char *path, struct oc_cg_live *out) {
+  *out = (struct oc_cg_live){0};
   if (!oc_cg_path_valid(path)) return;
-  l->cpu = oc_cg_live_cpu(path, &l->cpu_ns);
+  out->cpu = oc_cg_live_cpu(path, &out->cpu_ns);
   unsigned cpu = where(OC_CTL_CPU), mem = where(OC_CTL_MEMORY);
-  l->thr = kv_at(cpu, path, "cpu.stat", "nr_throttled", &l->nr_throttled);
-  l->weight = read_u64_at(cpu, path, cpu ? "cpu.shares" : "cpu.weight", &l->weight_value);
-  l->mem = read_u64_at(mem, path, mem ? "memory.usage_in_bytes" : "memory.current", &l->mem_bytes);
-  l->oom = kv_at(mem, path, mem ? "memory.oom_control" : "memory.events", "oom_kill", &l->oom_kills);
+  out->thr = kv_at(cpu, path, "cpu.stat", "nr_throttled", &out->nr_throttled);
+  out->weight = read_u64_at(cpu, path, cpu ? "cpu.shares" : "cpu.weight", &out->weight_value);
+  out->mem = read_u64_at(mem, path, mem ? "memory.usage_in_bytes" : "memory.current", &out->mem_bytes);
+  out->oom = kv_at(mem, path, mem ? "memory.oom_control" : "memory.events", "oom_kill", &out->oom_kills);
   for (int i = 0; i < OC_PSI_COUNT; i++) {
     char file[32], buf[512];
     snprintf(file, sizeof file, "%s.pressure", oc_psi_names[i]);
-    if (read_at(0, path, file, buf, sizeof buf)) (void)oc_psi_parse(buf, &l->psi[i]);
+    if (read_at(0, path, file, buf, sizeof buf)) (void)oc_psi_parse(buf, &out->psi[i]);
   }
 }

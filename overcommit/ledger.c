@@ -13,28 +13,10 @@
 #include <unistd.h>
 
 #include "base/procfs.h"
-#include "base/user_dirs.h"
 
-#define MIB (INT64_C(1) << 20)
 #define VCPU_EPSILON 1e-9
 
-const char *oc_ledger_dir(void) {
-  static char user_dir[4096];
-  const char *d = getenv("OCRUN_LEDGER_DIR");
-  if (d && d[0]) return d;
-  if (!oc_rootless()) return OC_LEDGER_DEFAULT_DIR;
-  if (!user_dir[0]) oc_user_dir_path("ocrun-ledger", user_dir, sizeof user_dir);
-  return user_dir;
-}
 
-/* ---- memory ---- */
-
-void oc_ledger_free(struct oc_ledger *l) {
-  for (size_t i = 0; i < l->n; i++) oc_ledger_entry_release(&l->v[i]);
-  free(l->v);
-  l->v = NULL;
-  l->n = 0;
-}
 
 /* ---- reconcile ---- */
 
@@ -98,10 +80,6 @@ static ssize_t reconcile(struct oc_lstore *st, bool write, struct oc_ledger *out
 
 /* ---- arithmetic ---- */
 
-int64_t oc_ledger_charged_mb(const struct oc_size *s) {
-  if ((s->flags & OC_SIZE_UNBOUNDED) || s->memory_bytes <= 0) return 0;
-  return (s->memory_bytes + MIB - 1) / MIB;
-}
 
 static void capacity_of(const struct oc_policy *p, const struct oc_host *h, const struct oc_ledger_sums *t,
                         struct oc_capacity cap[OC_RES_COUNT]) {

@@ -25,12 +25,34 @@
 #define TOTALS "totals.json"
 #define TMP "write.tmp" /* beside entries/, so a reader of entries/ never sees it */
 #define ENTRY_MAX (64u << 10)
+#define MIB (INT64_C(1) << 20)
+
+const char *oc_ledger_dir(void) {
+  static char user_dir[4096];
+  const char *d = getenv("OCRUN_LEDGER_DIR");
+  if (d && d[0]) return d;
+  if (!oc_rootless()) return OC_LEDGER_DEFAULT_DIR;
+  if (!user_dir[0]) oc_user_dir_path("ocrun-ledger", user_dir, sizeof user_dir);
+  return user_dir;
+}
 
 void oc_ledger_entry_release(struct oc_ledger_entry *en) {
   free(en->id);
   free(en->root);
   free(en->cgroup_path);
   *en = (struct oc_ledger_entry){0};
+}
+
+void oc_ledger_free(struct oc_ledger *l) {
+  for (size_t i = 0; i < l->n; i++) oc_ledger_entry_release(&l->v[i]);
+  free(l->v);
+  l->v = NULL;
+  l->n = 0;
+}
+
+int64_t oc_ledger_charged_mb(const struct oc_size *s) {
+  if ((s->flags & OC_SIZE_UNBOUNDED) || s->memory_bytes <= 0) return 0;
+  return (s->memory_bytes + MIB - 1) / MIB;
 }
 
 void oc_ledger_sums_add(struct oc_ledger_sums *t, const struct oc_size *s, int sign) {
@@ -222,8 +244,7 @@ int oc_lstore_load_all(struct oc_lstore *s, struct oc_ledger *l, struct oc_err *
     if (de->d_name[0] == '.') continue;
     struct oc_ledger_entry en;
     int got = read_entry(s, de->d_name, &en, e);
-    if (got < 0) r = -1;
-    else if (got == 1 && push(l, &en, &cap, e) < 0) r = -1;
+    if (got < 0 || (got == 1 && push(l, &en, &cap, e) < 0)) r = -1;
     if (got == 1) oc_ledger_entry_release(&en);
   }
   if (r == 0 && errno) r = oc_fail_errno(e, "ledger: read %s/%s", oc_ledger_dir(), ENTRIES);
@@ -289,8 +310,9 @@ OC_MUST_CHECK static int migrate(struct oc_lstore *s, struct oc_err *e) {
     char what[PATH_MAX + 64];
     snprintf(what, sizeof what, "ledger %s/%s: entries[%zu]", dir, LEDGER_OLD, i);
     r = parse_entry(v->u.array.values[i], &en, what, e);
-    if (r == 0) r = oc_lstore_put(s, &en, e);
-    if (r == 0) oc_ledger_entry_release(&en);
+    if (r < 0) break;
+    r = oc_lstore_put(s, &en, e);
+    oc_ledger_entry_release(&en);
   }
   yajl_tree_free(t);
   if (r == 0) r = sum_entries(s, e);

@@ -1,9 +1,9 @@
-/* The ledger's files (used by ledger.c only): in oc_ledger_dir(), ledger.lock (flock), one file
- * per admitted container in entries/ (its JSON object), and totals.json, the sum of their
- * charges, so an admission or a release reads and writes O(1) files whatever the number of
- * containers. Every change writes in an order that can only leave totals.json too high (never too
- * low) if it is cut short; oc_lstore_reconcile recomputes it from the entries. A ledger.json of an
- * older ocrun is moved into entries/ on first use. */
+/* The ledger's directory and files (used by ledger.c only): in oc_ledger_dir(), ledger.lock
+ * (flock), one file per admitted container in entries/ (its JSON object), and totals.json, the
+ * sum of their charges, so an admission or a release reads and writes O(1) files whatever the
+ * number of containers. Every change writes in an order that can only leave totals.json too high
+ * (never too low) if it is cut short; a reconcile in ledger.c sums it anew from the entries. A
+ * ledger.json of an older ocrun is moved into entries/ on first use. */
 #ifndef OCRUN_LEDGER_STORE_H
 #define OCRUN_LEDGER_STORE_H
 #include <stdbool.h>

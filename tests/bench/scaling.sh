@@ -6,8 +6,9 @@
 # The policy is ON, as users get it (the built-in defaults, mode enforce): every container is
 # sized like a small flavour, 16 MiB of memory and 0.05 vCPU (the io.github.ocrun.vcpus
 # annotation), so 500 of them fit this 2-CPU, 24 GiB node (VCPU capacity 2 × 16.0 = 32) and every
-# create goes through the admission ledger. Ledger and --root live under /run (tmpfs, like the
-# defaults /run/ocrun-ledger and /run/ocrun) in dirs of their own, so no other ledger is touched.
+# create goes through the admission ledger. Ledger and --root live under /run, where the
+# defaults are (/run/ocrun-ledger, /run/ocrun; tmpfs on most hosts, ext4 on this test machine), in
+# dirs of their own, so no other ledger is touched.
 # `capacity` sleeps 0.2 s between its two looks at the CPU counters (the CPU% rate): it is printed
 # as measured, and without that fixed sleep (capacity-0.2s), which is the work that grows with N.
 set -euo pipefail

@@ -197,7 +197,7 @@ MISSING_CASES=(
   fake_node
   update_config '.linux.resources.memory.limit = 268435456'
   start_sleeper
-  charged() { jq --arg id "$ID" '.entries[] | select(.id == $id) | .memory' "$LEDGER"; }
+  charged() { ledger_doc | jq --arg id "$ID" '.entries[] | select(.id == $id) | .memory'; }
   assert_equal "$(charged)" 268435456
   d=$(cgroup_dirs "/ocrun-test/$ID" | grep -m1 -E '/memory/|^/sys/fs/cgroup/ocrun-test/')
   f=memory.limit_in_bytes

@@ -890,6 +890,34 @@ static void test_churn(void **state) {
   assert_int_equal(ledger_totals_mb(), 0);
 }
 
+/* An older ocrun's ledger.json is taken over on first use: its entries keep their capacity. */
+static void test_old_ledger_migrated(void **state) {
+  (void)state;
+  setenv("OCRUN_HOST_MEMORY_MB", "20992", 1); /* 20480 MB */
+  struct oc_policy p = policy_of("{}");
+  assert_int_equal(mkdir(ledger_dir, 0700), 0);
+  char path[256];
+  snprintf(path, sizeof path, "%s/ledger.json", ledger_dir);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fprintf(f, "{\"version\":1,\"entries\":[{\"id\":\"old\",\"root\":\"%s\",\"cgroup\":\"/ocrun-test/old\","
+             "\"vcpus\":1,\"memory\":%lld,\"weight\":100,\"flags\":0,\"pid\":0,\"start_time\":0,"
+             "\"creator_pid\":%d,\"creator_start_time\":%llu,\"created\":1}]}",
+          root, (long long)(20 * GIB), (int)getpid(), oc_proc_start_time(getpid()));
+  assert_int_equal(fclose(f), 0);
+  struct oc_admit_result res;
+  struct oc_err e = {0};
+  assert_true(admit(&p, "new", 1, GIB, &res, &e) < 0);
+  assert_true(res.refused);
+  assert_non_null(strstr(e.msg, "free 0 of capacity 20480"));
+  assert_int_equal(access(path, F_OK), -1);
+  assert_true(ledger_file_has("old"));
+  assert_int_equal(ledger_totals_mb(), 20480);
+  assert_int_equal(oc_ledger_release("old", root, &e), 0);
+  assert_int_equal(admit(&p, "new", 1, GIB, &res, &e), 0);
+  assert_int_equal(ledger_totals_mb(), 1024);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
@@ -906,6 +934,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_update_delta, setup, teardown),
       cmocka_unit_test_setup_teardown(test_concurrency, setup, teardown),
       cmocka_unit_test_setup_teardown(test_churn, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_old_ledger_migrated, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
