@@ -6,7 +6,8 @@
 #   RUNTIME        runtime binary to test (default ./ocrun.static; "runc" = Debian's runc,
 #                  copied with its shared libraries)
 #   GUEST_TIMEOUT  overall limit in seconds (default 300); QEMU is killed by PID past it
-#   GUEST_CASES    space-separated case names (e.g. "20-cpu-weight") to run only those
+#   GUEST_CASES    space-separated case names (e.g. "20-cpu-weight") to run only those; a name
+#                  with a slash is a script path (tests/bench/guest-scenarios.sh)
 #   GUEST_CASE_TIMEOUT  limit per case inside the guest in seconds (default 90)
 set -uo pipefail
 
@@ -67,7 +68,10 @@ with_libs "$runtime" # a dynamic stand-in (runc)
 cp "$here/lib.sh" "$run/payload/tests/lib.sh"
 cp "$top/tests/lib/wait.sh" "$run/payload/tests/wait.sh"
 if [ -n "${GUEST_CASES:-}" ]; then
-  for c in $GUEST_CASES; do cp "$here/cases/${c%.sh}.sh" "$run/payload/tests/cases/"; done
+  # A name with a slash is a script's path (tests/bench/guest-scenarios.sh).
+  for c in $GUEST_CASES; do
+    case $c in */*) cp "$c" "$run/payload/tests/cases/" ;; *) cp "$here/cases/${c%.sh}.sh" "$run/payload/tests/cases/" ;; esac
+  done
 else
   cp "$here"/cases/*.sh "$run/payload/tests/cases/"
 fi
