@@ -16,6 +16,7 @@ set -euo pipefail
 export LC_ALL=C
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/lib.sh"
 repo=$(cd "$here/../.." && pwd)
 N=20
 FULL=${FULL:-}
@@ -155,35 +156,22 @@ unshare -m --propagation private bash -c '
   for rt in "${names[@]}"; do R "$rt" delete --force "${SLEEPER[$rt]}"; done
 '
 
-# stats FILE: "median p90 count failures" in ms.
-stats() {
-  [ -f "$1" ] || { echo "- - 0 0"; return; }
-  grep -v FAIL "$1" | sort -n | awk -v fails="$(grep -c FAIL "$1" || true)" '
-    { v[NR] = $1 }
-    END {
-      if (NR == 0) { print "- - 0", fails; exit }
-      m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      p = int(0.9 * NR + 0.999999); if (p < 1) p = 1; if (p > NR) p = NR
-      printf "%.1f %.1f %d %d\n", m / 1000, v[p] / 1000, NR, fails
-    }'
-}
-div() { [[ "$1" != - && "$2" != - && "$2" != 0.0 ]] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }' || echo -; }
 
 cgmode=hybrid; [ -f /sys/fs/cgroup/cgroup.controllers ] && cgmode=v2
 echo "ocrun scenarios benchmark: kernel $(uname -r), $(nproc) cpus, host cgroups $cgmode (timed as pure v1:"
 echo "  private mount ns without /sys/fs/cgroup/unified), $N iterations (bursts: $(((N + 1) / 2))), interleaved"
 for rt in "${NAMES[@]}"; do printf '  %-6s %s\n' "$rt" "$("${BIN[$rt]}" --version 2>/dev/null | head -n 1)"; done
-read -r FLOOR _ < <(stats "$work/floor.floor")
-echo "floor (unshare -mpiun --fork true): median $FLOOR ms, p90 $(stats "$work/floor.floor" | cut -d' ' -f2) ms"
+read -r FLOOR _ < <(bench_stats "$work/floor.floor")
+echo "floor (unshare -mpiun --fork true): median $FLOOR ms, p90 $(bench_stats "$work/floor.floor" | cut -d' ' -f2) ms"
 printf '%-12s %-6s %9s %9s %5s %5s %10s %10s %10s\n' scenario runtime "median ms" "p90 ms" runs fails "/crun" "/runc" "/floor"
 for sc in run run_seccomp exec csd burst10 burst50; do
   declare -A MED=()
-  for rt in "${NAMES[@]}"; do read -r MED[$rt] _ < <(stats "$work/$sc.$rt"); done
+  for rt in "${NAMES[@]}"; do read -r MED[$rt] _ < <(bench_stats "$work/$sc.$rt"); done
   for rt in "${NAMES[@]}"; do
     [ -f "$work/$sc.$rt" ] || continue
-    read -r med p90 count fails < <(stats "$work/$sc.$rt")
+    read -r med p90 count fails < <(bench_stats "$work/$sc.$rt")
     printf '%-12s %-6s %9s %9s %5s %5s %10s %10s %10s\n' "$sc" "$rt" "$med" "$p90" "$count" "$fails" \
-      "$(div "$med" "${MED[crun]:--}")" "$(div "$med" "${MED[runc]:--}")" "$(div "$med" "$FLOOR")"
+      "$(bench_div "$med" "${MED[crun]:--}")" "$(bench_div "$med" "${MED[runc]:--}")" "$(bench_div "$med" "$FLOOR")"
   done
 done
 echo "peak RSS of the runtime's run process (KB, median of 5, /usr/bin/time %M):"
