@@ -16,7 +16,7 @@ IMG=/run/97-img
 mkdir -p "$OUT"
 # A private mount of its own as the bind source (see 96-checkpoint).
 mount -t tmpfs -o size=1m tmpfs "$OUT" && mount --make-private "$OUT"
-LOOP='["sh", "-c", "exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i + 1)); echo $i > /out/counter; sleep 0.1; done"]'
+LOOP='["sh", "-c", "exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i + 1)); echo $i > /out/counter.tmp && mv /out/counter.tmp /out/counter; sleep 0.1; done"]'
 BIND="{ \"destination\": \"/out\", \"type\": \"bind\", \"source\": \"$OUT\", \"options\": [ \"rbind\", \"rw\" ] }"
 NETNS=ck97
 CRIU_FLAGS=""
