@@ -137,7 +137,8 @@ OC_MUST_CHECK int oc_cg_mkdir_path(struct oc_cg_dir *d, const char *path,
                      int (*each_dir)(const struct oc_cg_dir *d, int parent, int child, struct oc_err *e),
                      struct oc_err *e);
 /* rmdir the leaf, and components created by this process when parents_too. */
-OC_MUST_CHECK int oc_cg_rmdir(struct oc_cg_dir *d, const char *path, bool parents_too, struct oc_err *e);
+/* A busy leaf (EBUSY) is tried again for wait_ms (0: once). */
+OC_MUST_CHECK int oc_cg_rmdir(struct oc_cg_dir *d, const char *path, bool parents_too, int wait_ms, struct oc_err *e);
 
 OC_MUST_CHECK int oc_cg_apply_v2(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e);
 OC_MUST_CHECK int oc_cg_apply_v1(struct oc_cgroup *cg, const struct oc_resources *r, bool update, struct oc_err *e);

@@ -13,6 +13,8 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 
+#define RMDIR_WAIT_MS 3000 /* a v1 leaf may stay busy a moment after its last task left */
+
 OC_MUST_CHECK static int apply_devices(struct oc_cgroup *cg, const struct oc_resources *r, struct oc_err *e) {
   _cleanup_free_ struct oc_device_rule *rules = NULL;
   size_t n = 0;
@@ -74,7 +76,7 @@ static void undo_create(struct oc_cgroup *cg) {
       close(dirs[i]->fd);
       dirs[i]->fd = -1;
     }
-    if (oc_cg_rmdir(dirs[i], cg->path, true, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
+    if (oc_cg_rmdir(dirs[i], cg->path, true, RMDIR_WAIT_MS, &e2) < 0) oc_log_warn("cleanup: %s", e2.msg);
     dirs[i]->created_at = -1;
   }
 }
@@ -161,36 +163,54 @@ int oc_cg_signal_all(const struct oc_cgroup *cg, int sig, struct oc_err *e) {
   return r;
 }
 
-int oc_cg_destroy(struct oc_cgroup *cg, struct oc_err *e) {
-  _cleanup_free_ pid_t *pids = NULL;
-  size_t n = 0;
-  int ret = 0;
-  if (oc_cg_pids(cg, &pids, &n, e) == 0 && n > 0) {
-    bool frozen = oc_cg_is_frozen(cg);
-    ret = oc_cg_signal_all(cg, SIGKILL, e);
-    if (ret == 0 && frozen) ret = oc_cg_freeze(cg, false, e);
-    if (ret == 0) ret = oc_cg_wait_empty(cg, 10000, e);
-    if (ret < 0) return ret;
-  }
+/* Remove each directory not removed yet, trying a busy one for wait_ms; *busy: one still was. */
+OC_MUST_CHECK static int remove_dirs(struct oc_cgroup *cg, int wait_ms, bool *busy, struct oc_err *e) {
   struct oc_cg_dir *dirs[65];
   size_t nd = 0;
+  int ret = 0;
+  *busy = false;
   if (cg->v2.root_fd >= 0) dirs[nd++] = &cg->v2;
   for (size_t i = 0; i < cg->n_v1 && nd < 65; i++) dirs[nd++] = &cg->v1[i];
   for (size_t i = 0; i < nd; i++) {
     struct oc_cg_dir *d = dirs[i];
     if (d->fd < 0 && d->created_at < 0) continue;
-    if (d->fd >= 0) {
-      close(d->fd);
-      d->fd = -1;
-    }
     struct oc_err e2;
-    if (oc_cg_rmdir(d, cg->path, true, &e2) < 0 && ret == 0) {
-      *e = e2;
+    if (oc_cg_rmdir(d, cg->path, true, wait_ms, &e2) < 0) {
+      if (e2.errnum == EBUSY && wait_ms == 0) {
+        *busy = true;
+        continue;
+      }
+      if (ret == 0) *e = e2;
       ret = -1;
     }
+    if (d->fd >= 0) close(d->fd);
+    d->fd = -1;
     d->created_at = -1;
   }
   return ret;
+}
+
+int oc_cg_destroy(struct oc_cgroup *cg, struct oc_err *e) {
+  /* Mostly the container's processes are gone by now: one try at every directory, and only if
+   * one is busy, look for processes to kill (and give a v1 leaf a moment after its last task). */
+  bool busy;
+  int first = remove_dirs(cg, 0, &busy, e);
+  if (!busy) return first;
+  _cleanup_free_ pid_t *pids = NULL;
+  size_t n = 0;
+  if (oc_cg_pids(cg, &pids, &n, e) == 0 && n > 0) {
+    bool frozen = oc_cg_is_frozen(cg);
+    int ret = oc_cg_signal_all(cg, SIGKILL, e);
+    if (ret == 0 && frozen) ret = oc_cg_freeze(cg, false, e);
+    if (ret == 0) ret = oc_cg_wait_empty(cg, 10000, e);
+    if (ret < 0) return ret;
+  }
+  struct oc_err e2;
+  if (remove_dirs(cg, RMDIR_WAIT_MS, &busy, &e2) < 0) {
+    if (first == 0) *e = e2;
+    return -1;
+  }
+  return first;
 }
 
 int oc_cg_freeze(struct oc_cgroup *cg, bool frozen, struct oc_err *e) {

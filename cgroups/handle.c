@@ -171,7 +171,7 @@ int oc_cg_mkdir_path(struct oc_cg_dir *d, const char *path,
   return 0;
 }
 
-int oc_cg_rmdir(struct oc_cg_dir *d, const char *path, bool parents_too, struct oc_err *e) {
+int oc_cg_rmdir(struct oc_cg_dir *d, const char *path, bool parents_too, int wait_ms, struct oc_err *e) {
   char buf[4096];
   snprintf(buf, sizeof buf, "%s", path + 1);
   int depth = 0;
@@ -179,7 +179,7 @@ int oc_cg_rmdir(struct oc_cg_dir *d, const char *path, bool parents_too, struct 
   /* the leaf may stay busy for a moment after its last task exited (v1) */
   for (int delay_ms = 1, waited = 0;; delay_ms = delay_ms < 64 ? delay_ms * 2 : 64) {
     if (unlinkat(d->root_fd, buf, AT_REMOVEDIR) == 0 || errno == ENOENT) break;
-    if (errno != EBUSY || waited > 3000) return oc_fail_errno(e, "rmdir %s", d->dirpath);
+    if (errno != EBUSY || waited >= wait_ms) return oc_fail_errno(e, "rmdir %s", d->dirpath);
     usleep((useconds_t)delay_ms * 1000);
     waited += delay_ms;
   }

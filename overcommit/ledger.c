@@ -251,7 +251,8 @@ OC_MUST_CHECK static int admit(const struct oc_policy *p, const struct oc_admiss
   struct oc_host h;
   if (oc_host_detect(&h, e) < 0) return -1;
   struct oc_lstore st;
-  if (oc_lstore_open(&st, write, e) < 0) return -1;
+  struct oc_ledger_entry en = entry_of(req);
+  if ((write ? oc_lstore_open_staged(&st, &en, e) : oc_lstore_open(&st, false, e)) < 0) return -1;
   struct oc_ledger_entry dup = {0};
   int r = oc_lstore_get(&st, req->id, req->root, &dup, e);
   /* The same id again: refused while that container lives, else its stale entry goes (the
@@ -267,10 +268,9 @@ OC_MUST_CHECK static int admit(const struct oc_policy *p, const struct oc_admiss
   if (r == 0) r = decide_reconciled(p, &h, &st, write, &req->size, NULL, res, &reconciled, e);
   if (r == 0 && write) {
     /* The totals first: cut short here, they count the container that has no entry yet. */
-    struct oc_ledger_entry en = entry_of(req);
     oc_ledger_sums_add(&st.sums, &req->size, 1);
     r = oc_lstore_write_sums(&st, e);
-    if (r == 0) r = oc_lstore_put(&st, &en, e);
+    if (r == 0) r = oc_lstore_put_staged(&st, &en, e);
   }
   oc_lstore_close(&st);
   return r;

@@ -8,6 +8,7 @@
 #define OCRUN_LEDGER_STORE_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "overcommit/ledger.h"
 
@@ -17,13 +18,19 @@ struct oc_ledger_sums {
 };
 
 struct oc_lstore {
-  int lock_fd, dfd, edfd; /* the lock, the ledger dir, entries/ */
+  int lock_fd, dfd, edfd, tfd; /* the lock, the ledger dir, entries/, totals.json */
+  int staged_fd;                /* an entry's unnamed file, or -1 */
+  ssize_t totals_size;          /* as read */
   struct oc_ledger_sums sums;
 };
 
 /* Lock (exclusive to change anything), migrate an old ledger.json, read the totals (summed from
  * the entries when totals.json is missing or unreadable). */
 OC_MUST_CHECK int oc_lstore_open(struct oc_lstore *s, bool exclusive, struct oc_err *e);
+/* The same, exclusive, with en's file written before the lock is taken; oc_lstore_put_staged
+ * puts it in place (an entry the store does not hold yet). */
+OC_MUST_CHECK int oc_lstore_open_staged(struct oc_lstore *s, const struct oc_ledger_entry *en, struct oc_err *e);
+OC_MUST_CHECK int oc_lstore_put_staged(struct oc_lstore *s, const struct oc_ledger_entry *en, struct oc_err *e);
 void oc_lstore_close(struct oc_lstore *s);
 /* The entry of (id, root): 1 found (*out filled, free with oc_ledger_entry_release), 0 none. */
 OC_MUST_CHECK int oc_lstore_get(struct oc_lstore *s, const char *id, const char *root,

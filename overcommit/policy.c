@@ -308,14 +308,26 @@ OC_MUST_CHECK static int env_override(const char *name, double *out, struct oc_e
   return 1;
 }
 
+/* The host's online CPUs and memory, read once per process (policy load and admission both ask). */
 OC_MUST_CHECK static int meminfo_total_mb(int64_t *out, struct oc_err *e) {
+  static int64_t cached = -1;
+  if (cached >= 0) {
+    *out = cached;
+    return 0;
+  }
   _cleanup_free_ char *buf = NULL;
   if (oc_read_fileat(AT_FDCWD, "/proc/meminfo", &buf, NULL, 1 << 20, e) < 0) return -1;
   const char *p = strstr(buf, "MemTotal:");
   unsigned long long kb;
   if (!p || sscanf(p + 9, "%llu", &kb) != 1) return oc_fail(e, EINVAL, "/proc/meminfo: no MemTotal");
-  *out = (int64_t)(kb / 1024);
+  *out = cached = (int64_t)(kb / 1024);
   return 0;
+}
+
+static long online_cpus(void) {
+  static long cached = 0;
+  if (cached < 1) cached = sysconf(_SC_NPROCESSORS_ONLN);
+  return cached;
 }
 
 int oc_host_detect(struct oc_host *h, struct oc_err *e) {
@@ -325,7 +337,7 @@ int oc_host_detect(struct oc_host *h, struct oc_err *e) {
   if (r > 0) {
     h->cpus = d;
   } else {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    long n = online_cpus();
     if (n < 1) return oc_fail_errno(e, "sysconf(_SC_NPROCESSORS_ONLN)");
     h->cpus = (double)n;
   }

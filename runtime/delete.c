@@ -79,25 +79,35 @@ static char *cgroup_from_config(const struct oc_globals *g, const char *id) {
   return path;
 }
 
+/* The container's cgroup, NULL when it has none (or it is gone). */
+static struct oc_cgroup *open_cgroup(const struct oc_state *s) {
+  struct oc_err e;
+  struct oc_cgroup *cg = NULL;
+  if (s->cgroup_path && oc_cg_open(s->cgroup_path, &cg, &e) < 0 && e.errnum != ENOENT)
+    oc_log_warn("delete %s: %s", s->id, e.msg);
+  return cg;
+}
+
 int oc_container_delete(const struct oc_globals *g, const char *id, bool force, struct oc_err *e) {
   _cleanup_state_ struct oc_state *s = NULL;
   int r = oc_state_load(g->root, id, &s, e);
   if (r < 0) return (force && r == -ENOENT) ? 0 : r;
-  enum oc_status st = oc_state_status(g->root, s);
+  if (!s->cgroup_path && s->creating) s->cgroup_path = cgroup_from_config(g, id);
+  /* Opened once, for the paused check and to be removed. */
+  _cleanup_cgroup_ struct oc_cgroup *cg = open_cgroup(s);
+  enum oc_status st = oc_state_status_in(g->root, s, cg);
   if (st == OC_CREATING) {
     if (!force)
       return oc_fail(e, EBUSY, "cannot delete container %s that is not stopped: creating (by ocrun pid %d)", id,
                      s->creator_pid);
     stop_creator(s);
     st = OC_STOPPED;
+    oc_cg_free(cg); /* the creator may have made more of it meanwhile */
+    cg = open_cgroup(s);
   }
+  struct oc_err ce;
   if ((st == OC_RUNNING || st == OC_PAUSED) && !force)
     return oc_fail(e, EBUSY, "cannot delete container %s that is not stopped: %s", id, oc_status_name(st));
-  if (!s->cgroup_path && s->creating) s->cgroup_path = cgroup_from_config(g, id);
-  struct oc_err ce;
-  _cleanup_cgroup_ struct oc_cgroup *cg = NULL;
-  if (s->cgroup_path && oc_cg_open(s->cgroup_path, &cg, &ce) < 0 && ce.errnum != ENOENT)
-    oc_log_warn("delete %s: %s", id, ce.msg);
   /* An unfinished creation is stopped, but its init may still be on its way out. */
   if ((st != OC_STOPPED || s->creating) && (s->pid > 0 || cg)) kill_remains(s, st, cg);
   if (cg && oc_cg_destroy(cg, &ce) < 0) oc_log_warn("delete %s: %s", id, ce.msg);

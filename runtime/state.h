@@ -7,6 +7,8 @@
 #include "oci/state_json.h"
 #include "base/error.h"
 
+struct oc_cgroup;
+
 
 
 /* "<root>/<id>" into buf. */
@@ -33,6 +35,8 @@ OC_MUST_CHECK int oc_state_open_creator(const struct oc_state *s, struct oc_err 
 /* Derive the status: an unfinished creation is creating while its creator lives, else stopped;
  * then from the pid (+ start time), the start socket and the cgroup freezer. */
 enum oc_status oc_state_status(const char *root, const struct oc_state *s);
+/* The same with the container's cgroup already open (NULL: it could not be, not paused). */
+enum oc_status oc_state_status_in(const char *root, const struct oc_state *s, const struct oc_cgroup *cg);
 /* The config.json copy kept in the state dir. */
 OC_MUST_CHECK int oc_state_config(const char *root, const char *id, struct oc_config **out, struct oc_err *e);
 /* Validate a container id: [A-Za-z0-9_.-]+, not "." or "..". */
