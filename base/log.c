@@ -92,14 +92,10 @@ static void emit(const char *level, const struct phase *ph, const char *fmt, va_
   }
   if (log_cfg.fd >= 0 && log_cfg.json) {
     char esc[4200], ts[64];
-    struct timespec now;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &now);
-    gmtime_r(&now.tv_sec, &tm);
-    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+    oc_utc_now(ts, sizeof ts);
     json_escape(esc, sizeof esc, msg);
-    n = snprintf(line, sizeof line, "{\"level\":\"%s\",\"msg\":\"%s\"%s,\"time\":\"%s.%09ldZ\"}\n", level,
-                 esc, fields, ts, now.tv_nsec);
+    n = snprintf(line, sizeof line, "{\"level\":\"%s\",\"msg\":\"%s\"%s,\"time\":\"%s\"}\n", level, esc,
+                 fields, ts);
     if (n > 0 && write(log_cfg.fd, line, (size_t)n) < 0) { /* nothing better to do */ }
   } else if (log_cfg.fd >= 0) {
     n = snprintf(line, sizeof line, "%s: %s%s\n", level, prefix, msg);
@@ -152,4 +148,13 @@ void oc_log_phase(const char *phase, const char *fmt, ...) {
 int oc_log_fail(const struct oc_err *e) {
   oc_log_error("%s", e->msg);
   return 1;
+}
+
+void oc_utc_now(char *buf, size_t len) {
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+           tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }

@@ -3,6 +3,7 @@
 #ifndef OCRUN_LOG_H
 #define OCRUN_LOG_H
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "base/error.h"
 
@@ -27,6 +28,9 @@ void oc_log_phase(const char *phase, const char *fmt, ...) __attribute__((format
 void oc_log_close_fds(void);
 /* The log's open fds (at most max of them) into v; returns how many. */
 int oc_log_fds(int *v, int max);
+/* The time now as RFC 3339 UTC with nanoseconds ("2026-12-02T11:00:00.123456789Z"), formatted
+ * by hand: glibc's strftime calls tzset, which reads /etc/localtime on every start. */
+void oc_utc_now(char *buf, size_t len);
 /* Log e->msg as an error and return exit code 1. */
 int oc_log_fail(const struct oc_err *e);
 

@@ -40,7 +40,6 @@
 #include "runtime/state.h"
 #include "runtime/sync.h"
 
-static void rfc3339_now(char *buf, size_t len);
 
 struct create_job {
   const struct oc_globals *g;
@@ -145,7 +144,7 @@ OC_MUST_CHECK static int make_state_dir(struct create_job *j, struct oc_err *e) 
   }
   j->state_dir_made = true;
   test_pause("mkdir");
-  rfc3339_now(j->created, sizeof j->created);
+  oc_utc_now(j->created, sizeof j->created);
   j->creator_start_time = oc_proc_start_time(getpid());
   if (save_state(j, true, e) < 0) return -1;
   if (oc_write_file_atomic(j->state_dir, "config.json", j->config_text, j->config_len, 0600, e) < 0) return -1;
@@ -175,15 +174,6 @@ OC_MUST_CHECK static int connect_console(struct create_job *j, struct oc_err *e)
   }
   j->console_fd = oc_unix_connect(j->o->console_socket, e);
   return j->console_fd < 0 ? oc_wrap(e, -1, "console socket") : 0;
-}
-
-static void rfc3339_now(char *buf, size_t len) {
-  struct timespec ts;
-  struct tm tm;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
 }
 
 static const enum oc_ns_type around_clone[2] = {OC_NS_PID, OC_NS_TIME};
