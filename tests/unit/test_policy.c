@@ -918,9 +918,36 @@ static void test_old_ledger_migrated(void **state) {
   assert_int_equal(ledger_totals_mb(), 1024);
 }
 
+/* totals.json is rewritten in place: a record cut short is summed anew from the entries, and a
+ * longer file (an older or damaged one) ends at the new record instead of keeping its tail. */
+static void test_totals_in_place(void **state) {
+  (void)state;
+  setenv("OCRUN_HOST_MEMORY_MB", "20992", 1);
+  struct oc_policy p = policy_of("{}");
+  struct oc_admit_result res;
+  struct oc_err e = {0};
+  assert_int_equal(admit(&p, "a", 1, GIB, &res, &e), 0);
+  assert_int_equal(ledger_totals_mb(), 1024);
+  char path[256];
+  snprintf(path, sizeof path, "%s/totals.json", ledger_dir);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fprintf(f, "{\"version\":2,\"vcpus\":1,\"memory_mb\":10"); /* cut short */
+  for (int i = 0; i < 300; i++) fputc('x', f);
+  assert_int_equal(fclose(f), 0);
+  assert_int_equal(admit(&p, "b", 1, GIB, &res, &e), 0);
+  assert_int_equal(ledger_totals_mb(), 2048);
+  struct stat sb;
+  assert_int_equal(stat(path, &sb), 0);
+  assert_int_equal(sb.st_size, 128);
+  assert_int_equal(oc_ledger_release("a", root, &e), 0);
+  assert_int_equal(ledger_totals_mb(), 1024);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_totals_in_place, setup, teardown),
       cmocka_unit_test_setup_teardown(test_presets, setup, teardown),
       cmocka_unit_test_setup_teardown(test_policy_errors, setup, teardown),
       cmocka_unit_test_setup_teardown(test_sizing, setup, teardown),
