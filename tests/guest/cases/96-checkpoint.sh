@@ -2,7 +2,7 @@
 # to dump tmpfs contents, and iproute2's ip for the network namespace, brought in by run.sh;
 # criu cannot run on the 6.18 host, see
 # tests/integration/checkpoint.bats). A busybox counter loop writes
-# 1, 2, 3 ... into a bind-mounted host directory; it is checkpointed (container gone), restored
+# 1, 2, 3 ... into a bind-mounted host directory (by rename: a read never finds it empty); it is checkpointed (container gone), restored
 # (the counter goes on from where it was, same memory.max, same cgroup, admitted in the
 # ledger), checkpointed with --leave-running (it keeps counting) and restored under a new id
 # into a new cgroup.
@@ -21,7 +21,7 @@ mkdir -p "$OUT"
 # to copy the sharing of a plain directory ("mnt-v2: Failed to copy sharing from source").
 mount -t tmpfs -o size=1m tmpfs "$OUT" && mount --make-private "$OUT"
 # The loop's own stdio is the container's /dev/null: nothing of the host's is open in it.
-LOOP='["sh", "-c", "exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i + 1)); echo $i > /out/counter; sleep 0.1; done"]'
+LOOP='["sh", "-c", "exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i + 1)); echo $i > /out/counter.tmp && mv /out/counter.tmp /out/counter; sleep 0.1; done"]'
 BIND="{ \"destination\": \"/out\", \"type\": \"bind\", \"source\": \"$OUT\", \"options\": [ \"rbind\", \"rw\" ] }"
 
 counter() { cat "$OUT/counter" 2>/dev/null; }
