@@ -1,41 +1,195 @@
 #!/bin/sh
 # needs: runc
-# Benchmark (not a test), run inside the pure cgroup v2 guest:
-#   GUEST_CASES=$PWD/tests/bench/guest-scenarios.sh GUEST_CASE_TIMEOUT=280 tests/guest/run.sh
-# Times `run` of /bin/true for ocrun (the runtime under test) and Debian's runc, and the namespace
-# floor (unshare -mpiun --fork true), interleaved: ROUNDS rounds of BATCH runs each, wall time of
-# each batch from /proc/uptime (centiseconds; per-run ms = batch / BATCH). TCG inflates absolute
-# times: compare the ratios. Prints "# bench: ..." lines and one ok line.
+# Benchmark (not a test), run inside the pure cgroup v2 guest, opt-in (never in `make check`):
+#   GUEST_CASES=$PWD/tests/bench/guest-scenarios.sh GUEST_CASE_TIMEOUT=900 tests/guest/run.sh
+# The scenarios of tests/bench/scenarios.sh that fit a TCG guest, for ocrun (the runtime under
+# test) and Debian's runc, interleaved (the order alternates each round), the same config for
+# both (lib.sh's mkbundle, a cgroup /ocrun-test/<case>/<id> each): the namespace floor (unshare
+# -mpiun --fork true), `run` of /bin/true, the same with podman's default seccomp profile
+# (converted on the host by run.sh), `exec ID true` into a running container,
+# create + start + delete --force, and the wall time of 10 parallel `run`s (in the first half of
+# the rounds), plus the peak RSS of a `run` (busybox time %M). One warm-up round is discarded.
+# Times are $EPOCHREALTIME (µs, no fork). TCG inflates absolute times: compare the ratios.
+# Not here: crun (not in the guest), the burst of 50 and the 0 -> 500 scaling curve (too slow
+# under TCG). Prints "# bench: ..." lines and one ok line.
+# busybox ash, not strictly POSIX: $EPOCHREALTIME is ash's (as bash's); `set -- $(stats ...)`
+# splits "median p90 count fails" on purpose.
+# shellcheck disable=SC3028,SC2046
 . /tests/lib.sh
-ROUNDS=${ROUNDS:-6} BATCH=${BATCH:-5}
-b=$(mkbundle bench "$CGBASE/bench" '["/bin/true"]')
+ROUNDS=${ROUNDS:-24}
+W=/run/bench
+rm -rf "$W"
+mkdir -p "$W"
+[ -n "$EPOCHREALTIME" ] || { fail bench-ran "this shell has no \$EPOCHREALTIME (busybox ash has)"; exit 0; }
 runc=$(command -v runc)
-seq=0
-batch() {  # batch WHAT: BATCH runs, prints the ms per run
-  _s=$(now_cs) _i=0
-  while [ $_i -lt "$BATCH" ]; do
-    seq=$((seq + 1))
-    case $1 in
-      floor) unshare -mpiun --fork true ;;
-      ocrun) ocrun --root /run/bench-ocrun run --bundle "$b" "bench-$seq" </dev/null >/dev/null 2>&1 || echo "# ocrun run failed" ;;
-      runc) "$runc" --root /run/bench-runc run --bundle "$b" "bench-$seq" </dev/null >/dev/null 2>&1 || echo "# runc run failed" ;;
-    esac
-    _i=$((_i + 1))
-  done
-  echo $(( ($(now_cs) - _s) * 10 / BATCH ))
+names=ocrun
+[ -n "$runc" ] && names="ocrun runc"
+
+# Templates; bundle() copies one with its own cgroupsPath before the timing starts.
+mkbundle tpl-plain "$CGBASE/tpl" '["/bin/true"]' >/dev/null
+mkbundle tpl-sleep "$CGBASE/tpl" '["sleep", "1000000"]' >/dev/null
+seccomp=/tests/podman-seccomp.json
+with_seccomp() {  # with_seccomp FROM TO: template TO is FROM with the profile as linux.seccomp
+  mkdir -p "$BUNDLES/tpl-$2"
+  awk -v f="$seccomp" '{ print } /^  "linux": \{$/ { getline p < f; print "    \"seccomp\": " p "," }' \
+    "$BUNDLES/tpl-$1/config.json" > "$BUNDLES/tpl-$2/config.json"
 }
-med() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-F="" O="" R=""
+if [ -s "$seccomp" ]; then
+  with_seccomp plain seccomp
+  mkbundle tpl-status "$CGBASE/tpl" '["grep", "^Seccomp:", "/proc/self/status"]' >/dev/null
+  with_seccomp status seccheck
+else
+  echo "# bench: no seccomp scenario: run.sh found no /usr/share/containers/seccomp.json or jq on the host"
+  seccomp=""
+fi
+# Whatever is left (the sleepers, a failed run), the bundles, the state dirs; then lib.sh's cleanup.
+bench_cleanup() {
+  for rt in $names; do
+    case $rt in
+      ocrun) ids=$(ocrun --root "$W/state-ocrun" list -q 2>/dev/null) ;;
+      runc) ids=$("$runc" --root "$W/state-runc" list -q 2>/dev/null) ;;
+    esac
+    for id in $ids; do R "$rt" delete --force "$id"; done
+  done
+  rm -rf "$BUNDLES"/tpl-* "$BUNDLES"/c[0-9]* "$W"
+  cleanup
+}
+trap bench_cleanup EXIT
+seq=0
+bundle() {  # bundle TEMPLATE: a fresh bundle; its id (= dir name) in $BID
+  seq=$((seq + 1))
+  BID=c$seq
+  mkdir "$BUNDLES/$BID"
+  sed "s|\"cgroupsPath\": \".*\"|\"cgroupsPath\": \"$CGBASE/$BID\"|" "$BUNDLES/tpl-$1/config.json" \
+    > "$BUNDLES/$BID/config.json"
+}
+R() {  # R RUNTIME ARGS...: the runtime with its own state dir, quiet
+  _rt=$1
+  shift
+  case $_rt in
+    ocrun) ocrun --root "$W/state-ocrun" "$@" </dev/null >/dev/null 2>"$W/err" ;;
+    runc) "$runc" --root "$W/state-runc" "$@" </dev/null >/dev/null 2>"$W/err" ;;
+  esac
+}
+# The clock, without a fork: $T0 at start(), stop SCENARIO RT appends the µs since to $W/SCENARIO.RT.
+start() { _t=$EPOCHREALTIME; T0=$((${_t%.*} * 1000000 + 1${_t#*.} - 1000000)); }
+stop() {
+  _t=$EPOCHREALTIME
+  echo $((${_t%.*} * 1000000 + 1${_t#*.} - 1000000 - T0)) >> "$W/$1.$2"
+}
+failed() { echo FAIL >> "$W/$1.$2"; echo "bench: $1 $2 failed: $(tail -n 1 "$W/err")" >&2; }
+
+t_floor() { start; if unshare -mpiun --fork true; then stop floor floor; else failed floor floor; fi; }
+t_run() {  # t_run RT TEMPLATE SCENARIO
+  bundle "$2"
+  start
+  if R "$1" run --bundle "$BUNDLES/$BID" "$BID"; then stop "$3" "$1"; else failed "$3" "$1"; fi
+}
+t_exec() {
+  eval "_id=\$SLEEPER_$1"
+  start
+  if R "$1" exec "$_id" true; then stop exec "$1"; else failed exec "$1"; fi
+}
+t_csd() {  # create + start + delete, as podman (conmon) and containerd drive a runtime
+  bundle plain
+  start
+  if R "$1" create --bundle "$BUNDLES/$BID" "$BID" && R "$1" start "$BID" && R "$1" delete --force "$BID"; then
+    stop csd "$1"
+  else
+    failed csd "$1"
+    R "$1" delete --force "$BID"
+  fi
+}
+t_burst() {  # t_burst RT: wall time of 10 parallel runs
+  _ids=""
+  for _k in 1 2 3 4 5 6 7 8 9 10; do bundle plain; _ids="$_ids $BID"; done
+  _pids="" _ok=1
+  start
+  for _id in $_ids; do R "$1" run --bundle "$BUNDLES/$_id" "$_id" & _pids="$_pids $!"; done
+  for _p in $_pids; do wait "$_p" || _ok=0; done
+  if [ $_ok = 1 ]; then stop burst10 "$1"; else failed burst10 "$1"; fi
+}
+each() {  # each ROUND FN ARGS...: FN RT ARGS for every runtime, runc first in odd rounds
+  _r=$1 _f=$2
+  shift 2
+  _order=$names
+  [ $((_r % 2)) = 1 ] && [ -n "$runc" ] && _order="runc ocrun"
+  for _rt in $_order; do "$_f" "$_rt" "$@"; done
+}
+
+for rt in $names; do
+  bundle sleep
+  R "$rt" run --detach --bundle "$BUNDLES/$BID" "$BID" || echo "bench: $rt sleeper failed: $(cat "$W/err")" >&2
+  eval "SLEEPER_$rt=$BID"
+done
+# The profile must be in force, or the seccomp scenario times nothing (2 = a filter).
+for rt in ${seccomp:+$names}; do
+  bundle seccheck
+  case $rt in
+    ocrun) got=$(ocrun --root "$W/state-ocrun" run --bundle "$BUNDLES/$BID" "$BID" </dev/null 2>&1) ;;
+    runc) got=$("$runc" --root "$W/state-runc" run --bundle "$BUNDLES/$BID" "$BID" </dev/null 2>&1) ;;
+  esac
+  echo "# bench: seccomp in a $rt container: $got"
+done
+# Warm-up (not counted): every scenario but the burst once.
+t_floor
+each 0 t_run plain run
+[ -n "$seccomp" ] && each 0 t_run seccomp run_seccomp
+each 0 t_exec
+each 0 t_csd
+rm -f "$W"/*.floor "$W"/*.ocrun "$W"/*.runc
 r=0
 while [ $r -lt "$ROUNDS" ]; do
-  F="$F $(batch floor)"; O="$O $(batch ocrun)"
-  [ -n "$runc" ] && R="$R $(batch runc)"
+  t_floor
+  each $r t_run plain run
+  [ -n "$seccomp" ] && each $r t_run seccomp run_seccomp
+  each $r t_exec
+  each $r t_csd
+  [ $r -lt $(((ROUNDS + 1) / 2)) ] && each $r t_burst
   r=$((r + 1))
 done
-f=$(echo "$F" | med) o=$(echo "$O" | med) rr=$(echo "$R" | med)
-echo "# bench: kernel $(uname -r), pure cgroup v2, TCG; ms per run, median of $ROUNDS batches of $BATCH"
-echo "# bench: floor $f ($F )"
-echo "# bench: ocrun run $o ($O )"
-[ -n "$runc" ] && echo "# bench: runc run $rr ($R )"
-echo "# bench: ocrun/runc $(awk -v a="$o" -v b="${rr:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'), ocrun/floor $(awk -v a="$o" -v b="$f" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
+for _ in 1 2 3 4 5; do
+  for rt in $names; do
+    bundle plain
+    case $rt in
+      ocrun) busybox time -f %M -a -o "$W/rss.$rt" ocrun --root "$W/state-ocrun" run --bundle "$BUNDLES/$BID" "$BID" ;;
+      runc) busybox time -f %M -a -o "$W/rss.$rt" "$runc" --root "$W/state-runc" run --bundle "$BUNDLES/$BID" "$BID" ;;
+    esac </dev/null >/dev/null 2>&1
+  done
+done
+
+stats() {  # stats FILE: "median p90 count fails" in ms
+  if [ ! -f "$1" ]; then echo "- - 0 0"; return; fi
+  grep -v FAIL "$1" | sort -n | awk -v fails="$(grep -c FAIL "$1")" '
+    { v[NR] = $1 }
+    END {
+      if (NR == 0) { print "- - 0", fails; exit }
+      m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      p = int(0.9 * NR + 0.999999); if (p > NR) p = NR
+      printf "%.1f %.1f %d %d\n", m / 1000, v[p] / 1000, NR, fails
+    }'
+}
+div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b != "-" && b > 0) printf "%.2f", a / b; else print "-" }'; }
+mode="pure cgroup v2"
+grep -q ' cgroup ' /proc/mounts && mode="cgroup v2 plus v1 mounts (not pure)"
+[ -f /sys/fs/cgroup/cgroup.controllers ] || mode="no cgroup v2 at /sys/fs/cgroup"
+echo "# bench: kernel $(uname -r), $mode, $(nproc) cpus, TCG; $ROUNDS rounds (bursts: $(((ROUNDS + 1) / 2))), interleaved, 1 warm-up round discarded"
+echo "# bench: ocrun $(ocrun --version 2>/dev/null | head -n 1); runc ${runc:+$("$runc" --version 2>/dev/null | head -n 1)}"
+echo "# bench: crun is not in the guest: no /crun column"
+set -- $(stats "$W/floor.floor")
+floor=$1
+echo "# bench: floor (unshare -mpiun --fork true): median $1 ms, p90 $2 ms, $3 runs, $4 failed"
+printf '# bench: %-12s %-6s %9s %9s %5s %5s %7s %7s\n' scenario runtime "median ms" "p90 ms" runs fails /runc /floor
+for sc in run run_seccomp exec csd burst10; do
+  set -- $(stats "$W/$sc.runc")
+  rmed=$1
+  for rt in $names; do
+    [ -f "$W/$sc.$rt" ] || continue
+    set -- $(stats "$W/$sc.$rt")
+    printf '# bench: %-12s %-6s %9s %9s %5s %5s %7s %7s\n' "$sc" "$rt" "$1" "$2" "$3" "$4" "$(div "$1" "$rmed")" "$(div "$1" "$floor")"
+  done
+done
+for rt in $names; do
+  [ -s "$W/rss.$rt" ] && echo "# bench: peak RSS of $rt's run process: $(grep -E '^[0-9]+$' "$W/rss.$rt" | sort -n | sed -n 3p) KB (median of 5, time -f %M)"
+done
 pass bench-ran

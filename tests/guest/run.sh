@@ -5,7 +5,8 @@
 # Environment:
 #   RUNTIME        runtime binary to test (default ./ocrun.static; "runc" = Debian's runc,
 #                  copied with its shared libraries)
-#   GUEST_TIMEOUT  overall limit in seconds (default 300); QEMU is killed by PID past it
+#   GUEST_TIMEOUT  overall limit in seconds (default 300, or GUEST_CASE_TIMEOUT + 120 when that is
+#                  more); QEMU is killed by PID past it
 #   GUEST_CASES    space-separated case names (e.g. "20-cpu-weight") to run only those; a name
 #                  with a slash is a script path (tests/bench/guest-scenarios.sh)
 #   GUEST_CASE_TIMEOUT  limit per case inside the guest in seconds (default 90)
@@ -14,7 +15,9 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 work=${OCRUN_GUEST_WORK:-$top/tests/.work/guest}
-timeout=${GUEST_TIMEOUT:-300}
+# One long case (a benchmark) must not be cut by the overall limit before its own.
+timeout_default=$(( ${GUEST_CASE_TIMEOUT:-90} + 120 > 300 ? ${GUEST_CASE_TIMEOUT:-90} + 120 : 300 ))
+timeout=${GUEST_TIMEOUT:-$timeout_default}
 runtime=${RUNTIME:-$top/ocrun.static}
 qemu=${QEMU:-qemu-system-x86_64}
 qpid=""
@@ -83,6 +86,15 @@ for prog in $(sed -n 's/^# needs: //p' "$run/payload/tests/cases/"*.sh 2>/dev/nu
   cp -L "$path" "$run/payload$path"
   with_libs "$path"
 done
+# podman's default seccomp profile in OCI form for tests/bench/guest-scenarios.sh (the guest has
+# no jq): converted as tests/bench/scenarios.sh does, for the bounding set of lib.sh's mkbundle.
+seccomp_src=/usr/share/containers/seccomp.json
+if [ -r "$seccomp_src" ] && command -v jq >/dev/null; then
+  caps=$(sed -n 's/.*"bounding": \(\[.*\]\),*$/\1/p' "$here/lib.sh")
+  jq -c --argjson caps "$caps" --argjson drop '[]' --argjson eperm false \
+    -f "$top/tests/lib/podman-seccomp.jq" "$seccomp_src" > "$run/payload/tests/podman-seccomp.json" ||
+    rm -f "$run/payload/tests/podman-seccomp.json"
+fi
 printf 'RUNTIME_NAME=%s\nCASE_TIMEOUT=%s\nexport RUNTIME_NAME\n' "$(basename "$runtime")" \
   "${GUEST_CASE_TIMEOUT:-90}" > "$run/payload/tests/env"
 (cd "$run/payload" && find . -print0 | cpio --null -o -H newc --quiet) > "$run/payload.cpio" ||
