@@ -341,10 +341,10 @@ OC_MUST_CHECK static int lock(int fd, int how, const char *dir, struct oc_err *e
 }
 
 void oc_lstore_close(struct oc_lstore *s) {
-  int *fds[] = {&s->staged_fd, &s->tfd, &s->edfd, &s->dfd, &s->lock_fd}; /* the lock last: drops the flock */
-  for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
-    if (*fds[i] >= 0) close(*fds[i]);
-    *fds[i] = -1;
+  int *own[] = {&s->staged_fd, &s->tfd, &s->edfd, &s->dfd, &s->lock_fd}; /* the lock last: drops the flock */
+  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+    if (*own[i] >= 0) close(*own[i]);
+    *own[i] = -1;
   }
 }
 
