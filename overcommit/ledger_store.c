@@ -341,10 +341,11 @@ OC_MUST_CHECK static int lock(int fd, int how, const char *dir, struct oc_err *e
 }
 
 void oc_lstore_close(struct oc_lstore *s) {
-  int *own[] = {&s->staged_fd, &s->tfd, &s->edfd, &s->dfd, &s->lock_fd}; /* the lock last: drops the flock */
-  for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
-    if (*own[i] >= 0) close(*own[i]);
-    *own[i] = -1;
+  int *owned[] = {&s->staged_fd, &s->tfd, &s->edfd, &s->dfd, &s->lock_fd}; /* the lock last: drops the flock */
+  for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++) {
+    int *fd = owned[i];
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
   }
 }
 
