@@ -149,6 +149,7 @@ int oc_capview_json(FILE *out, const struct oc_capview *v, bool pretty) {
   yajl_gen_map_close(g);
   gen_num(g, "time", (double)v->time);
   gen_opt_num(g, "cpu_window_s", v->window_s > 0, v->window_s);
+  gen_str(g, "cpu_window_from", v->window_s > 0 ? oc_capview_window_name(v->window_from) : NULL);
   gen_resources(g, v);
   gen_num(g, "effective_overcommit", v->cap[OC_RES_VCPU].allocated / v->host.cpus);
   GS(g, "counts"), yajl_gen_map_open(g);

@@ -17,12 +17,12 @@ int64_t oc_capview_now_ns(void) {
 
 /* The container's cgroup, straight from its files (cgroups/live.c). A cgroup that cannot be
  * read (gone, or the container has none) leaves everything unset. */
-static void live_read(const struct oc_ledger_entry *en, struct oc_capview_live *l) {
+static void live_read(const struct oc_ledger_entry *en, bool all_pressure, struct oc_capview_live *l) {
   *l = (struct oc_capview_live){0};
   if (!en->cgroup_path) return;
   l->sampled_ns = oc_capview_now_ns();
   struct oc_cg_live c;
-  oc_cg_live_read(en->cgroup_path, &c);
+  oc_cg_live_read(en->cgroup_path, all_pressure, &c);
   l->cpu = c.cpu;
   l->cpu_ns = c.cpu_ns;
   l->thr = c.thr;
@@ -40,7 +40,16 @@ static const char *mode_name(enum oc_cg_mode m) {
   return m == OC_CG_UNIFIED ? "unified" : m == OC_CG_HYBRID ? "hybrid" : "legacy";
 }
 
-int oc_capview_sample(const char *policy_path, struct oc_capview *v, struct oc_err *e) {
+const char *oc_capview_window_name(enum oc_capview_window w) {
+  switch (w) {
+    case OC_WINDOW_WAIT: return "wait";
+    case OC_WINDOW_PREVIOUS_CALL: return "previous call";
+    case OC_WINDOW_FRAME: return "previous frame";
+    default: return NULL;
+  }
+}
+
+int oc_capview_sample(const char *policy_path, bool all_pressure, struct oc_capview *v, struct oc_err *e) {
   *v = (struct oc_capview){0};
   v->sampled_ns = oc_capview_now_ns();
   v->time = (int64_t)time(NULL);
@@ -60,7 +69,7 @@ int oc_capview_sample(const char *policy_path, struct oc_capview *v, struct oc_e
     v->unbounded += !!(f & OC_SIZE_UNBOUNDED);
     v->orchestrated += !!(f & OC_SIZE_ORCHESTRATED);
     v->opt_out += !!(f & OC_SIZE_OPT_OUT);
-    live_read(&v->l.v[i], &v->live[i]);
+    live_read(&v->l.v[i], all_pressure, &v->live[i]);
   }
   for (int i = 0; i < OC_PSI_COUNT; i++) (void)oc_psi_read_host(i, &v->psi[i]);
   return 0;
@@ -83,11 +92,15 @@ void oc_capview_cpu_again(struct oc_capview *v) {
     c->sampled_ns = now;
     c->rate = any = true;
   }
-  if (any) v->window_s = (double)(oc_capview_now_ns() - first) / 1e9;
+  if (any) {
+    v->window_s = (double)(oc_capview_now_ns() - first) / 1e9;
+    v->window_from = OC_WINDOW_WAIT;
+  }
 }
 
 static bool same_container(const struct oc_ledger_entry *a, const struct oc_ledger_entry *b) {
-  return strcmp(a->id, b->id) == 0 && strcmp(a->root, b->root) == 0 && a->pid == b->pid;
+  return strcmp(a->id, b->id) == 0 && strcmp(a->root, b->root) == 0 && a->pid == b->pid &&
+         a->start_time == b->start_time;
 }
 
 void oc_capview_rates(struct oc_capview *cur, const struct oc_capview *prev) {
@@ -95,7 +108,10 @@ void oc_capview_rates(struct oc_capview *cur, const struct oc_capview *prev) {
   for (size_t i = 0; i < cur->l.n; i++) {
     struct oc_capview_live *c = &cur->live[i];
     c->rate = false;
-    for (size_t j = 0; c->cpu && j < prev->l.n; j++) {
+    /* The ledger lists its entries in the same order from one sample to the next, mostly:
+     * try the same place first. */
+    for (size_t k = 0; c->cpu && k < prev->l.n; k++) {
+      size_t j = (i + k) % prev->l.n;
       const struct oc_capview_live *p = &prev->live[j];
       if (!p->cpu || !same_container(&cur->l.v[i], &prev->l.v[j])) continue;
       int64_t dt = c->sampled_ns - p->sampled_ns;
@@ -108,7 +124,10 @@ void oc_capview_rates(struct oc_capview *cur, const struct oc_capview *prev) {
   }
   bool any = false;
   for (size_t i = 0; i < cur->l.n; i++) any |= cur->live[i].rate;
-  if (any && cur->sampled_ns > prev->sampled_ns) cur->window_s = (double)(cur->sampled_ns - prev->sampled_ns) / 1e9;
+  if (any && cur->sampled_ns > prev->sampled_ns) {
+    cur->window_s = (double)(cur->sampled_ns - prev->sampled_ns) / 1e9;
+    cur->window_from = OC_WINDOW_FRAME;
+  }
 }
 
 bool oc_capview_has_cpu(const struct oc_capview *v) {
