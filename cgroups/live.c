@@ -98,6 +98,12 @@ static unsigned where(unsigned ctl) {
   return 0;
 }
 
+void oc_cg_live_prepare(void) {
+  (void)root_fd(0);
+  for (unsigned ctl = 1; ctl; ctl <<= 1)
+    if (where(ctl)) (void)root_fd(ctl);
+}
+
 bool oc_cg_live_cpu(const char *path, uint64_t *cpu_ns) {
   if (!oc_cg_path_valid(path)) return false;
   if (where(OC_CTL_CPUACCT)) return read_u64_at(OC_CTL_CPUACCT, path, "cpuacct.usage", cpu_ns);

@@ -27,6 +27,9 @@ struct oc_cg_live {
   struct oc_psi psi[OC_PSI_COUNT];
 };
 void oc_cg_live_read(const char *path, bool all_psi, struct oc_cg_live *out);
+/* Open the hierarchy roots and learn the layout now: after this, oc_cg_live_read and
+ * oc_cg_live_cpu may be called from several threads at once. */
+void oc_cg_live_prepare(void);
 /* The CPU counter alone (ns), for a rate over a short window. */
 bool oc_cg_live_cpu(const char *path, uint64_t *cpu_ns);
 

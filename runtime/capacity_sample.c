@@ -1,10 +1,13 @@
 /* One sample of the node for `capacity`, and CPU rates between two samples. */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "base/cleanup.h"
 #include "cgroups/cgroup.h"
 #include "cgroups/live.h"
 #include "runtime/capacity.h"
@@ -49,28 +52,82 @@ const char *oc_capview_window_name(enum oc_capview_window w) {
   }
 }
 
+/* Each container costs a dozen small reads (its ledger entry's liveness: state.json and
+ * /proc/<pid>/stat; its cgroup files), nearly all of it the kernel's path walk and file setup,
+ * and the containers share nothing: on a node of hundreds of them they are split among up to
+ * MAX_THREADS threads (one per CPU), at least PER_THREAD of them each. */
+#define MAX_THREADS 4
+#define PER_THREAD 64
+
+struct slice {
+  struct oc_capview *v;
+  bool all_pressure;
+  size_t from, to;
+  bool *gone;
+};
+
+static void *check_slice(void *arg) {
+  struct slice *s = arg;
+  for (size_t i = s->from; i < s->to; i++) {
+    s->gone[i] = !oc_ledger_entry_live(&s->v->l.v[i]);
+    if (!s->gone[i]) live_read(&s->v->l.v[i], s->all_pressure, &s->v->live[i]);
+  }
+  return NULL;
+}
+
+static void check_all(struct oc_capview *v, bool all_pressure, bool *gone) {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t n = v->l.n, k = n / PER_THREAD;
+  if (cpus > 0 && k > (size_t)cpus) k = (size_t)cpus;
+  if (k > MAX_THREADS) k = MAX_THREADS;
+  if (k < 1) k = 1;
+  struct slice s[MAX_THREADS];
+  pthread_t t[MAX_THREADS];
+  bool started[MAX_THREADS] = {false};
+  oc_cg_live_prepare(); /* the shared lookups, once, before any thread */
+  for (size_t j = 0; j < k; j++) s[j] = (struct slice){v, all_pressure, n * j / k, n * (j + 1) / k, gone};
+  for (size_t j = 1; j < k; j++) started[j] = pthread_create(&t[j], NULL, check_slice, &s[j]) == 0;
+  check_slice(&s[0]);
+  for (size_t j = 1; j < k; j++) {
+    if (started[j]) pthread_join(t[j], NULL);
+    else check_slice(&s[j]); /* no thread: done here */
+  }
+}
+
 int oc_capview_sample(const char *policy_path, bool all_pressure, struct oc_capview *v, struct oc_err *e) {
   *v = (struct oc_capview){0};
   v->sampled_ns = oc_capview_now_ns();
   v->time = (int64_t)time(NULL);
   if (oc_policy_load(policy_path, &v->pol, e) < 0 || oc_host_detect(&v->host, e) < 0 ||
-      oc_ledger_snapshot(&v->l, &v->stale, e) < 0)
+      oc_ledger_entries(&v->l, e) < 0)
     return -1;
-  oc_capacity_compute(&v->pol, &v->host, &v->l, v->cap);
   v->live = calloc(v->l.n + 1, sizeof *v->live);
-  if (!v->live) {
-    oc_ledger_free(&v->l);
+  _cleanup_free_ bool *gone = calloc(v->l.n + 1, sizeof *gone);
+  if (!v->live || !gone) {
+    oc_capview_free(v);
     return oc_fail(e, ENOMEM, "capacity: out of memory");
   }
   v->cgroup_mode = mode_name(oc_cg_mode());
   v->weight_file = oc_cg_weight_file();
+  check_all(v, all_pressure, gone);
+  /* The entries of containers that are gone are counted, not shown (an admission that needs
+   * their room releases them). */
+  size_t kept = 0;
   for (size_t i = 0; i < v->l.n; i++) {
+    if (gone[i]) {
+      oc_ledger_entry_release(&v->l.v[i]);
+      v->stale++;
+      continue;
+    }
     unsigned f = v->l.v[i].size.flags;
     v->unbounded += !!(f & OC_SIZE_UNBOUNDED);
     v->orchestrated += !!(f & OC_SIZE_ORCHESTRATED);
     v->opt_out += !!(f & OC_SIZE_OPT_OUT);
-    live_read(&v->l.v[i], all_pressure, &v->live[i]);
+    v->l.v[kept] = v->l.v[i];
+    v->live[kept++] = v->live[i];
   }
+  v->l.n = kept;
+  oc_capacity_compute(&v->pol, &v->host, &v->l, v->cap);
   for (int i = 0; i < OC_PSI_COUNT; i++) (void)oc_psi_read_host(i, &v->psi[i]);
   return 0;
 }
