@@ -148,8 +148,8 @@ static void print_legend(FILE *out, const struct oc_capview *v) {
   };
   if (win > 0 && v->window_from != OC_WINDOW_NONE)
     fprintf(out,
-            "  CPU%%         CPU used over the last %.1f s (%s), in %% of one CPU (100 = one CPU\n"
-            "               kept busy)\n",
+            "  CPU%%         CPU used over the last %.1f s (%s),\n"
+            "               in %% of one CPU (100 = one CPU kept busy)\n",
             win, since[v->window_from]);
   else
     fputs("  CPU%         CPU used between two samples, in % of one CPU (100 = one CPU kept busy)\n", out);

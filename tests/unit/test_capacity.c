@@ -95,7 +95,7 @@ static void test_rates(void **state) {
   assert_false(l2[2].rate);
   assert_true(cur.window_s > 0.1999 && cur.window_s < 0.2001);
   _cleanup_free_ char *t = table(&cur, true);
-  assert_non_null(strstr(t, "CPU used over the last 0.2 s (since the previous frame), in % of one CPU"));
+  assert_non_null(strstr(t, "CPU used over the last 0.2 s (since the previous frame),\n               in % of one CPU"));
   /* The rate in the CPU% column, "-" where there is none. */
   assert_non_null(strstr(t, "   50.0 "));
   /* No rate anywhere: no window. */
