@@ -73,11 +73,13 @@ static int by_pid(const void *a, const void *b) {
 /* The file, split in place into *lines sorted by pid (*buf owns the text). */
 OC_MUST_CHECK static int load(char **buf, struct look_line **lines, size_t *n, struct oc_err *e) {
   char path[4200], boot[BOOT_ID_LEN + 1];
-  snprintf(path, sizeof path, "%s/%s", oc_ledger_dir(), LOOK_FILE);
+  if (snprintf(path, sizeof path, "%s/%s", oc_ledger_dir(), LOOK_FILE) >= (int)sizeof path)
+    return oc_fail(e, ENAMETOOLONG, "ledger dir too long: %s", oc_ledger_dir());
   size_t len = 0;
   if (boot_id(boot, e) < 0 || oc_read_fileat(AT_FDCWD, path, buf, &len, LOOK_MAX_SIZE, e) < 0) return -1;
   char *s = *buf, *nl = strchr(s, '\n');
-  if (strlen(s) != len || len == 0 || s[len - 1] != '\n' || !nl || strncmp(s, LOOK_MAGIC, strlen(LOOK_MAGIC)) != 0)
+  if (strlen(s) != len || len == 0 || s[len - 1] != '\n' || !nl ||
+      strncmp(s, LOOK_MAGIC, strlen(LOOK_MAGIC)) != 0)
     return oc_fail(e, EINVAL, "%s: not a look of this version", path);
   *nl = '\0';
   if (strcmp(s + strlen(LOOK_MAGIC), boot) != 0) return oc_fail(e, ESTALE, "%s: from another boot", path);
@@ -96,7 +98,8 @@ OC_MUST_CHECK static int load(char **buf, struct look_line **lines, size_t *n, s
   return 0;
 }
 
-int oc_capview_rates_from_look(struct oc_capview *v, int64_t min_age_ns, int64_t max_age_ns, struct oc_err *e) {
+int oc_capview_rates_from_look(struct oc_capview *v, int64_t min_age_ns, int64_t max_age_ns,
+                               struct oc_err *e) {
   _cleanup_free_ char *buf = NULL;
   _cleanup_free_ struct look_line *lines = NULL;
   size_t n = 0;
@@ -117,8 +120,8 @@ int oc_capview_rates_from_look(struct oc_capview *v, int64_t min_age_ns, int64_t
     else if (m->cpu_ns > c->cpu_ns)
       r = oc_fail(e, EINVAL, "the CPU counter of container %s went back", en->id);
     else if (age < min_age_ns || age > max_age_ns)
-      r = oc_fail(e, ESTALE, "the look at container %s is %.3f s old, not %.1f to %.0f s", en->id, (double)age / 1e9,
-                  (double)min_age_ns / 1e9, (double)max_age_ns / 1e9);
+      r = oc_fail(e, ESTALE, "the look at container %s is %.3f s old, not %.1f to %.0f s", en->id,
+                  (double)age / 1e9, (double)min_age_ns / 1e9, (double)max_age_ns / 1e9);
     match[i] = m;
   }
   for (size_t i = 0; r == 0 && i < v->l.n; i++) {

@@ -45,10 +45,10 @@ static const char *mode_name(enum oc_cg_mode m) {
 
 const char *oc_capview_window_name(enum oc_capview_window w) {
   switch (w) {
-    case OC_WINDOW_WAIT: return "wait";
-    case OC_WINDOW_PREVIOUS_CALL: return "previous call";
-    case OC_WINDOW_FRAME: return "previous frame";
-    default: return NULL;
+  case OC_WINDOW_WAIT: return "wait";
+  case OC_WINDOW_PREVIOUS_CALL: return "previous call";
+  case OC_WINDOW_FRAME: return "previous frame";
+  default: return NULL;
   }
 }
 
@@ -89,8 +89,10 @@ static void check_all(struct oc_capview *v, bool all_pressure, bool *gone) {
   for (size_t j = 1; j < k; j++) started[j] = pthread_create(&t[j], NULL, check_slice, &s[j]) == 0;
   check_slice(&s[0]);
   for (size_t j = 1; j < k; j++) {
-    if (started[j]) pthread_join(t[j], NULL);
-    else check_slice(&s[j]); /* no thread: done here */
+    if (!started[j])
+      check_slice(&s[j]); /* no thread: done here */
+    else if (pthread_join(t[j], NULL) != 0)
+      abort(); /* a thread we started and did not join: cannot be */
   }
 }
 

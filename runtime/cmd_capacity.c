@@ -83,14 +83,15 @@ static int once(const struct opts *o) {
   struct oc_capview *v = &a;
   if (oc_capview_has_cpu(&a)) {
     if (oc_capview_rates_from_look(&a, CPU_WINDOW_NS, LOOK_MAX_AGE_NS, &e) < 0) {
-      oc_log_debug("capacity: CPU%% over a %d ms wait, no previous look to use: %s", (int)(CPU_WINDOW_NS / 1000000),
-                   e.msg);
+      oc_log_debug("capacity: CPU%% over a %d ms wait, no previous look to use: %s",
+                   (int)(CPU_WINDOW_NS / 1000000), e.msg);
       struct timespec ts = {0, CPU_WINDOW_NS};
       while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
       oc_capview_cpu_again(&a);
     }
     /* Only a cache: without it the next call waits, nothing else changes. */
-    if (oc_capview_look_save(&a, &e) < 0) oc_log_debug("capacity: look not kept for the next call: %s", e.msg);
+    if (oc_capview_look_save(&a, &e) < 0)
+      oc_log_debug("capacity: look not kept for the next call: %s", e.msg);
   }
   size_t len = 0;
   _cleanup_free_ char *out = render(o, v, NULL, true, &len);

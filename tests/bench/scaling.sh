@@ -129,7 +129,7 @@ for level in $LEVELS; do
     row+=$(printf ' %18s' "$m/$p ($c,$f)")
     csv+=",$m,$p"
   done
-  row+=" $(grep -vc '^0$' "$work/waits@$level" 2>/dev/null)/$N"
+  row+=" $(grep -vc '^0$' "$work/waits@$level" 2>/dev/null || true)/$N"
   echo "$row"
   [ -z "$CSV" ] || echo "$csv" >> "$CSV"
 done

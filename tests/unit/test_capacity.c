@@ -95,7 +95,8 @@ static void test_rates(void **state) {
   assert_false(l2[2].rate);
   assert_true(cur.window_s > 0.1999 && cur.window_s < 0.2001);
   _cleanup_free_ char *t = table(&cur, true);
-  assert_non_null(strstr(t, "CPU used over the last 0.2 s (since the previous frame),\n               in % of one CPU"));
+  assert_non_null(
+      strstr(t, "CPU used over the last 0.2 s (since the previous frame),\n               in % of one CPU"));
   /* The rate in the CPU% column, "-" where there is none. */
   assert_non_null(strstr(t, "   50.0 "));
   /* No rate anywhere: no window. */
@@ -186,7 +187,8 @@ static void test_look(void **state) {
   write_look(dir, "00000000-0000-0000-0000-000000000000", good);
   assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
   assert_int_equal(e.errnum, ESTALE);
-  const char *bad[] = {"10 500 x 5000000000 a\n11 600 7 5000000000 b\n", "10 500 1000000000 5000000000 a\n11 600 7",
+  const char *bad[] = {"10 500 x 5000000000 a\n11 600 7 5000000000 b\n",
+                       "10 500 1000000000 5000000000 a\n11 600 7",
                        "10 500 1000000000 5000000000 a b\n11 600 7 5000000000 b\n",
                        "10 500 1000000000 5000000000\n11 600 7 5000000000 b\n",
                        "-10 500 1000000000 5000000000 a\n11 600 7 5000000000 b\n"};
@@ -317,9 +319,8 @@ static void test_json(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_psi_parse),     cmocka_unit_test(test_rates), cmocka_unit_test(test_look),
-      cmocka_unit_test(test_over_capacity),
-      cmocka_unit_test(test_table_legend), cmocka_unit_test(test_json),
+      cmocka_unit_test(test_psi_parse),     cmocka_unit_test(test_rates),        cmocka_unit_test(test_look),
+      cmocka_unit_test(test_over_capacity), cmocka_unit_test(test_table_legend), cmocka_unit_test(test_json),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
