@@ -1,13 +1,12 @@
 /* One sample of the node for `capacity`, and CPU rates between two samples. */
 #define _GNU_SOURCE
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/parallel.h"
 #include "cgroups/cgroup.h"
 #include "cgroups/live.h"
 #include "runtime/capacity.h"
@@ -54,45 +53,20 @@ const char *oc_capview_window_name(enum oc_capview_window w) {
 
 /* Each container costs a dozen small reads (its ledger entry's liveness: state.json and
  * /proc/<pid>/stat; its cgroup files), nearly all of it the kernel's path walk and file setup,
- * and the containers share nothing: on a node of hundreds of them they are split among up to
- * MAX_THREADS threads (one per CPU), at least PER_THREAD of them each. */
-#define MAX_THREADS 4
+ * and the containers share nothing: on a node of hundreds of them they are read in parallel. */
 #define PER_THREAD 64
 
-struct slice {
+struct check {
   struct oc_capview *v;
   bool all_pressure;
-  size_t from, to;
   bool *gone;
 };
 
-static void *check_slice(void *arg) {
-  struct slice *s = arg;
-  for (size_t i = s->from; i < s->to; i++) {
-    s->gone[i] = !oc_ledger_entry_live(&s->v->l.v[i]);
-    if (!s->gone[i]) live_read(&s->v->l.v[i], s->all_pressure, &s->v->live[i]);
-  }
-  return NULL;
-}
-
-static void check_all(struct oc_capview *v, bool all_pressure, bool *gone) {
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  size_t n = v->l.n, k = n / PER_THREAD;
-  if (cpus > 0 && k > (size_t)cpus) k = (size_t)cpus;
-  if (k > MAX_THREADS) k = MAX_THREADS;
-  if (k < 1) k = 1;
-  struct slice s[MAX_THREADS];
-  pthread_t t[MAX_THREADS];
-  bool started[MAX_THREADS] = {false};
-  oc_cg_live_prepare(); /* the shared lookups, once, before any thread */
-  for (size_t j = 0; j < k; j++) s[j] = (struct slice){v, all_pressure, n * j / k, n * (j + 1) / k, gone};
-  for (size_t j = 1; j < k; j++) started[j] = pthread_create(&t[j], NULL, check_slice, &s[j]) == 0;
-  check_slice(&s[0]);
-  for (size_t j = 1; j < k; j++) {
-    if (!started[j])
-      check_slice(&s[j]); /* no thread: done here */
-    else if (pthread_join(t[j], NULL) != 0)
-      abort(); /* a thread we started and did not join: cannot be */
+static void check_slice(void *ctx, size_t from, size_t to) {
+  struct check *c = ctx;
+  for (size_t i = from; i < to; i++) {
+    c->gone[i] = !oc_ledger_entry_live(&c->v->l.v[i]);
+    if (!c->gone[i]) live_read(&c->v->l.v[i], c->all_pressure, &c->v->live[i]);
   }
 }
 
@@ -111,7 +85,9 @@ int oc_capview_sample(const char *policy_path, bool all_pressure, struct oc_capv
   }
   v->cgroup_mode = mode_name(oc_cg_mode());
   v->weight_file = oc_cg_weight_file();
-  check_all(v, all_pressure, gone);
+  struct check c = {v, all_pressure, gone};
+  oc_cg_live_prepare(); /* the lookups the threads share, once, before them */
+  oc_parallel_for(v->l.n, PER_THREAD, check_slice, &c);
   /* The entries of containers that are gone are counted, not shown (an admission that needs
    * their room releases them). */
   size_t kept = 0;
