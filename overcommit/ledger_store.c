@@ -16,7 +16,6 @@
 
 #include "base/cleanup.h"
 #include "base/fsutil.h"
-#include "base/parallel.h"
 #include "base/user_dirs.h"
 #include "oci/config_json.h"
 
@@ -216,10 +215,21 @@ int oc_lstore_del(struct oc_lstore *s, const char *id, const char *root, struct 
   return 0;
 }
 
-/* The names in entries/, read one by one (readdir is not worth threads). */
-OC_MUST_CHECK static int entry_names(struct oc_lstore *s, char ***names, size_t *n, struct oc_err *e) {
-  *names = NULL;
-  *n = 0;
+OC_MUST_CHECK static int push(struct oc_ledger *l, struct oc_ledger_entry *en, size_t *cap, struct oc_err *e) {
+  if (l->n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 64;
+    struct oc_ledger_entry *nv = realloc(l->v, nc * sizeof *nv);
+    if (!nv) return oc_fail(e, ENOMEM, "ledger: out of memory");
+    l->v = nv;
+    *cap = nc;
+  }
+  l->v[l->n++] = *en;
+  *en = (struct oc_ledger_entry){0};
+  return 0;
+}
+
+int oc_lstore_load_all(struct oc_lstore *s, struct oc_ledger *l, struct oc_err *e) {
+  *l = (struct oc_ledger){0};
   int fd = openat(s->edfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return oc_fail_errno(e, "ledger %s/%s", oc_ledger_dir(), ENTRIES);
   _cleanup_dir_ DIR *d = fdopendir(fd);
@@ -228,60 +238,17 @@ OC_MUST_CHECK static int entry_names(struct oc_lstore *s, char ***names, size_t 
     return oc_fail_errno(e, "ledger %s/%s", oc_ledger_dir(), ENTRIES);
   }
   size_t cap = 0;
+  int r = 0;
   struct dirent *de;
-  while ((errno = 0, de = readdir(d))) {
+  while (r == 0 && (errno = 0, de = readdir(d))) {
     if (de->d_name[0] == '.') continue;
-    if (*n == cap) {
-      cap = cap ? cap * 2 : 64;
-      char **nv = realloc(*names, cap * sizeof *nv);
-      if (!nv) return oc_fail(e, ENOMEM, "ledger: out of memory");
-      *names = nv;
-    }
-    if (!((*names)[*n] = strdup(de->d_name))) return oc_fail(e, ENOMEM, "ledger: out of memory");
-    (*n)++;
+    struct oc_ledger_entry en;
+    int got = read_entry(s, de->d_name, &en, e);
+    if (got < 0 || (got == 1 && push(l, &en, &cap, e) < 0)) r = -1;
+    if (got == 1) oc_ledger_entry_release(&en);
   }
-  if (errno) return oc_fail_errno(e, "ledger: read %s/%s", oc_ledger_dir(), ENTRIES);
-  return 0;
-}
-
-/* Reading the entries of hundreds of containers: in parallel (base/parallel.h), each into its
- * own slot; got[i] is read_entry's result, errs[i] its error. */
-struct load {
-  struct oc_lstore *s;
-  char **names;
-  struct oc_ledger_entry *v;
-  int *got;
-  struct oc_err *errs;
-};
-
-static void load_slice(void *ctx, size_t from, size_t to) {
-  struct load *l = ctx;
-  for (size_t i = from; i < to; i++) l->got[i] = read_entry(l->s, l->names[i], &l->v[i], &l->errs[i]);
-}
-
-int oc_lstore_load_all(struct oc_lstore *s, struct oc_ledger *l, struct oc_err *e) {
-  *l = (struct oc_ledger){0};
-  char **names = NULL;
-  size_t n = 0;
-  int r = entry_names(s, &names, &n, e);
-  struct load ld = {s, names, calloc(n + 1, sizeof *ld.v), calloc(n + 1, sizeof *ld.got),
-                    calloc(n + 1, sizeof *ld.errs)};
-  if (r == 0 && (!ld.v || !ld.got || !ld.errs)) r = oc_fail(e, ENOMEM, "ledger: out of memory");
-  if (r == 0) oc_parallel_for(n, 64, load_slice, &ld);
-  for (size_t i = 0; r == 0 && i < n; i++)
-    if (ld.got[i] < 0) r = (*e = ld.errs[i], -1);
-  size_t kept = 0;
-  for (size_t i = 0; ld.got && ld.v && i < n; i++) {
-    if (ld.got[i] != 1) continue; /* 0: gone since readdir */
-    if (r == 0) ld.v[kept++] = ld.v[i];
-    else oc_ledger_entry_release(&ld.v[i]);
-  }
-  if (r == 0) *l = (struct oc_ledger){.v = OC_STEAL_PTR(ld.v), .n = kept};
-  for (size_t i = 0; i < n; i++) free(names[i]);
-  free(names);
-  free(ld.v);
-  free(ld.got);
-  free(ld.errs);
+  if (r == 0 && errno) r = oc_fail_errno(e, "ledger: read %s/%s", oc_ledger_dir(), ENTRIES);
+  if (r < 0) oc_ledger_free(l);
   return r;
 }
 
