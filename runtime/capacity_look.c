@@ -98,43 +98,44 @@ OC_MUST_CHECK static int load(char **buf, struct look_line **lines, size_t *n, s
   return 0;
 }
 
+/* The line of the container whose init en names (pid, start time, id), or NULL. */
+static const struct look_line *find(const struct look_line *lines, size_t n,
+                                    const struct oc_ledger_entry *en) {
+  struct look_line key = {.pid = en->pid};
+  const struct look_line *m = en->pid > 0 ? bsearch(&key, lines, n, sizeof *lines, by_pid) : NULL;
+  return m && m->start_time == en->start_time && strcmp(m->id, en->id) == 0 ? m : NULL;
+}
+
 int oc_capview_rates_from_look(struct oc_capview *v, int64_t min_age_ns, int64_t max_age_ns,
                                struct oc_err *e) {
   _cleanup_free_ char *buf = NULL;
   _cleanup_free_ struct look_line *lines = NULL;
   size_t n = 0;
   if (load(&buf, &lines, &n, e) < 0) return -1;
-  /* All or nothing: one window for the whole table, so check every container first. */
-  const struct look_line **match = calloc(v->l.n + 1, sizeof *match);
-  if (!match) return oc_fail(e, ENOMEM, "capacity: out of memory");
-  int r = 0;
-  for (size_t i = 0; r == 0 && i < v->l.n; i++) {
+  /* All or nothing: one window for the whole table, so every container is checked first. */
+  for (size_t i = 0; i < v->l.n; i++) {
     const struct oc_ledger_entry *en = &v->l.v[i];
     const struct oc_capview_live *c = &v->live[i];
     if (!c->cpu) continue;
-    struct look_line key = {.pid = en->pid};
-    const struct look_line *m = en->pid > 0 ? bsearch(&key, lines, n, sizeof *lines, by_pid) : NULL;
+    const struct look_line *m = find(lines, n, en);
     int64_t age = m ? c->sampled_ns - m->sampled_ns : 0;
-    if (!m || m->start_time != en->start_time || strcmp(m->id, en->id) != 0)
-      r = oc_fail(e, ENOENT, "no look at container %s", en->id);
-    else if (m->cpu_ns > c->cpu_ns)
-      r = oc_fail(e, EINVAL, "the CPU counter of container %s went back", en->id);
-    else if (age < min_age_ns || age > max_age_ns)
-      r = oc_fail(e, ESTALE, "the look at container %s is %.3f s old, not %.1f to %.0f s", en->id,
-                  (double)age / 1e9, (double)min_age_ns / 1e9, (double)max_age_ns / 1e9);
-    match[i] = m;
+    if (!m) return oc_fail(e, ENOENT, "no look at container %s (its init)", en->id);
+    if (m->cpu_ns > c->cpu_ns) return oc_fail(e, EINVAL, "the CPU counter of container %s went back", en->id);
+    if (age < min_age_ns || age > max_age_ns)
+      return oc_fail(e, ESTALE, "the look at container %s is %.3f s old, not %.1f to %.0f s", en->id,
+                     (double)age / 1e9, (double)min_age_ns / 1e9, (double)max_age_ns / 1e9);
   }
-  for (size_t i = 0; r == 0 && i < v->l.n; i++) {
+  for (size_t i = 0; i < v->l.n; i++) {
     struct oc_capview_live *c = &v->live[i];
-    if (!match[i]) continue;
-    int64_t dt = c->sampled_ns - match[i]->sampled_ns;
-    c->cpu_percent = (double)(c->cpu_ns - match[i]->cpu_ns) * 100.0 / (double)dt;
+    const struct look_line *m = c->cpu ? find(lines, n, &v->l.v[i]) : NULL;
+    if (!m) continue;
+    int64_t dt = c->sampled_ns - m->sampled_ns;
+    c->cpu_percent = (double)(c->cpu_ns - m->cpu_ns) * 100.0 / (double)dt;
     c->rate = true;
     if (v->window_s == 0) v->window_s = (double)dt / 1e9;
   }
-  free(match);
-  if (r == 0) v->window_from = OC_WINDOW_PREVIOUS_CALL;
-  return r;
+  v->window_from = OC_WINDOW_PREVIOUS_CALL;
+  return 0;
 }
 
 int oc_capview_look_save(const struct oc_capview *v, struct oc_err *e) {
