@@ -98,6 +98,12 @@ static unsigned where(unsigned ctl) {
   return 0;
 }
 
+void oc_cg_live_prepare(void) {
+  (void)root_fd(0);
+  for (unsigned ctl = 1; ctl; ctl <<= 1)
+    if (where(ctl)) (void)root_fd(ctl);
+}
+
 bool oc_cg_live_cpu(const char *path, uint64_t *cpu_ns) {
   if (!oc_cg_path_valid(path)) return false;
   if (where(OC_CTL_CPUACCT)) return read_u64_at(OC_CTL_CPUACCT, path, "cpuacct.usage", cpu_ns);
@@ -107,18 +113,27 @@ bool oc_cg_live_cpu(const char *path, uint64_t *cpu_ns) {
   return true;
 }
 
-void oc_cg_live_read(const char *path, struct oc_cg_live *out) {
+void oc_cg_live_read(const char *path, bool all_psi, struct oc_cg_live *out) {
   *out = (struct oc_cg_live){0};
   if (!oc_cg_path_valid(path)) return;
-  out->cpu = oc_cg_live_cpu(path, &out->cpu_ns);
   unsigned cpu = where(OC_CTL_CPU), mem = where(OC_CTL_MEMORY);
-  out->thr = kv_at(cpu, path, "cpu.stat", "nr_throttled", &out->nr_throttled);
+  char buf[4096];
+  uint64_t us = 0;
+  if (!where(OC_CTL_CPUACCT) && !cpu) { /* one cpu.stat has both (cgroup v2) */
+    bool got = read_at(0, path, "cpu.stat", buf, sizeof buf);
+    out->cpu = got && oc_cg_kv_get(buf, "usage_usec", &us);
+    out->cpu_ns = us * 1000;
+    out->thr = got && oc_cg_kv_get(buf, "nr_throttled", &out->nr_throttled);
+  } else {
+    out->cpu = oc_cg_live_cpu(path, &out->cpu_ns);
+    out->thr = kv_at(cpu, path, "cpu.stat", "nr_throttled", &out->nr_throttled);
+  }
   out->weight = read_u64_at(cpu, path, cpu ? "cpu.shares" : "cpu.weight", &out->weight_value);
   out->mem = read_u64_at(mem, path, mem ? "memory.usage_in_bytes" : "memory.current", &out->mem_bytes);
   out->oom = kv_at(mem, path, mem ? "memory.oom_control" : "memory.events", "oom_kill", &out->oom_kills);
-  for (int i = 0; i < OC_PSI_COUNT; i++) {
-    char file[32], buf[512];
+  for (int i = 0; i < (all_psi ? OC_PSI_COUNT : OC_PSI_CPU + 1); i++) {
+    char file[32];
     snprintf(file, sizeof file, "%s.pressure", oc_psi_names[i]);
-    if (read_at(0, path, file, buf, sizeof buf)) (void)oc_psi_parse(buf, &out->psi[i]);
+    if (read_at(0, path, file, buf, 512)) (void)oc_psi_parse(buf, &out->psi[i]);
   }
 }

@@ -28,8 +28,7 @@ static oc_ledger_lookup_fn lookup_container;
 
 void oc_ledger_set_lookup(oc_ledger_lookup_fn fn) { lookup_container = fn; }
 
-/* Is the container behind an entry still there? */
-static bool entry_live(struct oc_ledger_entry *en) {
+bool oc_ledger_entry_live(struct oc_ledger_entry *en) {
   /* Its creator is still at work (create, or run in the foreground). */
   if (proc_alive(en->creator_pid, en->creator_start_time)) return true;
   if (!lookup_container) return true;
@@ -62,7 +61,7 @@ static ssize_t reconcile(struct oc_lstore *st, bool write, struct oc_ledger *out
   st->sums = (struct oc_ledger_sums){0};
   int r = 0;
   for (size_t i = 0; i < l.n; i++) {
-    if (entry_live(&l.v[i])) {
+    if (oc_ledger_entry_live(&l.v[i])) {
       oc_ledger_sums_add(&st->sums, &l.v[i].size, 1);
       l.v[kept++] = l.v[i];
       continue;
@@ -257,7 +256,7 @@ OC_MUST_CHECK static int admit(const struct oc_policy *p, const struct oc_admiss
   int r = oc_lstore_get(&st, req->id, req->root, &dup, e);
   /* The same id again: refused while that container lives, else its stale entry goes (the
    * totals keep counting it until they are written: too much, never too little). */
-  if (r == 1 && entry_live(&dup)) {
+  if (r == 1 && oc_ledger_entry_live(&dup)) {
     r = oc_fail(e, EEXIST, "ledger: container %s (root %s) is already admitted", req->id, req->root);
   } else if (r == 1) {
     oc_ledger_sums_add(&st.sums, &dup.size, -1);
@@ -377,6 +376,14 @@ int oc_ledger_admit_update(const struct oc_policy *p, const char *id, const char
   oc_ledger_entry_release(&en);
   oc_lstore_close(&st);
   return r < 0 ? -1 : 0;
+}
+
+int oc_ledger_entries(struct oc_ledger *out, struct oc_err *e) {
+  struct oc_lstore st;
+  if (oc_lstore_open(&st, false, e) < 0) return -1;
+  int r = oc_lstore_load_all(&st, out, e);
+  oc_lstore_close(&st);
+  return r;
 }
 
 int oc_ledger_snapshot(struct oc_ledger *out, size_t *stale, struct oc_err *e) {

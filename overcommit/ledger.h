@@ -89,7 +89,14 @@ OC_MUST_CHECK int oc_ledger_set_size(const char *id, const char *root, const str
 /* Read-only view (capacity): reconciled in memory; *stale (may be NULL) counts the entries of
  * containers that are gone, which an admission releases when it needs their room. */
 OC_MUST_CHECK int oc_ledger_snapshot(struct oc_ledger *out, size_t *stale, struct oc_err *e);
+/* Every entry as it is, unchecked: for a reader that checks them itself (capacity, in parallel). */
+OC_MUST_CHECK int oc_ledger_entries(struct oc_ledger *out, struct oc_err *e);
+/* Whether the container behind en is still there; en->pid and start_time are filled from its
+ * state dir when the ledger has none. Several threads may check different entries at once. */
+bool oc_ledger_entry_live(struct oc_ledger_entry *en);
 void oc_ledger_free(struct oc_ledger *l);
+/* Free one entry's strings (and zero it). */
+void oc_ledger_entry_release(struct oc_ledger_entry *en);
 
 /* The arithmetic for both resources over the entries of l. */
 void oc_capacity_compute(const struct oc_policy *p, const struct oc_host *h, const struct oc_ledger *l,

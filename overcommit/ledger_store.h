@@ -45,6 +45,5 @@ OC_MUST_CHECK int oc_lstore_load_all(struct oc_lstore *s, struct oc_ledger *l, s
 OC_MUST_CHECK int oc_lstore_write_sums(struct oc_lstore *s, struct oc_err *e);
 
 void oc_ledger_sums_add(struct oc_ledger_sums *t, const struct oc_size *s, int sign);
-void oc_ledger_entry_release(struct oc_ledger_entry *en);
 
 #endif

@@ -22,6 +22,14 @@ struct oc_capview_live {
   struct oc_psi psi[OC_PSI_COUNT];
 };
 
+/* What the CPU rates of a view are measured over. */
+enum oc_capview_window {
+  OC_WINDOW_NONE,          /* no rates */
+  OC_WINDOW_WAIT,          /* two looks of this call, a short wait apart */
+  OC_WINDOW_PREVIOUS_CALL, /* since the look a previous `capacity` call kept (capacity_look.c) */
+  OC_WINDOW_FRAME,         /* since the previous frame of --watch */
+};
+
 struct oc_capview {
   struct oc_policy pol;
   struct oc_host host;
@@ -36,17 +44,29 @@ struct oc_capview {
   int64_t sampled_ns;              /* CLOCK_MONOTONIC, when the sample began */
   int64_t time;                    /* unix seconds of the sample */
   double window_s;                 /* seconds the CPU rates cover, 0 when there are none */
+  enum oc_capview_window window_from;
 };
+/* "wait", "previous call", "previous frame"; NULL for none. */
+const char *oc_capview_window_name(enum oc_capview_window w);
 
 /* Load the policy (path, else $OCRUN_POLICY, else the default file), the host and the ledger,
- * and read every container's cgroup and the host's pressure. */
-OC_MUST_CHECK int oc_capview_sample(const char *policy_path, struct oc_capview *v, struct oc_err *e);
+ * and read every container's cgroup and the host's pressure. A container's memory and io
+ * pressure only with all_pressure (the table shows its cpu pressure alone). */
+OC_MUST_CHECK int oc_capview_sample(const char *policy_path, bool all_pressure, struct oc_capview *v,
+                                    struct oc_err *e);
 /* CPU rates of cur over the time since prev, for each container present in both (same id, root
  * and init pid, counter not gone back). */
 void oc_capview_rates(struct oc_capview *cur, const struct oc_capview *prev);
 /* Read the CPU counters of v's containers again (after a wait) and set their rates over the
  * time since v was sampled: the second look of a single `capacity`, which needs nothing else. */
 void oc_capview_cpu_again(struct oc_capview *v);
+/* CPU rates of v since the look the previous `capacity` call kept, when that look is usable
+ * (capacity_look.c: same boot, every container with a counter in it, min_age_ns to max_age_ns
+ * old); 0, or -1 with e saying why not (v's rates are then untouched). */
+OC_MUST_CHECK int oc_capview_rates_from_look(struct oc_capview *v, int64_t min_age_ns, int64_t max_age_ns,
+                                             struct oc_err *e);
+/* Keep v's latest CPU readings for the next call (atomically replaced). */
+OC_MUST_CHECK int oc_capview_look_save(const struct oc_capview *v, struct oc_err *e);
 /* Whether some container of v has a CPU counter (a second sample can give it a rate). */
 bool oc_capview_has_cpu(const struct oc_capview *v);
 void oc_capview_free(struct oc_capview *v);

@@ -10,9 +10,27 @@
 
 #define GS(g, s) yajl_gen_string(g, (const unsigned char *)(s), strlen(s))
 
+/* v as "%.10g" prints it. Most numbers here are whole (ids, sizes, times) or hundredths (the
+ * kernel's PSI averages), and a node's document has tens of thousands of them: those are
+ * written digit by digit, the rest by snprintf. */
+static int fmt_num(char *buf, size_t len, double v) {
+  if (v >= 0 && v < 1e9) {
+    long long c = (long long)(v * 100 + 0.5);
+    double d = v * 100 - (double)c;
+    /* up to 9 digits, all of them significant to %.10g; nothing left over but float error */
+    if (d < 1e-9 && d > -1e-9 && (c > 0 || v == 0) && (c % 100 == 0 || v < 1e7)) {
+      long long ip = c / 100, f = c % 100;
+      if (f == 0) return snprintf(buf, len, "%lld", ip);
+      if (f % 10 == 0) return snprintf(buf, len, "%lld.%lld", ip, f / 10);
+      return snprintf(buf, len, "%lld.%02lld", ip, f);
+    }
+  }
+  return snprintf(buf, len, "%.10g", v);
+}
+
 static void gen_num(yajl_gen g, const char *k, double v) {
   char buf[64];
-  int n = snprintf(buf, sizeof buf, "%.10g", v);
+  int n = fmt_num(buf, sizeof buf, v);
   GS(g, k);
   yajl_gen_number(g, buf, (size_t)n);
 }
@@ -149,6 +167,7 @@ int oc_capview_json(FILE *out, const struct oc_capview *v, bool pretty) {
   yajl_gen_map_close(g);
   gen_num(g, "time", (double)v->time);
   gen_opt_num(g, "cpu_window_s", v->window_s > 0, v->window_s);
+  gen_str(g, "cpu_window_from", v->window_s > 0 ? oc_capview_window_name(v->window_from) : NULL);
   gen_resources(g, v);
   gen_num(g, "effective_overcommit", v->cap[OC_RES_VCPU].allocated / v->host.cpus);
   GS(g, "counts"), yajl_gen_map_open(g);

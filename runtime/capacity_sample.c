@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/cleanup.h"
+#include "base/parallel.h"
 #include "cgroups/cgroup.h"
 #include "cgroups/live.h"
 #include "runtime/capacity.h"
@@ -17,12 +19,12 @@ int64_t oc_capview_now_ns(void) {
 
 /* The container's cgroup, straight from its files (cgroups/live.c). A cgroup that cannot be
  * read (gone, or the container has none) leaves everything unset. */
-static void live_read(const struct oc_ledger_entry *en, struct oc_capview_live *l) {
+static void live_read(const struct oc_ledger_entry *en, bool all_pressure, struct oc_capview_live *l) {
   *l = (struct oc_capview_live){0};
   if (!en->cgroup_path) return;
   l->sampled_ns = oc_capview_now_ns();
   struct oc_cg_live c;
-  oc_cg_live_read(en->cgroup_path, &c);
+  oc_cg_live_read(en->cgroup_path, all_pressure, &c);
   l->cpu = c.cpu;
   l->cpu_ns = c.cpu_ns;
   l->thr = c.thr;
@@ -40,28 +42,70 @@ static const char *mode_name(enum oc_cg_mode m) {
   return m == OC_CG_UNIFIED ? "unified" : m == OC_CG_HYBRID ? "hybrid" : "legacy";
 }
 
-int oc_capview_sample(const char *policy_path, struct oc_capview *v, struct oc_err *e) {
+const char *oc_capview_window_name(enum oc_capview_window w) {
+  switch (w) {
+  case OC_WINDOW_WAIT: return "wait";
+  case OC_WINDOW_PREVIOUS_CALL: return "previous call";
+  case OC_WINDOW_FRAME: return "previous frame";
+  default: return NULL;
+  }
+}
+
+/* Each container costs a dozen small reads (its ledger entry's liveness: state.json and
+ * /proc/<pid>/stat; its cgroup files), nearly all of it the kernel's path walk and file setup,
+ * and the containers share nothing: on a node of hundreds of them they are read in parallel. */
+#define PER_THREAD 64
+
+struct check {
+  struct oc_capview *v;
+  bool all_pressure;
+  bool *gone;
+};
+
+static void check_slice(void *ctx, size_t from, size_t to) {
+  struct check *c = ctx;
+  for (size_t i = from; i < to; i++) {
+    c->gone[i] = !oc_ledger_entry_live(&c->v->l.v[i]);
+    if (!c->gone[i]) live_read(&c->v->l.v[i], c->all_pressure, &c->v->live[i]);
+  }
+}
+
+int oc_capview_sample(const char *policy_path, bool all_pressure, struct oc_capview *v, struct oc_err *e) {
   *v = (struct oc_capview){0};
   v->sampled_ns = oc_capview_now_ns();
   v->time = (int64_t)time(NULL);
   if (oc_policy_load(policy_path, &v->pol, e) < 0 || oc_host_detect(&v->host, e) < 0 ||
-      oc_ledger_snapshot(&v->l, &v->stale, e) < 0)
+      oc_ledger_entries(&v->l, e) < 0)
     return -1;
-  oc_capacity_compute(&v->pol, &v->host, &v->l, v->cap);
   v->live = calloc(v->l.n + 1, sizeof *v->live);
-  if (!v->live) {
-    oc_ledger_free(&v->l);
+  _cleanup_free_ bool *gone = calloc(v->l.n + 1, sizeof *gone);
+  if (!v->live || !gone) {
+    oc_capview_free(v);
     return oc_fail(e, ENOMEM, "capacity: out of memory");
   }
   v->cgroup_mode = mode_name(oc_cg_mode());
   v->weight_file = oc_cg_weight_file();
+  struct check c = {v, all_pressure, gone};
+  oc_cg_live_prepare(); /* the lookups the threads share, once, before them */
+  oc_parallel_for(v->l.n, PER_THREAD, check_slice, &c);
+  /* The entries of containers that are gone are counted, not shown (an admission that needs
+   * their room releases them). */
+  size_t kept = 0;
   for (size_t i = 0; i < v->l.n; i++) {
+    if (gone[i]) {
+      oc_ledger_entry_release(&v->l.v[i]);
+      v->stale++;
+      continue;
+    }
     unsigned f = v->l.v[i].size.flags;
     v->unbounded += !!(f & OC_SIZE_UNBOUNDED);
     v->orchestrated += !!(f & OC_SIZE_ORCHESTRATED);
     v->opt_out += !!(f & OC_SIZE_OPT_OUT);
-    live_read(&v->l.v[i], &v->live[i]);
+    v->l.v[kept] = v->l.v[i];
+    v->live[kept++] = v->live[i];
   }
+  v->l.n = kept;
+  oc_capacity_compute(&v->pol, &v->host, &v->l, v->cap);
   for (int i = 0; i < OC_PSI_COUNT; i++) (void)oc_psi_read_host(i, &v->psi[i]);
   return 0;
 }
@@ -83,11 +127,15 @@ void oc_capview_cpu_again(struct oc_capview *v) {
     c->sampled_ns = now;
     c->rate = any = true;
   }
-  if (any) v->window_s = (double)(oc_capview_now_ns() - first) / 1e9;
+  if (any) {
+    v->window_s = (double)(oc_capview_now_ns() - first) / 1e9;
+    v->window_from = OC_WINDOW_WAIT;
+  }
 }
 
 static bool same_container(const struct oc_ledger_entry *a, const struct oc_ledger_entry *b) {
-  return strcmp(a->id, b->id) == 0 && strcmp(a->root, b->root) == 0 && a->pid == b->pid;
+  return strcmp(a->id, b->id) == 0 && strcmp(a->root, b->root) == 0 && a->pid == b->pid &&
+         a->start_time == b->start_time;
 }
 
 void oc_capview_rates(struct oc_capview *cur, const struct oc_capview *prev) {
@@ -95,7 +143,10 @@ void oc_capview_rates(struct oc_capview *cur, const struct oc_capview *prev) {
   for (size_t i = 0; i < cur->l.n; i++) {
     struct oc_capview_live *c = &cur->live[i];
     c->rate = false;
-    for (size_t j = 0; c->cpu && j < prev->l.n; j++) {
+    /* The ledger lists its entries in the same order from one sample to the next, mostly:
+     * try the same place first. */
+    for (size_t k = 0; c->cpu && k < prev->l.n; k++) {
+      size_t j = (i + k) % prev->l.n;
       const struct oc_capview_live *p = &prev->live[j];
       if (!p->cpu || !same_container(&cur->l.v[i], &prev->l.v[j])) continue;
       int64_t dt = c->sampled_ns - p->sampled_ns;
@@ -108,7 +159,10 @@ void oc_capview_rates(struct oc_capview *cur, const struct oc_capview *prev) {
   }
   bool any = false;
   for (size_t i = 0; i < cur->l.n; i++) any |= cur->live[i].rate;
-  if (any && cur->sampled_ns > prev->sampled_ns) cur->window_s = (double)(cur->sampled_ns - prev->sampled_ns) / 1e9;
+  if (any && cur->sampled_ns > prev->sampled_ns) {
+    cur->window_s = (double)(cur->sampled_ns - prev->sampled_ns) / 1e9;
+    cur->window_from = OC_WINDOW_FRAME;
+  }
 }
 
 bool oc_capview_has_cpu(const struct oc_capview *v) {

@@ -141,8 +141,16 @@ static void print_legend(FILE *out, const struct oc_capview *v) {
           "  WEIGHT       its %s (cgroup %s; %s per vCPU, the default): CPU time is split among\n"
           "               sibling cgroups in proportion to it, only while they compete\n",
           v->weight_file, v1 ? "v1" : "v2", v1 ? "1024" : "100");
-  if (win > 0)
-    fprintf(out, "  CPU%%         CPU used over the last %.1f s, in %% of one CPU (100 = one CPU kept busy)\n", win);
+  static const char *const since[] = {
+      [OC_WINDOW_WAIT] = "two looks of this call",
+      [OC_WINDOW_PREVIOUS_CALL] = "since the previous capacity call",
+      [OC_WINDOW_FRAME] = "since the previous frame",
+  };
+  if (win > 0 && v->window_from != OC_WINDOW_NONE)
+    fprintf(out,
+            "  CPU%%         CPU used over the last %.1f s (%s),\n"
+            "               in %% of one CPU (100 = one CPU kept busy)\n",
+            win, since[v->window_from]);
   else
     fputs("  CPU%         CPU used between two samples, in % of one CPU (100 = one CPU kept busy)\n", out);
   fputs("  MEM_MB       memory in use now (the cgroup's usage, page cache included)\n"

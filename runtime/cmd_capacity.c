@@ -19,8 +19,11 @@
 #include "runtime/capacity.h"
 #include "runtime/commands.h"
 
-/* A single run samples the CPU counters twice, this far apart, to show a rate. */
+/* CPU% is a rate: a single run takes it since the look the previous run kept, when that is at
+ * least CPU_WINDOW_NS and at most LOOK_MAX_AGE_NS old (like top's previous sample); otherwise
+ * it looks twice, CPU_WINDOW_NS apart. */
 #define CPU_WINDOW_NS INT64_C(200000000)
+#define LOOK_MAX_AGE_NS INT64_C(60000000000)
 #define WATCH_DEFAULT "2"
 #define WATCH_MIN 0.1
 #define WATCH_MAX 86400.0
@@ -76,12 +79,19 @@ static char *render(const struct opts *o, const struct oc_capview *v, const char
 static int once(const struct opts *o) {
   struct oc_err e = {0};
   struct oc_capview a;
-  if (oc_capview_sample(o->policy, &a, &e) < 0) return oc_log_fail(&e);
+  if (oc_capview_sample(o->policy, o->json, &a, &e) < 0) return oc_log_fail(&e);
   struct oc_capview *v = &a;
   if (oc_capview_has_cpu(&a)) {
-    struct timespec ts = {0, CPU_WINDOW_NS};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
-    oc_capview_cpu_again(&a);
+    if (oc_capview_rates_from_look(&a, CPU_WINDOW_NS, LOOK_MAX_AGE_NS, &e) < 0) {
+      oc_log_debug("capacity: CPU%% over a %d ms wait, no previous look to use: %s",
+                   (int)(CPU_WINDOW_NS / 1000000), e.msg);
+      struct timespec ts = {0, CPU_WINDOW_NS};
+      while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
+      oc_capview_cpu_again(&a);
+    }
+    /* Only a cache: without it the next call waits, nothing else changes. */
+    if (oc_capview_look_save(&a, &e) < 0)
+      oc_log_debug("capacity: look not kept for the next call: %s", e.msg);
   }
   size_t len = 0;
   _cleanup_free_ char *out = render(o, v, NULL, true, &len);
@@ -130,11 +140,11 @@ static int watch(const struct opts *o, double interval) {
     return 1;
   }
   struct oc_capview prev, cur;
-  if (oc_capview_sample(o->policy, &prev, &e) < 0) return oc_log_fail(&e);
+  if (oc_capview_sample(o->policy, o->json, &prev, &e) < 0) return oc_log_fail(&e);
   if (tty) fputs(TERM_ENTER, stdout);
   int sig = oc_capview_has_cpu(&prev) ? wait_signal(&set, oc_capview_now_ns() + CPU_WINDOW_NS) : 0;
   while (sig == 0 || sig == SIGWINCH) {
-    if (oc_capview_sample(o->policy, &cur, &e) < 0) {
+    if (oc_capview_sample(o->policy, o->json, &cur, &e) < 0) {
       failed = true;
       break;
     }
@@ -196,7 +206,9 @@ int cmd_capacity(struct oc_globals *g, int argc, char **argv) {
   if (help) {
     oc_print_help(argv[0], g->command_summary, "", opts);
     printf("\nThe node's capacity per resource (VCPU, MEMORY_MB), what is admitted, and each container's\n"
-           "size and live use (CPU as a rate over a short window).\n");
+           "size and live use. CPU%% is CPU time used over a window, in %% of one CPU: since the previous\n"
+           "capacity call when that was 0.2 to 60 s ago and saw the same containers (its readings are\n"
+           "kept in the ledger dir), else over a 0.2 s wait; with --watch, since the previous frame.\n");
     return 0;
   }
   if (first < n) {

@@ -9,8 +9,12 @@
 # create goes through the admission ledger. Ledger and --root live under /run, where the
 # defaults are (/run/ocrun-ledger, /run/ocrun; tmpfs on most hosts, ext4 on this test machine), in
 # dirs of their own, so no other ledger is touched.
-# `capacity` sleeps 0.2 s between its two looks at the CPU counters (the CPU% rate): it is printed
-# as measured, and without that fixed sleep (capacity-0.2s), which is the work that grows with N.
+# `capacity` (json) is timed three ways each iteration: as a first call, with no previous look
+# (the look file removed first), when it waits 0.2 s between its two looks at the CPU counters
+# (the CPU% rate): printed as measured and without that fixed wait (capacity-0.2s), which is the
+# work that grows with N; then again 0.3 s later (not timed), when it takes the rate since the
+# first call's look and does not wait (again), json and the table (table). An ocrun without the
+# look (before it) waits in every call.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -65,6 +69,12 @@ bundle() {
   jq --arg c "/ocrun-test/$tag-$BID" '.linux.cgroupsPath = $c' "$work/sleep.json" > "$work/b-$BID/config.json"
 }
 R() { "$OC" --root "$root" "$@" </dev/null 2>"$work/err"; }
+# waited JSON: the fixed wait between two looks (runtime/cmd_capacity.c CPU_WINDOW_NS) in µs
+# when that call took it (cpu_window_from "wait"; an ocrun before the field waited whenever
+# some container had a CPU counter, i.e. cpu_window_s > 0), else 0.
+waited() {
+  jq 'if (.cpu_window_s // 0) > 0 and ((.cpu_window_from // "wait") == "wait") then 200000 else 0 end' "$1"
+}
 record() { echo $(($(bench_now) - $2)) >> "$work/$1"; }
 fail() { echo "bench: $1 failed: $(tail -n 1 "$work/err")" >&2; echo FAIL >> "$work/$1"; }
 
@@ -82,37 +92,48 @@ for level in $LEVELS; do
     if R create --bundle "$work/b-$BID" "$BID" >/dev/null; then record "create@$level" "$s"; else fail "create@$level"; fi
     s=$(bench_now)
     if R delete --force "$BID" >/dev/null; then record "delete@$level" "$s"; else fail "delete@$level"; fi
+    rm -f "$OCRUN_LEDGER_DIR/capacity-look"
     s=$(bench_now)
     if R capacity --format json >"$work/cap.json"; then
       e=$(bench_now)
       echo $((e - s)) >> "$work/capacity@$level"
-      # The fixed sleep between the two looks (runtime/cmd_capacity.c CPU_WINDOW_NS), taken
-      # whenever some container has a CPU counter, i.e. cpu_window_s > 0.
-      w=$(jq 'if (.cpu_window_s // 0) > 0 then 200000 else 0 end' "$work/cap.json")
-      echo $((e - s - w)) >> "$work/capwork@$level"
+      echo $((e - s - $(waited "$work/cap.json"))) >> "$work/capwork@$level"
       jq .counts.containers "$work/cap.json" > "$work/seen@$level"
     else
       fail "capacity@$level"
     fi
+    sleep 0.3
+    s=$(bench_now)
+    if R capacity --format json >"$work/cap.json"; then
+      echo $(($(bench_now) - s)) >> "$work/capagain@$level"
+      echo "$(waited "$work/cap.json")" >> "$work/waits@$level"
+    else
+      fail "capagain@$level"
+    fi
+    sleep 0.3
+    s=$(bench_now)
+    if R capacity >/dev/null; then record "captable@$level" "$s"; else fail "captable@$level"; fi
   done
 done
 
 echo "ocrun scaling benchmark: $(bench_env), policy on (built-in defaults; 16 MiB, 0.05 vCPU each)"
 echo "  $("$OC" --version | head -n 1); $N iterations per level; median/p90 ms (runs, failures)"
-printf '%-6s %-8s %18s %18s %18s %18s\n' running seen create delete capacity "capacity-0.2s"
-[ -z "$CSV" ] || echo "running,create_ms,create_p90,delete_ms,delete_p90,capacity_ms,capacity_p90,capwork_ms,capwork_p90" > "$CSV"
+printf '%-6s %-8s %18s %18s %18s %18s %18s %18s %s\n' running seen create delete capacity "capacity-0.2s" \
+  "again" "table" "again waited"
+[ -z "$CSV" ] || echo "running,create_ms,create_p90,delete_ms,delete_p90,capacity_ms,capacity_p90,capwork_ms,capwork_p90,capagain_ms,capagain_p90,captable_ms,captable_p90" > "$CSV"
 for level in $LEVELS; do
   row=$(printf '%-6s %-8s' "$level" "$(cat "$work/seen@$level" 2>/dev/null || echo -)")
   csv=$level
-  for op in create delete capacity capwork; do
+  for op in create delete capacity capwork capagain captable; do
     read -r m p c f < <(bench_stats "$work/$op@$level")
     row+=$(printf ' %18s' "$m/$p ($c,$f)")
     csv+=",$m,$p"
   done
+  row+=" $(grep -vc '^0$' "$work/waits@$level" 2>/dev/null || true)/$N"
   echo "$row"
   [ -z "$CSV" ] || echo "$csv" >> "$CSV"
 done
-for op in create delete capacity capwork; do
+for op in create delete capacity capwork capagain captable; do
   read -r a _ < <(bench_stats "$work/$op@${LEVELS%% *}")
   read -r b _ < <(bench_stats "$work/$op@${LEVELS##* }")
   echo "  $op: ${LEVELS##* } / ${LEVELS%% *} running = $(bench_div "$b" "$a")"

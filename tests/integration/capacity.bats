@@ -179,6 +179,76 @@ lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }' || { echo "expe
   gt "$(jq --arg id "$(cid busy)" '.containers[] | select(.id == $id) | .cpu_usage_usec' <<<"$j")" 0
 }
 
+# cpu_of JSON NAME: cpu_percent of container NAME in a `capacity --format json` document.
+cpu_of() { jq --arg id "$(cid "$2")" '.containers[] | select(.id == $id) | .cpu_percent' <<<"$1"; }
+
+@test "capacity: a call 0.2 to 60 s after another takes CPU% since that call's look, without waiting" {
+  mkb idle "$GIB"
+  mkb busy "$GIB" "${BUSY[@]}"
+  up idle
+  up busy
+  run runtime capacity --format json
+  assert_success
+  assert_equal "$(jq -r .cpu_window_from <<<"$output")" wait
+  [ -f "$LEDGER/capacity-look" ]
+  sleep 1
+  run --separate-stderr runtime --debug capacity --format json
+  assert_success
+  local j=$output win
+  # No wait this time: the rates cover the second since the first call.
+  [[ $stderr != *"ms wait"* ]] || { echo "$stderr" >&2; false; }
+  assert_equal "$(jq -r .cpu_window_from <<<"$j")" "previous call"
+  win=$(jq .cpu_window_s <<<"$j")
+  echo "window $win busy $(cpu_of "$j" busy) idle $(cpu_of "$j" idle)" >&2
+  gt "$win" 0.9
+  lt "$win" 30
+  gt "$(cpu_of "$j" busy)" 20
+  lt "$(cpu_of "$j" idle)" 5
+  # The table says what the window was.
+  sleep 0.5
+  run runtime capacity
+  assert_success
+  assert_output_matches "CPU% +CPU used over the last [0-9.]+ s \(since the previous capacity call\)"
+  gt "$(cell "$(cid busy)" CPU%)" 20
+  # Right after a call the look is too young to be a window: this one waits.
+  run runtime capacity --format json
+  assert_equal "$(jq -r .cpu_window_from <<<"$output")" wait
+}
+
+@test "capacity: a look that is garbled, from another boot, of another container or gone back is not used" {
+  mkb busy "$GIB" "${BUSY[@]}"
+  up busy
+  run runtime capacity --format json
+  assert_success
+  local look=$LEDGER/capacity-look good pid
+  good=$(cat "$look")
+  pid=$(pid_of "$(cid busy)")
+  # try: a call on the look in the file, which it must not use; its own wait gives the rate.
+  try() {
+    sleep 0.3
+    run --separate-stderr runtime --debug capacity --format json
+    assert_success
+    echo "$1: $(grep -o 'no previous look to use: .*' <<<"$stderr" | head -n 1)" >&2
+    assert_equal "$(jq -r .cpu_window_from <<<"$output")" wait
+    gt "$(cpu_of "$output" busy)" 20
+  }
+  printf 'garbage\n' > "$look"
+  try garbled
+  printf '%s\n' "$good" | sed '1s/ [0-9a-f-]*$/ 00000000-0000-0000-0000-000000000000/' > "$look"
+  try "another boot"
+  printf '%s\n' "$good" | awk -v p="$pid" 'NR > 1 && $1 == p { $2 = $2 + 1 } { print }' > "$look"
+  try "another init with that pid"
+  printf '%s\n' "$good" | awk -v p="$pid" 'NR > 1 && $1 == p { $3 = "99999999999999999" } { print }' > "$look"
+  try "counter gone back"
+  printf '%s\n' "$good" | head -c 40 > "$look"
+  try truncated
+  # Each of those calls left a good look: the next one uses it.
+  sleep 0.3
+  run runtime capacity --format json
+  assert_equal "$(jq -r .cpu_window_from <<<"$output")" "previous call"
+  gt "$(cpu_of "$output" busy)" 20
+}
+
 # ---- OVER CAPACITY ----
 
 @test "capacity: OVER CAPACITY appears when warn mode let allocations pass capacity, and not otherwise" {
@@ -418,7 +488,7 @@ documented() { grep -qxF ".B $1" "$MAN" || grep -qF "\\fB$1\\fR" "$MAN"; }
   assert_success
   local j=$output
   assert_equal "$(jq -c 'keys_unsorted' <<<"$j")" \
-    '["policy","view","ledger","host","time","cpu_window_s","resources","over_capacity","effective_overcommit","counts","containers","pressure"]'
+    '["policy","view","ledger","host","time","cpu_window_s","cpu_window_from","resources","over_capacity","effective_overcommit","counts","containers","pressure"]'
   assert_equal "$(jq -r .view <<<"$j")" host
   assert_equal "$(jq -c '.policy | keys_unsorted' <<<"$j")" '["source","mode","preset"]'
   assert_equal "$(jq -c '.host | keys_unsorted' <<<"$j")" '["cgroup","weight_file"]'

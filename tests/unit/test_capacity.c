@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yajl/yajl_tree.h>
 
 #include "base/cleanup.h"
@@ -94,7 +95,8 @@ static void test_rates(void **state) {
   assert_false(l2[2].rate);
   assert_true(cur.window_s > 0.1999 && cur.window_s < 0.2001);
   _cleanup_free_ char *t = table(&cur, true);
-  assert_non_null(strstr(t, "CPU used over the last 0.2 s, in % of one CPU"));
+  assert_non_null(
+      strstr(t, "CPU used over the last 0.2 s (since the previous frame),\n               in % of one CPU"));
   /* The rate in the CPU% column, "-" where there is none. */
   assert_non_null(strstr(t, "   50.0 "));
   /* No rate anywhere: no window. */
@@ -102,6 +104,103 @@ static void test_rates(void **state) {
   oc_capview_rates(&cur, &prev);
   assert_true(cur.window_s == 0);
   assert_false(oc_capview_has_cpu(&cur));
+}
+
+/* Write LEDGER/capacity-look by hand: the boot id line, then the given lines. */
+static void write_look(const char *dir, const char *boot, const char *lines) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/capacity-look", dir);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fprintf(f, "ocrun-capacity-look 1 %s\n%s", boot, lines);
+  assert_int_equal(fclose(f), 0);
+}
+
+static char *boot_id(void) {
+  static char id[64];
+  FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+  assert_non_null(f);
+  assert_non_null(fgets(id, sizeof id, f));
+  fclose(f);
+  id[strcspn(id, "\n")] = '\0';
+  return id;
+}
+
+/* The look a call keeps for the next: used when it fits, "no previous look" for anything else. */
+static void test_look(void **state) {
+  (void)state;
+  char dir[] = "/tmp/ocrun-unit-look.XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  setenv("OCRUN_LEDGER_DIR", dir, 1);
+  struct oc_ledger_entry en[2] = {entry("a", 10, GIB, 0), entry("b", 11, GIB, 0)};
+  en[0].start_time = 500;
+  en[1].start_time = 600;
+  struct oc_capview_live l1[2] = {{.cpu = true, .cpu_ns = 1000000000, .sampled_ns = 5000000000},
+                                  {.cpu = true, .cpu_ns = 7, .sampled_ns = 5000000000}};
+  struct oc_capview v;
+  struct oc_err e = {0};
+  view_of(&v, en, 2, l1, OC_POLICY_ENFORCE);
+  /* None yet. */
+  assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+  assert_int_equal(oc_capview_look_save(&v, &e), 0);
+  /* 1 s later: a used 0.5 s of CPU, b none. */
+  struct oc_capview_live l2[2] = {{.cpu = true, .cpu_ns = 1500000000, .sampled_ns = 6000000000},
+                                  {.cpu = true, .cpu_ns = 7, .sampled_ns = 6000000000}};
+  view_of(&v, en, 2, l2, OC_POLICY_ENFORCE);
+  assert_int_equal(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e), 0);
+  assert_true(l2[0].rate && l2[1].rate);
+  assert_true(l2[0].cpu_percent > 49.999 && l2[0].cpu_percent < 50.001);
+  assert_true(l2[1].cpu_percent == 0);
+  assert_true(v.window_s > 0.999 && v.window_s < 1.001 && v.window_from == OC_WINDOW_PREVIOUS_CALL);
+  _cleanup_free_ char *t = table(&v, true);
+  assert_non_null(strstr(t, "CPU used over the last 1.0 s (since the previous capacity call)"));
+  /* Too young (0.1 s) and too old (61 s): not a window to use. */
+  for (int64_t at = 5100000000; at; at = at == 5100000000 ? 66000000000 : 0) {
+    struct oc_capview_live l3[2] = {{.cpu = true, .cpu_ns = 1500000000, .sampled_ns = at},
+                                    {.cpu = true, .cpu_ns = 7, .sampled_ns = at}};
+    view_of(&v, en, 2, l3, OC_POLICY_ENFORCE);
+    assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+    assert_false(l3[0].rate || l3[1].rate);
+    assert_int_equal(e.errnum, ESTALE);
+  }
+  /* b's id now names another container (another init, or the same pid started again). */
+  struct oc_ledger_entry en2[2] = {en[0], entry("b", 12, GIB, 0)};
+  en2[1].start_time = 600;
+  view_of(&v, en2, 2, l2, OC_POLICY_ENFORCE);
+  l2[0].rate = l2[1].rate = false;
+  assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+  assert_false(l2[0].rate || l2[1].rate);
+  en2[1] = en[1];
+  en2[1].start_time = 601;
+  assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+  /* A counter that went back. */
+  struct oc_capview_live back[2] = {{.cpu = true, .cpu_ns = 900000000, .sampled_ns = 6000000000},
+                                    {.cpu = true, .cpu_ns = 7, .sampled_ns = 6000000000}};
+  view_of(&v, en, 2, back, OC_POLICY_ENFORCE);
+  assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+  assert_false(back[0].rate);
+  /* A look from another boot, a garbled one, a truncated one, one with a NUL: none. */
+  view_of(&v, en, 2, l2, OC_POLICY_ENFORCE);
+  const char *good = "10 500 1000000000 5000000000 a\n11 600 7 5000000000 b\n";
+  write_look(dir, boot_id(), good);
+  assert_int_equal(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e), 0);
+  write_look(dir, "00000000-0000-0000-0000-000000000000", good);
+  assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+  assert_int_equal(e.errnum, ESTALE);
+  const char *bad[] = {"10 500 x 5000000000 a\n11 600 7 5000000000 b\n",
+                       "10 500 1000000000 5000000000 a\n11 600 7",
+                       "10 500 1000000000 5000000000 a b\n11 600 7 5000000000 b\n",
+                       "10 500 1000000000 5000000000\n11 600 7 5000000000 b\n",
+                       "-10 500 1000000000 5000000000 a\n11 600 7 5000000000 b\n"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    write_look(dir, boot_id(), bad[i]);
+    assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+  }
+  char path[4200];
+  snprintf(path, sizeof path, "%s/capacity-look", dir);
+  unlink(path);
+  rmdir(dir);
+  unsetenv("OCRUN_LEDGER_DIR");
 }
 
 static void test_over_capacity(void **state) {
@@ -220,8 +319,8 @@ static void test_json(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_psi_parse),     cmocka_unit_test(test_rates), cmocka_unit_test(test_over_capacity),
-      cmocka_unit_test(test_table_legend), cmocka_unit_test(test_json),
+      cmocka_unit_test(test_psi_parse),     cmocka_unit_test(test_rates),        cmocka_unit_test(test_look),
+      cmocka_unit_test(test_over_capacity), cmocka_unit_test(test_table_legend), cmocka_unit_test(test_json),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
