@@ -30,8 +30,19 @@ void oc_ledger_set_lookup(oc_ledger_lookup_fn fn) { lookup_container = fn; }
 
 bool oc_ledger_entry_live(struct oc_ledger_entry *en) {
   /* Its creator is still at work (create, or run in the foreground). */
-  if (proc_alive(en->creator_pid, en->creator_start_time)) return true;
+  bool creator = proc_alive(en->creator_pid, en->creator_start_time);
   if (!lookup_container) return true;
+  if (creator) {
+    /* run in the foreground: created and running while its creator waits (capacity shows the
+     * init pid; 0 means "creating") */
+    pid_t pid = 0;
+    unsigned long long start_time = 0;
+    if (en->pid <= 0 && lookup_container(en->root, en->id, &pid, &start_time) == 1 && proc_alive(pid, start_time)) {
+      en->pid = pid;
+      en->start_time = start_time;
+    }
+    return true;
+  }
   if (en->pid > 0) {
     int r = lookup_container(en->root, en->id, NULL, NULL);
     if (r == 0) return false; /* deleted, or never finished */

@@ -152,6 +152,22 @@ lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }' || { echo "expe
   assert_equal "$(jq -r .host.weight_file <<<"$output")" "$(weight_file)"
 }
 
+@test "capacity: a container run in the foreground shows its init pid, not creating" {
+  mkb fg "$GIB"
+  # stdin from /dev/null and output to a file: the foreground run would hold a pipe open
+  runtime run --bundle "$(bdir fg)" "$(cid fg)" </dev/null >"$BATS_TEST_TMPDIR/fg.out" 2>&1 &
+  track_bg $!
+  wait_for_status "$(cid fg)" running
+  run runtime capacity --format json
+  assert_success
+  local c
+  c=$(jq --arg id "$(cid fg)" '.containers[] | select(.id == $id)' <<<"$output")
+  assert_equal "$(jq -c '[.pid, .creating]' <<<"$c")" "[$(pid_of "$(cid fg)"),false]"
+  run runtime capacity --no-legend
+  assert_success
+  assert_equal "$(cell "$(cid fg)" FLAGS)" "-"
+}
+
 @test "capacity: CPU% is a rate over a short window: near 0 idle, over 20 for a busy loop" {
   mkb idle "$GIB"
   mkb busy "$GIB" "${BUSY[@]}"
