@@ -168,16 +168,24 @@ lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }' || { echo "expe
   assert_equal "$(cell "$(cid fg)" FLAGS)" "-"
 }
 
-@test "capacity: CPU% is a rate over a short window: near 0 idle, over 20 for a busy loop" {
+# cpu_of JSON NAME: cpu_percent of container NAME in a `capacity --format json` document.
+cpu_of() { jq --arg id "$(cid "$2")" '.containers[] | select(.id == $id) | .cpu_percent' <<<"$1"; }
+
+# up_idle_busy: containers "idle" (the sleeper) and "busy" (a busy loop), 1 GiB each, running.
+up_idle_busy() {
   mkb idle "$GIB"
   mkb busy "$GIB" "${BUSY[@]}"
   up idle
   up busy
+}
+
+@test "capacity: CPU% is a rate over a short window: near 0 idle, over 20 for a busy loop" {
+  up_idle_busy
   run runtime capacity --format json
   assert_success
   local j=$output idle busy win
-  idle=$(jq --arg id "$(cid idle)" '.containers[] | select(.id == $id) | .cpu_percent' <<<"$j")
-  busy=$(jq --arg id "$(cid busy)" '.containers[] | select(.id == $id) | .cpu_percent' <<<"$j")
+  idle=$(cpu_of "$j" idle)
+  busy=$(cpu_of "$j" busy)
   win=$(jq .cpu_window_s <<<"$j")
   echo "idle $idle busy $busy window $win" >&2
   [ "$idle" != null ] && [ "$busy" != null ]
@@ -195,14 +203,8 @@ lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }' || { echo "expe
   gt "$(jq --arg id "$(cid busy)" '.containers[] | select(.id == $id) | .cpu_usage_usec' <<<"$j")" 0
 }
 
-# cpu_of JSON NAME: cpu_percent of container NAME in a `capacity --format json` document.
-cpu_of() { jq --arg id "$(cid "$2")" '.containers[] | select(.id == $id) | .cpu_percent' <<<"$1"; }
-
 @test "capacity: a call 0.2 to 60 s after another takes CPU% since that call's look, without waiting" {
-  mkb idle "$GIB"
-  mkb busy "$GIB" "${BUSY[@]}"
-  up idle
-  up busy
+  up_idle_busy
   run runtime capacity --format json
   assert_success
   assert_equal "$(jq -r .cpu_window_from <<<"$output")" wait
