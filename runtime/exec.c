@@ -148,11 +148,21 @@ OC_MUST_CHECK static int spawn(struct exec_job *j, int *sync_out, pid_t *pid, bo
    * of /proc/<pid>/exe (CVE-2019-5736). The flag is inherited by the clone; the runtime itself
    * never is in the container's pid namespace. */
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) return oc_fail_errno(e, "prctl(PR_SET_DUMPABLE, 0)");
-  bool direct = !(ns_flags(j->c) & CLONE_NEWPID) || setns(j->pidfd, CLONE_NEWPID) == 0;
-  if (!direct && errno != EPERM) return oc_fail_errno(e, "join the pid namespace of the container");
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return oc_fail_errno(e, "socketpair");
+  /* Back in our own pid namespace right after the clone: a later child of the runtime (a hook,
+   * LeakSanitizer's tracer at exit) must not be born in the container's. */
+  _cleanup_fd_ int own_pidns = -1;
+  bool direct = true;
+  if (ns_flags(j->c) & CLONE_NEWPID) {
+    own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+    if (own_pidns < 0) return oc_fail_errno(e, "open /proc/self/ns/pid");
+    direct = setns(j->pidfd, CLONE_NEWPID) == 0;
+    if (!direct && errno != EPERM) return oc_fail_errno(e, "join the pid namespace of the container");
+  }
   int r = 0;
-  if (direct) {
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    r = oc_fail_errno(e, "socketpair");
+    sv[0] = sv[1] = -1;
+  } else if (direct) {
     pid_t child = oc_clone3(0, j->cg_fd, NULL, into, e);
     if (child == 0) {
       close(sv[0]);
@@ -165,9 +175,11 @@ OC_MUST_CHECK static int spawn(struct exec_job *j, int *sync_out, pid_t *pid, bo
   } else {
     r = via_helper(j, sv, pid, into, e);
   }
-  close(sv[1]);
+  if (direct && own_pidns >= 0 && setns(own_pidns, CLONE_NEWPID) < 0 && r == 0)
+    r = oc_fail_errno(e, "rejoin the runtime's pid namespace");
+  if (sv[1] >= 0) close(sv[1]);
   if (r < 0) {
-    close(sv[0]);
+    if (sv[0] >= 0) close(sv[0]);
     return -1;
   }
   *sync_out = sv[0];
