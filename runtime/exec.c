@@ -1,8 +1,8 @@
 /* exec: the runtime enters the container's pid namespace for its children only (setns with
  * CLONE_NEWPID moves the caller's children, not the caller) and clones the process, which is so
- * born in it and joins the other namespaces through the init's pidfd: one clone. A runtime
- * without CAP_SYS_ADMIN of its own (rootless) cannot enter the pid namespace without entering
- * the user namespace first: it forks a helper that joins them all and clones the process as its
+ * born in it and joins the other namespaces through the init's pidfd: one clone. A rootless
+ * runtime (no CAP_SYS_ADMIN of its own: it may enter the pid namespace only through the user
+ * namespace) forks a helper that joins them all and clones the process as its
  * sibling (CLONE_PARENT, so the runtime can wait for it). The process then takes the same last
  * steps as the init. */
 #define _GNU_SOURCE
@@ -27,6 +27,7 @@
 #include "base/procfs.h"
 #include "base/fsutil.h"
 #include "base/unix_socket.h"
+#include "base/user_dirs.h"
 #include "runtime/process_exec.h"
 #include "runtime/process_setup.h"
 #include "runtime/state.h"
@@ -151,8 +152,8 @@ OC_MUST_CHECK static int spawn(struct exec_job *j, int *sync_out, pid_t *pid, bo
   /* Back in our own pid namespace right after the clone: a later child of the runtime (a hook,
    * LeakSanitizer's tracer at exit) must not be born in the container's. */
   _cleanup_fd_ int own_pidns = -1;
-  bool direct = true;
-  if (ns_flags(j->c) & CLONE_NEWPID) {
+  bool direct = !oc_rootless();
+  if (direct && (ns_flags(j->c) & CLONE_NEWPID)) {
     own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
     if (own_pidns < 0) return oc_fail_errno(e, "open /proc/self/ns/pid");
     direct = setns(j->pidfd, CLONE_NEWPID) == 0;
