@@ -198,12 +198,18 @@ int oc_lstore_get(struct oc_lstore *s, const char *id, const char *root, struct 
   return r;
 }
 
+/* en as a JSON generator (NULL: out of memory). */
+static yajl_gen entry_json(const struct oc_ledger_entry *en) {
+  yajl_gen g = yajl_gen_alloc(NULL);
+  if (g) gen_entry(g, en);
+  return g;
+}
+
 int oc_lstore_put(struct oc_lstore *s, const struct oc_ledger_entry *en, struct oc_err *e) {
   char name[256];
   entry_name(en->id, en->root, name, sizeof name);
-  yajl_gen g = yajl_gen_alloc(NULL);
+  yajl_gen g = entry_json(en);
   if (!g) return oc_fail(e, ENOMEM, "ledger: out of memory");
-  gen_entry(g, en);
   int r = write_atomic(s, s->edfd, name, g, e);
   yajl_gen_free(g);
   return r;
@@ -401,28 +407,25 @@ int oc_lstore_open(struct oc_lstore *s, bool exclusive, struct oc_err *e) {
  * oc_lstore_put_staged links in: the lock is held for a link, not for an inode's creation. A
  * file system without O_TMPFILE gets the ordinary put then. */
 int oc_lstore_open_staged(struct oc_lstore *s, const struct oc_ledger_entry *en, struct oc_err *e) {
-  if (open_dirs(s, e) < 0) goto fail;
-  yajl_gen g = yajl_gen_alloc(NULL);
-  if (!g) {
-    oc_fail(e, ENOMEM, "ledger: out of memory");
-    goto fail;
+  if (open_dirs(s, e) < 0) {
+    oc_lstore_close(s);
+    return -1;
   }
-  gen_entry(g, en);
-  const unsigned char *buf;
-  size_t len;
-  int fd = -1;
-  if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok) fd = openat(s->edfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-  if (fd >= 0 && oc_write_all(fd, buf, len) < 0) {
-    close(fd);
-    fd = -1;
+  yajl_gen g = entry_json(en); /* NULL, or any failure below: put_staged writes it the ordinary way */
+  const unsigned char *buf = NULL;
+  size_t len = 0;
+  if (g && yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+    s->staged_fd = openat(s->edfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (s->staged_fd >= 0 && oc_write_all(s->staged_fd, buf, len) < 0) {
+    close(s->staged_fd);
+    s->staged_fd = -1;
   }
-  yajl_gen_free(g);
-  s->staged_fd = fd; /* -1: put_staged writes it the ordinary way */
-  if (lock_and_read(s, true, e) < 0) goto fail;
+  if (g) yajl_gen_free(g);
+  if (lock_and_read(s, true, e) < 0) {
+    oc_lstore_close(s);
+    return -1;
+  }
   return 0;
-fail:
-  oc_lstore_close(s);
-  return -1;
 }
 
 int oc_lstore_put_staged(struct oc_lstore *s, const struct oc_ledger_entry *en, struct oc_err *e) {
