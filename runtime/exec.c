@@ -1,6 +1,10 @@
-/* exec: the runtime forks a helper that joins the container's namespaces through the init's
- * pidfd and clones the real process (CLONE_PARENT, so the runtime can wait for it), which then
- * takes the same last steps as the init. */
+/* exec: the runtime enters the container's pid namespace for its children only (setns with
+ * CLONE_NEWPID moves the caller's children, not the caller) and clones the process, which is so
+ * born in it and joins the other namespaces through the init's pidfd: one clone. A rootless
+ * runtime (no CAP_SYS_ADMIN of its own: it may enter the pid namespace only through the user
+ * namespace) forks a helper that joins them all and clones the process as its
+ * sibling (CLONE_PARENT, so the runtime can wait for it). The process then takes the same last
+ * steps as the init. */
 #define _GNU_SOURCE
 #include "runtime/exec.h"
 
@@ -23,6 +27,7 @@
 #include "base/procfs.h"
 #include "base/fsutil.h"
 #include "base/unix_socket.h"
+#include "base/user_dirs.h"
 #include "runtime/process_exec.h"
 #include "runtime/process_setup.h"
 #include "runtime/state.h"
@@ -53,11 +58,20 @@ static int ns_flags(const struct oc_config *c) {
   return flags;
 }
 
-__attribute__((noreturn)) static void exec_process(struct exec_job *j) {
+/* The process: joins the namespaces unless the helper did (it was born in the pid namespace),
+ * then the cgroup while the runtime handles the unified hierarchy (when CLONE_INTO_CGROUP did
+ * not). It sends nothing until GO: in the helper's case it shares the socket with the helper,
+ * whose PID must come first. */
+__attribute__((noreturn)) static void exec_process(struct exec_job *j, bool in_ns) {
   struct oc_err e = {0};
   struct oc_process *p = j->o->process;
   char *exe = NULL;
-  /* While the runtime handles the unified hierarchy (when CLONE_INTO_CGROUP did not) and GO. */
+  int flags = ns_flags(j->c) & ~CLONE_NEWPID;
+  if (!in_ns && flags && setns(j->pidfd, flags) < 0) {
+    oc_fail_errno(&e, "join the namespaces of the container");
+    oc_sync_report_exit(j->sync_fd, &e, 1);
+  }
+  if (!in_ns) oc_log_phase("namespaces", "joined the container's namespaces");
   struct oc_err cg_err = {0};
   int joined = j->cg ? oc_cg_enter_self_v1(j->cg, &cg_err) : 0;
   if (oc_sync_expect(j->sync_fd, OC_SYNC_GO, NULL, NULL, 0, &e) < 0) _exit(1);
@@ -92,12 +106,6 @@ fail:
 /* The helper: joins the namespaces, clones the process as our sibling, reports its pid. */
 __attribute__((noreturn)) static void join_and_clone(struct exec_job *j) {
   struct oc_err e = {0};
-  /* The clone below runs ocrun's binary inside the container until execve: keep it out of reach
-   * of /proc/<pid>/exe (CVE-2019-5736). The flag is inherited by the clone. */
-  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-    oc_fail_errno(&e, "prctl(PR_SET_DUMPABLE, 0)");
-    oc_sync_report_exit(j->sync_fd, &e, 1);
-  }
   int flags = ns_flags(j->c);
   if (flags && setns(j->pidfd, flags) < 0) {
     oc_fail_errno(&e, "join the namespaces of the container");
@@ -106,31 +114,22 @@ __attribute__((noreturn)) static void join_and_clone(struct exec_job *j) {
   oc_log_phase("namespaces", "joined the container's namespaces");
   bool into = false;
   pid_t pid = oc_clone3(CLONE_PARENT, j->cg_fd, NULL, &into, &e);
-  if (pid == 0) exec_process(j);
+  if (pid == 0) exec_process(j, true);
   if (pid < 0) oc_sync_report_exit(j->sync_fd, &e, 1);
   /* If the runtime is gone there is no one to tell: it sees EOF instead of the pid. */
   _exit(oc_sync_send(j->sync_fd, OC_SYNC_PID, pid, into ? "1" : "0", 1) < 0 ? 1 : 0);
 }
 
-/* Fork the helper and learn the pid of the process it cloned. */
-OC_MUST_CHECK static int spawn(struct exec_job *j, int *sync_out, pid_t *pid, bool *into, struct oc_err *e) {
-  int sv[2];
-  _cleanup_fd_ int console_fd = j->console_fd;
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) return oc_fail_errno(e, "socketpair");
+/* The process's pid and how it went into the cgroup, from the helper. */
+OC_MUST_CHECK static int via_helper(struct exec_job *j, int sv[2], pid_t *pid, bool *into, struct oc_err *e) {
   pid_t helper = fork();
-  if (helper < 0) {
-    close(sv[0]);
-    close(sv[1]);
-    return oc_fail_errno(e, "fork");
-  }
+  if (helper < 0) return oc_fail_errno(e, "fork");
   if (helper == 0) {
     close(sv[0]);
     if (j->relay_fd >= 0) close(j->relay_fd);
     j->sync_fd = sv[1];
     join_and_clone(j);
   }
-  close(sv[1]);
-  *sync_out = sv[0];
   int32_t got = 0;
   char into_s[4] = "";
   int r = oc_sync_expect(sv[0], OC_SYNC_PID, &got, into_s, sizeof into_s, e);
@@ -138,6 +137,53 @@ OC_MUST_CHECK static int spawn(struct exec_job *j, int *sync_out, pid_t *pid, bo
   if (r < 0) return -1;
   *pid = got;
   *into = into_s[0] == '1';
+  return 0;
+}
+
+/* Clone the process (directly, or through the helper). A failure to join the namespaces comes
+ * later, as the process's ERROR. */
+OC_MUST_CHECK static int spawn(struct exec_job *j, int *sync_out, pid_t *pid, bool *into, struct oc_err *e) {
+  int sv[2];
+  _cleanup_fd_ int console_fd = j->console_fd;
+  /* The process runs ocrun's binary inside the container until execve: keep it out of reach
+   * of /proc/<pid>/exe (CVE-2019-5736). The flag is inherited by the clone; the runtime itself
+   * never is in the container's pid namespace. */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) return oc_fail_errno(e, "prctl(PR_SET_DUMPABLE, 0)");
+  /* Back in our own pid namespace right after the clone: a later child of the runtime (a hook,
+   * LeakSanitizer's tracer at exit) must not be born in the container's. */
+  _cleanup_fd_ int own_pidns = -1;
+  bool direct = !oc_rootless();
+  if (direct && (ns_flags(j->c) & CLONE_NEWPID)) {
+    own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+    if (own_pidns < 0) return oc_fail_errno(e, "open /proc/self/ns/pid");
+    direct = setns(j->pidfd, CLONE_NEWPID) == 0;
+    if (!direct && errno != EPERM) return oc_fail_errno(e, "join the pid namespace of the container");
+  }
+  int r = 0;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    r = oc_fail_errno(e, "socketpair");
+    sv[0] = sv[1] = -1;
+  } else if (direct) {
+    pid_t child = oc_clone3(0, j->cg_fd, NULL, into, e);
+    if (child == 0) {
+      close(sv[0]);
+      if (j->relay_fd >= 0) close(j->relay_fd);
+      j->sync_fd = sv[1];
+      exec_process(j, false);
+    }
+    if (child < 0) r = -1;
+    else *pid = child;
+  } else {
+    r = via_helper(j, sv, pid, into, e);
+  }
+  if (direct && own_pidns >= 0 && setns(own_pidns, CLONE_NEWPID) < 0 && r == 0)
+    r = oc_fail_errno(e, "rejoin the runtime's pid namespace");
+  if (sv[1] >= 0) close(sv[1]);
+  if (r < 0) {
+    if (sv[0] >= 0) close(sv[0]);
+    return -1;
+  }
+  *sync_out = sv[0];
   return 0;
 }
 
@@ -187,8 +233,16 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
                       const struct oc_config *c, int *exit_code, struct oc_err *e) {
   _cleanup_state_ struct oc_state *s = NULL;
   if (oc_state_load(g->root, o->id, &s, e) < 0) return -1;
-  enum oc_status st = oc_state_status(g->root, s);
+  /* Opened once, for the paused check and for the process to join. */
+  _cleanup_cgroup_ struct oc_cgroup *cg = NULL;
+  struct oc_err cg_err = {0};
+  int cg_r = s->cgroup_path ? oc_cg_open(s->cgroup_path, &cg, &cg_err) : 0;
+  enum oc_status st = oc_state_status_in(g->root, s, cg);
   if (check_exec_allowed(st, o, e) < 0) return -1;
+  if (cg_r < 0) {
+    *e = cg_err;
+    return -1;
+  }
   oc_log_phase("config", "container %s found %s, its config loaded", o->id, oc_status_name(st));
   _cleanup_seccomp_ struct oc_seccomp_filter *seccomp = NULL;
   if (c->seccomp.set && oc_seccomp_compile_cached(&c->seccomp, g->root, &seccomp, e) < 0) return -1;
@@ -196,8 +250,6 @@ int oc_container_exec(const struct oc_globals *g, const struct oc_exec_opts *o,
   if (pidfd < 0) return -1;
   _cleanup_fd_ int root_fd = -1;
   if (!oc_config_ns(c, OC_NS_MOUNT) && (root_fd = open_init_root(s->pid, pidfd, e)) < 0) return -1;
-  _cleanup_cgroup_ struct oc_cgroup *cg = NULL;
-  if (s->cgroup_path && oc_cg_open(s->cgroup_path, &cg, e) < 0) return -1;
   _cleanup_fd_ int console_fd = -1, relay_fd = -1;
   if (o->console_socket && (console_fd = oc_unix_connect(o->console_socket, e)) < 0)
     return oc_wrap(e, -1, "console socket");

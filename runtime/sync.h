@@ -21,12 +21,14 @@
  *   Any step of the init may answer ERROR (errnum in value, message as payload) instead;
  *   EOF means it died. `start` later talks to the init over start.sock, not this pair.
  *
- * exec (runtime: exec.c run_exec; helper and process: exec.c join_and_clone, exec_process)
- *   runtime                                   helper (forked; setns into the container)
- *                                         ←   PID (value: pid; payload "1" if CLONE_INTO_CGROUP
- *                                              placed it, else "0"), then the helper exits
- *   the unified cgroup if clone3 could not    process: joins its v1 cgroups ("0" to tasks)
- *   GO                                    →   process: setsid, console, process{}
+ * exec (runtime: exec.c run_exec; process: exec.c exec_process)
+ *   runtime                                   process
+ *   setns CLONE_NEWPID (for its children),
+ *   clone3 (into the unified cgroup)      →   setns into the other namespaces
+ *     (rootless: a helper joins them all, clones the process with CLONE_PARENT and sends
+ *      PID: value pid, payload "1" if CLONE_INTO_CGROUP placed it, else "0"; then exits)
+ *   the unified cgroup if clone3 could not    joins its v1 cgroups ("0" to tasks)
+ *   GO                                    →   setsid, console, process{}
  *                                         ←   SECCOMP_FD + fd  (only with SCMP_ACT_NOTIFY)
  *   forward the fd to listenerPath
  *                                         ←   EOF: execve succeeded (the fd is CLOEXEC), or
