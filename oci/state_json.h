@@ -19,6 +19,11 @@ struct oc_state {
   char *oci_version;
   bool systemd_cgroup;
   struct oc_kvv annotations;
+  /* The hook kinds the config has (bit 1 << enum oc_hook_kind), so start and delete read the
+   * config copy only for hooks it has; hooks_known is false for a state.json that does not say
+   * (an older ocrun's): then they read it. */
+  unsigned hooks;
+  bool hooks_known;
   /* Creation not finished: create records the container before it makes anything else and
    * clears this once the init waits for start. creator_pid/creator_start_time name the ocrun
    * process doing it (0: unknown, a state dir without state.json). */

@@ -104,6 +104,11 @@ int oc_state_save(const char *root, const struct oc_state *s, struct oc_err *e) 
   OC_GEN_STR(g, "systemd_cgroup");
   yajl_gen_bool(g, s->systemd_cgroup);
   oc_json_gen_kvv(g, "annotations", &s->annotations);
+  OC_GEN_STR(g, "hooks");
+  yajl_gen_array_open(g);
+  for (int k = 0; k < OC_HOOK_COUNT; k++)
+    if (s->hooks & (1u << k)) OC_GEN_STR(g, oc_hook_kind_name((enum oc_hook_kind)k));
+  yajl_gen_array_close(g);
   if (s->creating) {
     OC_GEN_STR(g, "creator");
     yajl_gen_map_open(g);
@@ -191,6 +196,15 @@ int oc_state_parse(const char *id, const char *text, struct oc_state **out, stru
     s->creator_pid = (pid_t)YAJL_GET_INTEGER(v);
     v = yajl_tree_get(tree, cr_st, yajl_t_number);
     s->creator_start_time = v ? (unsigned long long)YAJL_GET_INTEGER(v) : 0;
+  }
+  const char *hk_path[] = {"hooks", NULL};
+  if ((v = yajl_tree_get(tree, hk_path, yajl_t_array))) {
+    s->hooks_known = true;
+    for (size_t i = 0; i < YAJL_GET_ARRAY(v)->len; i++)
+      for (int k = 0; k < OC_HOOK_COUNT; k++) {
+        const char *name = YAJL_GET_STRING(YAJL_GET_ARRAY(v)->values[i]);
+        if (name && strcmp(name, oc_hook_kind_name((enum oc_hook_kind)k)) == 0) s->hooks |= 1u << k;
+      }
   }
   v = yajl_tree_get(tree, an_path, yajl_t_object);
   if (v && YAJL_IS_OBJECT(v) && YAJL_GET_OBJECT(v)->len) {

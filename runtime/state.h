@@ -37,6 +37,11 @@ OC_MUST_CHECK int oc_state_open_creator(const struct oc_state *s, struct oc_err 
 enum oc_status oc_state_status(const char *root, const struct oc_state *s);
 /* The same with the container's cgroup already open (NULL: it could not be, not paused). */
 enum oc_status oc_state_status_in(const char *root, const struct oc_state *s, const struct oc_cgroup *cg);
+/* Whether the config may have hooks of kind k: false only when state.json says it has none,
+ * and a caller needs not read the config copy for them. */
+static inline bool oc_state_may_have_hooks(const struct oc_state *s, enum oc_hook_kind k) {
+  return !s->hooks_known || (s->hooks & (1u << k));
+}
 /* The config.json copy kept in the state dir. */
 OC_MUST_CHECK int oc_state_config(const char *root, const char *id, struct oc_config **out, struct oc_err *e);
 /* Validate a container id: [A-Za-z0-9_.-]+, not "." or "..". */

@@ -222,11 +222,45 @@ static void test_reconcile_releases_unfinished_creations(void **state) {
   assert_int_equal(stale, 0);
 }
 
+/* state.json says which hook kinds the config has, so start and delete skip the config copy
+ * when it has none of theirs; one that does not say (an older ocrun's) means "maybe". */
+static void test_hooks_recorded(void **state) {
+  (void)state;
+  char dir[256];
+  snprintf(dir, sizeof dir, "%s/h", root);
+  assert_int_equal(mkdir(dir, 0700), 0);
+  struct oc_err e = {0};
+  struct oc_state w = {.id = "h", .pid = 1, .hooks = 1u << OC_HOOK_POSTSTOP | 1u << OC_HOOK_PRESTART,
+                       .hooks_known = true};
+  if (oc_state_save(root, &w, &e) < 0) fail_msg("save: %s", e.msg);
+  struct oc_state *s = NULL;
+  if (oc_state_load(root, "h", &s, &e) < 0) fail_msg("load: %s", e.msg);
+  assert_true(s->hooks_known);
+  assert_int_equal(s->hooks, 1u << OC_HOOK_POSTSTOP | 1u << OC_HOOK_PRESTART);
+  assert_true(oc_state_may_have_hooks(s, OC_HOOK_POSTSTOP));
+  assert_false(oc_state_may_have_hooks(s, OC_HOOK_POSTSTART));
+  oc_state_free(s);
+  s = NULL;
+  w.hooks = 0;
+  if (oc_state_save(root, &w, &e) < 0) fail_msg("save: %s", e.msg);
+  if (oc_state_load(root, "h", &s, &e) < 0) fail_msg("load: %s", e.msg);
+  assert_true(s->hooks_known);
+  assert_false(oc_state_may_have_hooks(s, OC_HOOK_POSTSTOP));
+  oc_state_free(s);
+  s = NULL;
+  if (oc_state_parse("old", "{\"id\":\"old\",\"pid\":1,\"start_time\":5}", &s, &e) < 0) fail_msg("%s", e.msg);
+  assert_false(s->hooks_known);
+  assert_true(oc_state_may_have_hooks(s, OC_HOOK_POSTSTART));
+  assert_true(oc_state_may_have_hooks(s, OC_HOOK_POSTSTOP));
+  oc_state_free(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_status_of_unfinished_creation, setup, teardown),
       cmocka_unit_test_setup_teardown(test_lookup_of_unfinished_creation, setup, teardown),
       cmocka_unit_test_setup_teardown(test_reconcile_releases_unfinished_creations, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_hooks_recorded, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
