@@ -10,38 +10,34 @@
 #include "base/cleanup.h"
 
 /* Reject what the yajl tree cannot hold safely: deep nesting (yajl_tree_free recurses),
- * NUL bytes and "\u0000" escapes (the tree keeps C strings, a NUL would cut a value short). */
+ * NUL bytes and "\u0000" escapes (the tree keeps C strings, a NUL would cut a value short).
+ * s[len] is a NUL: strcspn and memchr jump over the plain text, which is most of a config. */
 OC_MUST_CHECK static int scan_json(const char *s, size_t len, struct oc_err *e) {
+  const char *nul = memchr(s, '\0', len);
+  if (nul) return oc_fail(e, EINVAL, "invalid JSON: NUL byte at offset %zu", (size_t)(nul - s));
   size_t depth = 0;
-  bool in_str = false, esc = false;
   for (size_t i = 0; i < len; i++) {
+    i += strcspn(s + i, "\"[]{}/");
+    if (i >= len) break;
     char c = s[i];
-    if (c == '\0')
-      return oc_fail(e, EINVAL, "invalid JSON: NUL byte at offset %zu", i);
-    if (in_str) {
-      if (esc) {
-        esc = false;
-        if (c == 'u' && len - i > 4 && memcmp(s + i + 1, "0000", 4) == 0)
-          return oc_fail(e, EINVAL, "invalid JSON: \\u0000 in a string at offset %zu", i);
-      } else if (c == '\\') {
-        esc = true;
-      } else if (c == '"') {
-        in_str = false;
-      }
-      continue;
-    }
     if (c == '"') {
-      in_str = true;
+      for (i++; i < len; i++) {
+        i += strcspn(s + i, "\"\\");
+        if (i >= len || s[i] == '"') break;
+        i++; /* the escaped character */
+        if (i < len && s[i] == 'u' && len - i > 4 && memcmp(s + i + 1, "0000", 4) == 0)
+          return oc_fail(e, EINVAL, "invalid JSON: \\u0000 in a string at offset %zu", i);
+      }
     } else if (c == '[' || c == '{') {
       if (++depth > OC_JSON_MAX_DEPTH)
         return oc_fail(e, EINVAL, "invalid JSON: nested deeper than %d levels", OC_JSON_MAX_DEPTH);
     } else if (c == ']' || c == '}') {
       if (depth > 0) depth--;
-    } else if (c == '/' && i + 1 < len && s[i + 1] == '*') { /* yajl accepts comments */
+    } else if (i + 1 < len && s[i + 1] == '*') { /* yajl accepts comments */
       const char *end = memmem(s + i + 2, len - i - 2, "*/", 2);
       if (!end) break; /* yajl reports the unterminated comment */
       i = (size_t)(end - s) + 1;
-    } else if (c == '/' && i + 1 < len && s[i + 1] == '/') {
+    } else if (i + 1 < len && s[i + 1] == '/') {
       const char *end = memchr(s + i, '\n', len - i);
       if (!end) break;
       i = (size_t)(end - s);
@@ -76,11 +72,11 @@ OC_MUST_CHECK static int parse_error(struct oc_err *e, const char *ebuf) {
 OC_MUST_CHECK static int parse_tree(const char *json, size_t len, yajl_val *out, struct oc_err *e) {
   if (len > OC_JSON_MAX_SIZE)
     return oc_fail(e, EFBIG, "too large (%zu bytes, limit %u)", len, OC_JSON_MAX_SIZE);
-  if (scan_json(json, len, e) < 0) return -1;
   _cleanup_free_ char *buf = malloc(len + 1);
   if (!buf) return oc_fail_errno(e, "out of memory");
   memcpy(buf, json, len);
   buf[len] = '\0';
+  if (scan_json(buf, len, e) < 0) return -1;
   char ebuf[512] = "";
   *out = yajl_tree_parse(buf, ebuf, sizeof ebuf);
   return *out ? 0 : parse_error(e, ebuf);

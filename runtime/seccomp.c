@@ -303,13 +303,12 @@ OC_MUST_CHECK static int check_rules(const struct oc_seccomp *s, struct plan *p,
       kb_u64(&p->key, r->args[k].value_two);
     }
     kb_u64(&p->key, r->names.n);
+    /* Names are resolved here only where it matters before the cache is asked (a listener for
+     * a NOTIFY rule of a syscall this kernel knows); add_rules resolves the rest when the
+     * program is built. */
     for (size_t k = 0; k < r->names.n; k++) {
-      const char *name = r->names.v[k];
-      kb_str(&p->key, name);
-      if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR)
-        /* Profiles list syscalls of newer kernels: skip them, as runc does. */
-        oc_log_debug("linux.seccomp.syscalls[%zu]: unknown syscall \"%s\", skipped", i, name);
-      else if (r->action == OC_SCMP_NOTIFY)
+      kb_str(&p->key, r->names.v[k]);
+      if (r->action == OC_SCMP_NOTIFY && seccomp_syscall_resolve_name(r->names.v[k]) != __NR_SCMP_ERROR)
         p->notify = true;
     }
   }
@@ -399,7 +398,10 @@ OC_MUST_CHECK static int add_rules(scmp_filter_ctx ctx, const struct oc_seccomp 
     if (rc < 0) return rc;
     for (size_t k = 0; k < r->names.n; k++) {
       int nr = seccomp_syscall_resolve_name(r->names.v[k]);
-      if (nr == __NR_SCMP_ERROR) continue;
+      if (nr == __NR_SCMP_ERROR) { /* profiles list syscalls of newer kernels: skipped, as runc does */
+        oc_log_debug("linux.seccomp.syscalls[%zu]: unknown syscall \"%s\", skipped", i, r->names.v[k]);
+        continue;
+      }
       rc = add_rule(ctx, act, nr, conds, r->n_args, split);
       if (rc < 0)
         return oc_fail(e, -rc, "linux.seccomp.syscalls[%zu]: adding a rule for syscall \"%s\": %s", i,
