@@ -198,11 +198,12 @@ int oc_state_parse(const char *id, const char *text, struct oc_state **out, stru
     s->creator_start_time = v ? (unsigned long long)YAJL_GET_INTEGER(v) : 0;
   }
   const char *hk_path[] = {"hooks", NULL};
-  if ((v = yajl_tree_get(tree, hk_path, yajl_t_array))) {
+  v = yajl_tree_get(tree, hk_path, yajl_t_array);
+  if (v && YAJL_IS_ARRAY(v)) {
     s->hooks_known = true;
-    for (size_t i = 0; i < YAJL_GET_ARRAY(v)->len; i++)
+    for (size_t i = 0; i < v->u.array.len; i++)
       for (int k = 0; k < OC_HOOK_COUNT; k++) {
-        const char *name = YAJL_GET_STRING(YAJL_GET_ARRAY(v)->values[i]);
+        const char *name = YAJL_GET_STRING(v->u.array.values[i]);
         if (name && strcmp(name, oc_hook_kind_name((enum oc_hook_kind)k)) == 0) s->hooks |= 1u << k;
       }
   }
