@@ -194,8 +194,17 @@ OC_MUST_CHECK static int run_exec(struct exec_job *j, struct oc_cgroup *cg, int 
   bool into = false;
   if (spawn(j, &sync_fd, &pid, &into, e) < 0) return -1;
   oc_log_phase("clone", "process cloned: pid %d", (int)pid);
-  if (cg && oc_cg_enter_unified(cg, pid, into, e) < 0) return -1;
-  if (oc_sync_send(sync_fd, OC_SYNC_GO, 0, NULL, 0) < 0) return oc_fail_errno(e, "sync with exec process");
+  int r = cg ? oc_cg_enter_unified(cg, pid, into, e) : 0;
+  if (r == 0 && oc_sync_send(sync_fd, OC_SYNC_GO, 0, NULL, 0) < 0) r = oc_fail_errno(e, "sync with exec process");
+  if (r < 0) {
+    /* The process may have failed first (joining the namespaces) and be gone: its ERROR, when
+     * there is one, says why. One still waiting for GO sees EOF and exits. */
+    struct oc_err pe = {0};
+    if (shutdown(sync_fd, SHUT_WR) == 0 && oc_sync_expect(sync_fd, OC_SYNC_READY, NULL, NULL, 0, &pe) < 0 &&
+        pe.errnum != EPIPE)
+      *e = pe;
+    return -1;
+  }
   if (j->seccomp && oc_seccomp_uses_notify(j->seccomp) &&
       oc_seccomp_listener_forward(&j->c->seccomp, sync_fd, j->state_json, pid, e) < 0)
     return -1;

@@ -35,8 +35,11 @@ int oc_sync_expect(int fd, enum oc_sync_type want, int32_t *value, char *buf, si
   struct iovec iov[2] = {{&h, sizeof h}, {data, sizeof data - 1}};
   struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
   ssize_t n;
+  /* ECONNRESET: the other side exited with a message of ours unread (an ERROR and exit while
+   * our GO was on its way). The error is reported once; what it sent before is still queued. */
+  int resets = 0;
   do n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-  while (n < 0 && errno == EINTR);
+  while (n < 0 && (errno == EINTR || (errno == ECONNRESET && resets++ == 0)));
   if (n < 0) return oc_fail_errno(e, "read from container process");
   if (n == 0) return oc_fail(e, EPIPE, "container process exited before it was ready");
   if ((size_t)n < sizeof h) return oc_fail(e, EPROTO, "short message from container process");

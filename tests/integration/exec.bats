@@ -148,6 +148,22 @@ EOF
   [ "$(status_of "$ID")" = running ]
 }
 
+@test "exec: the process's failure to join the namespaces is the error reported, every time" {
+  requires_ocrun "the config copy in the state dir is ocrun's"
+  start_sleeper
+  # A user namespace the init does not have: the process's setns fails with EINVAL (it would
+  # join its own). Its ERROR races with the runtime's GO; the error shown must be the ERROR.
+  jq '.linux.namespaces += [{"type": "user"}]' "$ROOT/$ID/config.json" > "$BATS_TEST_TMPDIR/c.json"
+  cp "$BATS_TEST_TMPDIR/c.json" "$ROOT/$ID/config.json"
+  local i
+  for i in $(seq 30); do
+    run runtime exec "$ID" true
+    assert_failure
+    assert_output_contains "join the namespaces of the container"
+  done
+  [ "$(status_of "$ID")" = running ]
+}
+
 @test "exec: a non-executable file fails with 'permission denied'" {
   start_sleeper
   run runtime exec "$ID" /etc/passwd
