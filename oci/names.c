@@ -139,6 +139,7 @@ int oc_ns_clone_flag(enum oc_ns_type t) {
 }
 
 const char *oc_hook_kind_name(enum oc_hook_kind k) { return at(hook_names, OC_HOOK_COUNT, (int)k); }
+int oc_hook_kind_from_name(const char *name) { return find(hook_names, OC_HOOK_COUNT, name); }
 
 int oc_sched_policy_from_name(const char *name) {
   return find(sched_policy_names, COUNT(sched_policy_names), name);

@@ -17,6 +17,7 @@ const char *oc_seccomp_action_name(int action);   /* 0 .. OC_SCMP_NOTIFY */
 int oc_seccomp_op_from_name(const char *name);     /* "SCMP_CMP_EQ" -> OC_SCMP_EQ */
 const char *oc_seccomp_op_name(int op);           /* 0 .. OC_SCMP_MASKED_EQ */
 int oc_ns_type_from_name(const char *name);        /* "network" -> OC_NS_NET */
+int oc_hook_kind_from_name(const char *name);      /* "poststop" -> OC_HOOK_POSTSTOP, -1 unknown */
 int oc_personality_domain_from_name(const char *name); /* "LINUX32" -> PER_LINUX32 */
 int64_t oc_personality_flag_from_name(const char *name); /* "ADDR_NO_RANDOMIZE" -> 0x0040000 */
 int oc_mempolicy_mode_from_name(const char *name);     /* "MPOL_BIND" -> 2 */

@@ -130,9 +130,7 @@ OC_MUST_CHECK static int save_state(struct create_job *j, bool creating, struct 
                             .annotations = j->c->annotations, .creating = creating,
                             .creator_pid = creating ? getpid() : 0,
                             .creator_start_time = creating ? j->creator_start_time : 0,
-                            .hooks_known = true};
-  for (int k = 0; k < OC_HOOK_COUNT; k++)
-    if (j->c->hooks[k].n) j->st.hooks |= 1u << k;
+                            .hooks = oc_hooks_kinds(j->c), .hooks_known = true};
   return oc_state_save(j->g->root, &j->st, e);
 }
 

@@ -51,9 +51,8 @@ static void kill_remains(const struct oc_state *s, enum oc_status st, struct oc_
 
 static void run_poststop_hooks(const struct oc_globals *g, const struct oc_state *s) {
   struct oc_err e;
-  _cleanup_config_ struct oc_config *c = NULL;
-  if (!oc_state_may_have_hooks(s, OC_HOOK_POSTSTOP)) return;
-  if (oc_state_config(g->root, s->id, &c, &e) < 0 || !oc_hooks_any(c, OC_HOOK_POSTSTOP)) return;
+  _cleanup_config_ struct oc_config *c = oc_state_config_with_hooks(g->root, s, OC_HOOK_POSTSTOP);
+  if (!c) return;
   _cleanup_free_ char *json = oc_state_json(s, OC_STOPPED);
   /* The spec: a failing poststop hook is logged, delete goes on. */
   if (json && oc_hooks_run(c, OC_HOOK_POSTSTOP, json, &e) < 0) oc_log_warn("%s", e.msg);

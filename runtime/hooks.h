@@ -10,5 +10,12 @@ OC_MUST_CHECK int oc_hooks_run(const struct oc_config *c, enum oc_hook_kind kind
 static inline bool oc_hooks_any(const struct oc_config *c, enum oc_hook_kind kind) {
   return c->hooks[kind].n > 0;
 }
+/* The kinds c has hooks of, bit 1 << kind (state.json records them). */
+static inline unsigned oc_hooks_kinds(const struct oc_config *c) {
+  unsigned m = 0;
+  for (int k = 0; k < OC_HOOK_COUNT; k++)
+    if (c->hooks[k].n) m |= 1u << k;
+  return m;
+}
 
 #endif

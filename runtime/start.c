@@ -58,9 +58,8 @@ int oc_container_start(const struct oc_globals *g, const char *id, struct oc_err
   char dir[4200];
   if (oc_state_dir(g->root, id, dir, sizeof dir, e) < 0 || handshake(dir, e) < 0) return -1;
   struct oc_err he;
-  _cleanup_config_ struct oc_config *c = NULL;
-  if (!oc_state_may_have_hooks(s, OC_HOOK_POSTSTART)) return 0;
-  if (oc_state_config(g->root, id, &c, &he) < 0 || !oc_hooks_any(c, OC_HOOK_POSTSTART)) return 0;
+  _cleanup_config_ struct oc_config *c = oc_state_config_with_hooks(g->root, s, OC_HOOK_POSTSTART);
+  if (!c) return 0;
   _cleanup_free_ char *json = oc_state_json(s, OC_RUNNING);
   /* The spec: a failing poststart hook is logged, the container keeps running. */
   if (json && oc_hooks_run(c, OC_HOOK_POSTSTART, json, &he) < 0) oc_log_warn("%s", he.msg);

@@ -3,6 +3,7 @@
  * with its own pid; so whatever a killed create left is named by it (delete.c removes it). */
 #include "runtime/state.h"
 #include "oci/json_gen.h"
+#include "oci/names.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -201,11 +202,10 @@ int oc_state_parse(const char *id, const char *text, struct oc_state **out, stru
   v = yajl_tree_get(tree, hk_path, yajl_t_array);
   if (v && YAJL_IS_ARRAY(v)) {
     s->hooks_known = true;
-    for (size_t i = 0; i < v->u.array.len; i++)
-      for (int k = 0; k < OC_HOOK_COUNT; k++) {
-        const char *name = YAJL_GET_STRING(v->u.array.values[i]);
-        if (name && strcmp(name, oc_hook_kind_name((enum oc_hook_kind)k)) == 0) s->hooks |= 1u << k;
-      }
+    for (size_t i = 0; i < v->u.array.len; i++) {
+      int k = oc_hook_kind_from_name(YAJL_GET_STRING(v->u.array.values[i]));
+      if (k >= 0) s->hooks |= 1u << k;
+    }
   }
   v = yajl_tree_get(tree, an_path, yajl_t_object);
   if (v && YAJL_IS_OBJECT(v) && YAJL_GET_OBJECT(v)->len) {
@@ -270,6 +270,15 @@ enum oc_status oc_state_status(const char *root, const struct oc_state *s) { ret
 
 enum oc_status oc_state_status_in(const char *root, const struct oc_state *s, const struct oc_cgroup *cg) {
   return status_of(root, s, cg, false);
+}
+
+struct oc_config *oc_state_config_with_hooks(const char *root, const struct oc_state *s, enum oc_hook_kind k) {
+  struct oc_config *c = NULL;
+  struct oc_err e;
+  if (!oc_state_may_have_hooks(s, k) || oc_state_config(root, s->id, &c, &e) < 0) return NULL;
+  if (c->hooks[k].n) return c;
+  oc_config_free(c);
+  return NULL;
 }
 
 int oc_state_config(const char *root, const char *id, struct oc_config **out, struct oc_err *e) {

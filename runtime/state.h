@@ -44,6 +44,9 @@ static inline bool oc_state_may_have_hooks(const struct oc_state *s, enum oc_hoo
 }
 /* The config.json copy kept in the state dir. */
 OC_MUST_CHECK int oc_state_config(const char *root, const char *id, struct oc_config **out, struct oc_err *e);
+/* That copy when it has hooks of kind k (read only when state.json does not say it has none);
+ * NULL when it has none or cannot be read (hooks are then not run, as before). */
+struct oc_config *oc_state_config_with_hooks(const char *root, const struct oc_state *s, enum oc_hook_kind k);
 /* Validate a container id: [A-Za-z0-9_.-]+, not "." or "..". */
 OC_MUST_CHECK int oc_id_validate(const char *id, struct oc_err *e);
 /* --pid-file: the pid without a newline (containerd parses it strictly), written atomically. */
