@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "base/error.h"
 #include "base/psi.h"
@@ -49,22 +50,32 @@ struct oc_capview {
 /* "wait", "previous call", "previous frame"; NULL for none. */
 const char *oc_capview_window_name(enum oc_capview_window w);
 
+/* The look the previous `capacity` call kept (capacity_look.c), loaded once: it gives this
+ * call's CPU rates, and it names the inits that ran then. */
+struct oc_capview_look;
+/* 0, or -1 with e saying why there is none to use (missing, garbled, another boot). */
+OC_MUST_CHECK int oc_capview_look_load(struct oc_capview_look **out, struct oc_err *e);
+void oc_capview_look_free(struct oc_capview_look *look);
+/* The init the look saw for container id of root: true with *pid and *start_time. */
+bool oc_capview_look_init(const struct oc_capview_look *look, const char *id, const char *root, pid_t *pid,
+                          unsigned long long *start_time);
+
 /* Load the policy (path, else $OCRUN_POLICY, else the default file), the host and the ledger,
  * and read every container's cgroup and the host's pressure. A container's memory and io
- * pressure only with all_pressure (the table shows its cpu pressure alone). */
-OC_MUST_CHECK int oc_capview_sample(const char *policy_path, bool all_pressure, struct oc_capview *v,
-                                    struct oc_err *e);
+ * pressure only with all_pressure (the table shows its cpu pressure alone). A container whose
+ * init look (may be NULL) saw and which still runs is live without its state dir being read. */
+OC_MUST_CHECK int oc_capview_sample(const char *policy_path, bool all_pressure, const struct oc_capview_look *look,
+                                    struct oc_capview *v, struct oc_err *e);
 /* CPU rates of cur over the time since prev, for each container present in both (same id, root
  * and init pid, counter not gone back). */
 void oc_capview_rates(struct oc_capview *cur, const struct oc_capview *prev);
 /* Read the CPU counters of v's containers again (after a wait) and set their rates over the
  * time since v was sampled: the second look of a single `capacity`, which needs nothing else. */
 void oc_capview_cpu_again(struct oc_capview *v);
-/* CPU rates of v since the look the previous `capacity` call kept, when that look is usable
- * (capacity_look.c: same boot, every container with a counter in it, min_age_ns to max_age_ns
- * old); 0, or -1 with e saying why not (v's rates are then untouched). */
-OC_MUST_CHECK int oc_capview_rates_from_look(struct oc_capview *v, int64_t min_age_ns, int64_t max_age_ns,
-                                             struct oc_err *e);
+/* CPU rates of v since look, when that look is usable (every container with a counter in it,
+ * min_age_ns to max_age_ns old); 0, or -1 with e saying why not (v's rates are then untouched). */
+OC_MUST_CHECK int oc_capview_rates_from_look(struct oc_capview *v, const struct oc_capview_look *look,
+                                             int64_t min_age_ns, int64_t max_age_ns, struct oc_err *e);
 /* Keep v's latest CPU readings for the next call (atomically replaced). */
 OC_MUST_CHECK int oc_capview_look_save(const struct oc_capview *v, struct oc_err *e);
 /* Whether some container of v has a CPU counter (a second sample can give it a rate). */

@@ -2,15 +2,18 @@
  * keeps its previous sample: CPU% is a rate and needs two looks, and without this file every
  * call would wait for its second one. <ledger dir>/capacity-look, replaced atomically:
  *
- *   ocrun-capacity-look 1 BOOT_ID
- *   PID START_TIME CPU_NS SAMPLED_NS ID        (one line per container: its init, the init's
- *                                               start time, the cgroup's CPU counter, when read)
+ *   ocrun-capacity-look 2 BOOT_ID
+ *   PID START_TIME CPU_NS SAMPLED_NS ID ROOT   (one line per container: its init, the init's
+ *                                               start time, the cgroup's CPU counter, when read,
+ *                                               the container's id and --root, the rest of the line)
  *
  * SAMPLED_NS is CLOCK_MONOTONIC, which means something only within one boot: hence BOOT_ID. A
  * look is used only when it is all there and plausible: same boot, every container that has a
  * CPU counter now has a line with its init (pid and start time: a reused id or pid is another
  * container), the counter has not gone back, and it is old enough to be a window yet not stale.
- * Anything else is "no previous look", and the caller measures a window itself. */
+ * Anything else is "no previous look", and the caller measures a window itself.
+ * The look also names the inits that ran at the previous call: a container whose init still runs
+ * (same pid, same start time) is there without reading its state.json (capacity_sample.c). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +27,7 @@
 #include "runtime/capacity.h"
 
 #define LOOK_FILE "capacity-look"
-#define LOOK_MAGIC "ocrun-capacity-look 1 "
+#define LOOK_MAGIC "ocrun-capacity-look 2 "
 #define LOOK_MAX_SIZE (8u << 20)
 #define BOOT_ID_LEN 36
 
@@ -33,7 +36,14 @@ struct look_line {
   unsigned long long start_time;
   uint64_t cpu_ns;
   int64_t sampled_ns;
-  const char *id; /* into the file's buffer */
+  const char *id, *root; /* into the file's buffer */
+};
+
+struct oc_capview_look {
+  char *buf;                 /* the file's text, split in place */
+  struct look_line *lines;   /* sorted by pid */
+  struct look_line **by_id;  /* the same lines, sorted by id, then root */
+  size_t n;
 };
 
 OC_MUST_CHECK static int boot_id(char out[BOOT_ID_LEN + 1], struct oc_err *e) {
@@ -60,14 +70,26 @@ static bool field(char **p, unsigned long long *out) {
 static bool parse_line(char *s, struct look_line *l) {
   unsigned long long pid, start, cpu, at;
   if (!field(&s, &pid) || !field(&s, &start) || !field(&s, &cpu) || !field(&s, &at)) return false;
-  if (pid == 0 || pid > INT32_MAX || at > INT64_MAX || !*s || strchr(s, ' ')) return false;
-  *l = (struct look_line){(pid_t)pid, start, cpu, (int64_t)at, s};
+  char *root = strchr(s, ' ');
+  if (pid == 0 || pid > INT32_MAX || at > INT64_MAX || !root || root == s || root[1] != '/') return false;
+  *root++ = '\0';
+  *l = (struct look_line){(pid_t)pid, start, cpu, (int64_t)at, s, root};
   return true;
 }
 
 static int by_pid(const void *a, const void *b) {
   pid_t x = ((const struct look_line *)a)->pid, y = ((const struct look_line *)b)->pid;
   return (x > y) - (x < y);
+}
+
+static int id_root_cmp(const char *id, const char *root, const struct look_line *l) {
+  int c = strcmp(id, l->id);
+  return c ? c : strcmp(root, l->root);
+}
+
+static int by_id(const void *a, const void *b) {
+  const struct look_line *x = *(const struct look_line *const *)a, *y = *(const struct look_line *const *)b;
+  return id_root_cmp(x->id, x->root, y);
 }
 
 /* The file, split in place into *lines sorted by pid (*buf owns the text). */
@@ -103,15 +125,56 @@ static const struct look_line *find(const struct look_line *lines, size_t n,
                                     const struct oc_ledger_entry *en) {
   struct look_line key = {.pid = en->pid};
   const struct look_line *m = en->pid > 0 ? bsearch(&key, lines, n, sizeof *lines, by_pid) : NULL;
-  return m && m->start_time == en->start_time && strcmp(m->id, en->id) == 0 ? m : NULL;
+  return m && m->start_time == en->start_time && strcmp(m->id, en->id) == 0 && en->root &&
+                 strcmp(m->root, en->root) == 0
+             ? m
+             : NULL;
 }
 
-int oc_capview_rates_from_look(struct oc_capview *v, int64_t min_age_ns, int64_t max_age_ns,
-                               struct oc_err *e) {
-  _cleanup_free_ char *buf = NULL;
-  _cleanup_free_ struct look_line *lines = NULL;
-  size_t n = 0;
-  if (load(&buf, &lines, &n, e) < 0) return -1;
+int oc_capview_look_load(struct oc_capview_look **out, struct oc_err *e) {
+  *out = calloc(1, sizeof **out);
+  if (!*out) return oc_fail(e, ENOMEM, "capacity look: out of memory");
+  struct oc_capview_look *k = *out;
+  if (load(&k->buf, &k->lines, &k->n, e) < 0 || !(k->by_id = calloc(k->n + 1, sizeof *k->by_id))) {
+    if (k->buf && k->lines && !k->by_id) oc_fail(e, ENOMEM, "capacity look: out of memory");
+    oc_capview_look_free(k);
+    *out = NULL;
+    return -1;
+  }
+  for (size_t i = 0; i < k->n; i++) k->by_id[i] = &k->lines[i];
+  qsort(k->by_id, k->n, sizeof *k->by_id, by_id);
+  return 0;
+}
+
+void oc_capview_look_free(struct oc_capview_look *look) {
+  if (!look) return;
+  free(look->by_id);
+  free(look->lines);
+  free(look->buf);
+  free(look);
+}
+
+bool oc_capview_look_init(const struct oc_capview_look *look, const char *id, const char *root, pid_t *pid,
+                          unsigned long long *start_time) {
+  size_t lo = 0, hi = look ? look->n : 0;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = id_root_cmp(id, root, look->by_id[mid]);
+    if (c == 0) {
+      *pid = look->by_id[mid]->pid;
+      *start_time = look->by_id[mid]->start_time;
+      return true;
+    }
+    if (c < 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return false;
+}
+
+int oc_capview_rates_from_look(struct oc_capview *v, const struct oc_capview_look *look, int64_t min_age_ns,
+                               int64_t max_age_ns, struct oc_err *e) {
+  const struct look_line *lines = look->lines;
+  size_t n = look->n;
   /* All or nothing: one window for the whole table, so every container is checked first. */
   for (size_t i = 0; i < v->l.n; i++) {
     const struct oc_ledger_entry *en = &v->l.v[i];
@@ -150,9 +213,11 @@ int oc_capview_look_save(const struct oc_capview *v, struct oc_err *e) {
     const struct oc_ledger_entry *en = &v->l.v[i];
     const struct oc_capview_live *c = &v->live[i];
     /* Without an init (being created) there is nothing to tell the container by next time. */
-    if (!c->cpu || en->pid <= 0 || strpbrk(en->id, " \n")) continue;
-    fprintf(f, "%d %llu %" PRIu64 " %" PRId64 " %s\n", (int)en->pid, en->start_time, c->cpu_ns, c->sampled_ns,
-            en->id);
+    if (!c->cpu || en->pid <= 0 || strpbrk(en->id, " \n") || !en->root || en->root[0] != '/' ||
+        strchr(en->root, '\n'))
+      continue;
+    fprintf(f, "%d %llu %" PRIu64 " %" PRId64 " %s %s\n", (int)en->pid, en->start_time, c->cpu_ns,
+            c->sampled_ns, en->id, en->root);
   }
   if (fclose(f) != 0) return oc_fail_errno(e, "capacity look");
   if (oc_write_file_atomic(oc_ledger_dir(), LOOK_FILE, buf, len, 0600, e) < 0)

@@ -79,12 +79,18 @@ static char *render(const struct opts *o, const struct oc_capview *v, const char
 static int once(const struct opts *o) {
   struct oc_err e = {0};
   struct oc_capview a;
-  if (oc_capview_sample(o->policy, o->json, &a, &e) < 0) return oc_log_fail(&e);
+  struct oc_capview_look *look = NULL;
+  struct oc_err le = {0};
+  if (oc_capview_look_load(&look, &le) < 0) look = NULL;
+  if (oc_capview_sample(o->policy, o->json, look, &a, &e) < 0) {
+    oc_capview_look_free(look);
+    return oc_log_fail(&e);
+  }
   struct oc_capview *v = &a;
   if (oc_capview_has_cpu(&a)) {
-    if (oc_capview_rates_from_look(&a, CPU_WINDOW_NS, LOOK_MAX_AGE_NS, &e) < 0) {
+    if (!look || oc_capview_rates_from_look(&a, look, CPU_WINDOW_NS, LOOK_MAX_AGE_NS, &le) < 0) {
       oc_log_debug("capacity: CPU%% over a %d ms wait, no previous look to use: %s",
-                   (int)(CPU_WINDOW_NS / 1000000), e.msg);
+                   (int)(CPU_WINDOW_NS / 1000000), le.msg);
       struct timespec ts = {0, CPU_WINDOW_NS};
       while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {}
       oc_capview_cpu_again(&a);
@@ -93,6 +99,7 @@ static int once(const struct opts *o) {
     if (oc_capview_look_save(&a, &e) < 0)
       oc_log_debug("capacity: look not kept for the next call: %s", e.msg);
   }
+  oc_capview_look_free(look);
   size_t len = 0;
   _cleanup_free_ char *out = render(o, v, NULL, true, &len);
   oc_capview_free(v);
@@ -140,11 +147,11 @@ static int watch(const struct opts *o, double interval) {
     return 1;
   }
   struct oc_capview prev, cur;
-  if (oc_capview_sample(o->policy, o->json, &prev, &e) < 0) return oc_log_fail(&e);
+  if (oc_capview_sample(o->policy, o->json, NULL, &prev, &e) < 0) return oc_log_fail(&e);
   if (tty) fputs(TERM_ENTER, stdout);
   int sig = oc_capview_has_cpu(&prev) ? wait_signal(&set, oc_capview_now_ns() + CPU_WINDOW_NS) : 0;
   while (sig == 0 || sig == SIGWINCH) {
-    if (oc_capview_sample(o->policy, o->json, &cur, &e) < 0) {
+    if (oc_capview_sample(o->policy, o->json, NULL, &cur, &e) < 0) {
       failed = true;
       break;
     }

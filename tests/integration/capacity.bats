@@ -267,6 +267,34 @@ up_idle_busy() {
   gt "$(cpu_of "$output" busy)" 20
 }
 
+@test "capacity: a call after another reads no state.json of a container whose init still runs" {
+  command -v strace >/dev/null || skip "strace not installed"
+  mkb a "$GIB"
+  mkb b "$GIB"
+  up a
+  up b
+  run runtime capacity --format json
+  assert_success
+  [ -f "$LEDGER/capacity-look" ]
+  # b's init dies (not deleted): the look's init is gone, so b's state is read again.
+  local pb
+  pb=$(pid_of "$(cid b)")
+  kill -9 "$pb"
+  wait_for 10 sh -c "! kill -0 $pb 2>/dev/null"
+  OCRUN_TEST_MARK=$MARK strace -f -qq -e trace=openat -o "$BATS_TEST_TMPDIR/st" \
+    "$RUNTIME" --root "$ROOT" capacity --format json </dev/null >"$BATS_TEST_TMPDIR/cap.json" 3>&-
+  grep "state.json" "$BATS_TEST_TMPDIR/st" >&2 || true
+  run grep -c "/$(cid a)/state.json" "$BATS_TEST_TMPDIR/st"
+  assert_equal "$output" 0
+  run grep -c "/$(cid b)/state.json" "$BATS_TEST_TMPDIR/st"
+  assert_equal "$output" 1
+  # a is shown with its init, b (its init gone) is counted as stale.
+  assert_equal "$(jq -c --arg id "$(cid a)" '[.containers[] | select(.id == $id) | .pid]' "$BATS_TEST_TMPDIR/cap.json")" \
+    "[$(pid_of "$(cid a)")]"
+  assert_equal "$(jq '[.containers[].id] | length' "$BATS_TEST_TMPDIR/cap.json")" 1
+  assert_equal "$(jq .counts.stale "$BATS_TEST_TMPDIR/cap.json")" 1
+}
+
 # ---- OVER CAPACITY ----
 
 @test "capacity: OVER CAPACITY appears when warn mode let allocations pass capacity, and not otherwise" {

@@ -112,7 +112,7 @@ static void write_look(const char *dir, const char *boot, const char *lines) {
   snprintf(path, sizeof path, "%s/capacity-look", dir);
   FILE *f = fopen(path, "w");
   assert_non_null(f);
-  fprintf(f, "ocrun-capacity-look 1 %s\n%s", boot, lines);
+  fprintf(f, "ocrun-capacity-look 2 %s\n%s", boot, lines);
   assert_int_equal(fclose(f), 0);
 }
 
@@ -124,6 +124,15 @@ static char *boot_id(void) {
   fclose(f);
   id[strcspn(id, "\n")] = '\0';
   return id;
+}
+
+/* The look in the ledger dir, loaded as a call does, and the rates of v from it. */
+static int rates_from_file(struct oc_capview *v, struct oc_err *e) {
+  struct oc_capview_look *look = NULL;
+  if (oc_capview_look_load(&look, e) < 0) return -1;
+  int r = oc_capview_rates_from_look(v, look, 200000000, 60000000000, e);
+  oc_capview_look_free(look);
+  return r;
 }
 
 /* The look a call keeps for the next: used when it fits, "no previous look" for anything else. */
@@ -141,13 +150,13 @@ static void test_look(void **state) {
   struct oc_err e = {0};
   view_of(&v, en, 2, l1, OC_POLICY_ENFORCE);
   /* None yet. */
-  assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+  assert_true(rates_from_file(&v, &e) < 0);
   assert_int_equal(oc_capview_look_save(&v, &e), 0);
   /* 1 s later: a used 0.5 s of CPU, b none. */
   struct oc_capview_live l2[2] = {{.cpu = true, .cpu_ns = 1500000000, .sampled_ns = 6000000000},
                                   {.cpu = true, .cpu_ns = 7, .sampled_ns = 6000000000}};
   view_of(&v, en, 2, l2, OC_POLICY_ENFORCE);
-  assert_int_equal(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e), 0);
+  assert_int_equal(rates_from_file(&v, &e), 0);
   assert_true(l2[0].rate && l2[1].rate);
   assert_true(l2[0].cpu_percent > 49.999 && l2[0].cpu_percent < 50.001);
   assert_true(l2[1].cpu_percent == 0);
@@ -159,7 +168,7 @@ static void test_look(void **state) {
     struct oc_capview_live l3[2] = {{.cpu = true, .cpu_ns = 1500000000, .sampled_ns = at},
                                     {.cpu = true, .cpu_ns = 7, .sampled_ns = at}};
     view_of(&v, en, 2, l3, OC_POLICY_ENFORCE);
-    assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+    assert_true(rates_from_file(&v, &e) < 0);
     assert_false(l3[0].rate || l3[1].rate);
     assert_int_equal(e.errnum, ESTALE);
   }
@@ -168,33 +177,47 @@ static void test_look(void **state) {
   en2[1].start_time = 600;
   view_of(&v, en2, 2, l2, OC_POLICY_ENFORCE);
   l2[0].rate = l2[1].rate = false;
-  assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+  assert_true(rates_from_file(&v, &e) < 0);
   assert_false(l2[0].rate || l2[1].rate);
   en2[1] = en[1];
   en2[1].start_time = 601;
-  assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+  assert_true(rates_from_file(&v, &e) < 0);
   /* A counter that went back. */
   struct oc_capview_live back[2] = {{.cpu = true, .cpu_ns = 900000000, .sampled_ns = 6000000000},
                                     {.cpu = true, .cpu_ns = 7, .sampled_ns = 6000000000}};
   view_of(&v, en, 2, back, OC_POLICY_ENFORCE);
-  assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+  assert_true(rates_from_file(&v, &e) < 0);
   assert_false(back[0].rate);
   /* A look from another boot, a garbled one, a truncated one, one with a NUL: none. */
   view_of(&v, en, 2, l2, OC_POLICY_ENFORCE);
-  const char *good = "10 500 1000000000 5000000000 a\n11 600 7 5000000000 b\n";
+  const char *good = "10 500 1000000000 5000000000 a /run/ocrun\n11 600 7 5000000000 b /run/ocrun\n";
   write_look(dir, boot_id(), good);
-  assert_int_equal(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e), 0);
+  assert_int_equal(rates_from_file(&v, &e), 0);
+  /* The inits it names, by id and root (a root may hold spaces). */
+  write_look(dir, boot_id(), "10 500 1000000000 5000000000 a /run/ocrun\n12 700 1 5000000000 a /run/x y\n");
+  struct oc_capview_look *look = NULL;
+  assert_int_equal(oc_capview_look_load(&look, &e), 0);
+  pid_t pid = 0;
+  unsigned long long start = 0;
+  assert_true(oc_capview_look_init(look, "a", "/run/ocrun", &pid, &start));
+  assert_true(pid == 10 && start == 500);
+  assert_true(oc_capview_look_init(look, "a", "/run/x y", &pid, &start));
+  assert_true(pid == 12 && start == 700);
+  assert_false(oc_capview_look_init(look, "a", "/run/x", &pid, &start));
+  assert_false(oc_capview_look_init(look, "b", "/run/ocrun", &pid, &start));
+  oc_capview_look_free(look);
   write_look(dir, "00000000-0000-0000-0000-000000000000", good);
-  assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+  assert_true(rates_from_file(&v, &e) < 0);
   assert_int_equal(e.errnum, ESTALE);
-  const char *bad[] = {"10 500 x 5000000000 a\n11 600 7 5000000000 b\n",
-                       "10 500 1000000000 5000000000 a\n11 600 7",
-                       "10 500 1000000000 5000000000 a b\n11 600 7 5000000000 b\n",
-                       "10 500 1000000000 5000000000\n11 600 7 5000000000 b\n",
-                       "-10 500 1000000000 5000000000 a\n11 600 7 5000000000 b\n"};
+  const char *bad[] = {"10 500 x 5000000000 a /run/ocrun\n11 600 7 5000000000 b /run/ocrun\n",
+                       "10 500 1000000000 5000000000 a /run/ocrun\n11 600 7",
+                       "10 500 1000000000 5000000000 a run\n11 600 7 5000000000 b /run/ocrun\n",
+                       "10 500 1000000000 5000000000 a\n11 600 7 5000000000 b /run/ocrun\n",
+                       "10 500 1000000000 5000000000 /run/ocrun\n11 600 7 5000000000 b /run/ocrun\n",
+                       "-10 500 1000000000 5000000000 a /run/ocrun\n11 600 7 5000000000 b /run/ocrun\n"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     write_look(dir, boot_id(), bad[i]);
-    assert_true(oc_capview_rates_from_look(&v, 200000000, 60000000000, &e) < 0);
+    assert_true(rates_from_file(&v, &e) < 0);
   }
   char path[4200];
   snprintf(path, sizeof path, "%s/capacity-look", dir);
