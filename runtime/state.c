@@ -241,7 +241,7 @@ void oc_state_free(struct oc_state *s) {
   free(s);
 }
 
-static enum oc_status status_of(const char *root, const struct oc_state *s, const struct oc_cgroup *cg, bool open_cg) {
+enum oc_status oc_state_status_in(const char *root, const struct oc_state *s, const struct oc_cgroup *cg) {
   /* An unfinished creation is "creating" while its creator works; once that is gone it never
    * will finish: "stopped", as runc reports a container whose init is not there, so clients
    * delete it (and `start` refuses it) whatever was left running. */
@@ -253,23 +253,18 @@ static enum oc_status status_of(const char *root, const struct oc_state *s, cons
   struct stat sb;
   snprintf(path, sizeof path, "%s/%s/start.sock", root, s->id);
   if (stat(path, &sb) == 0) return OC_CREATED;
-  if (cg) return oc_cg_is_frozen(cg) ? OC_PAUSED : OC_RUNNING;
-  if (open_cg && s->cgroup_path) {
-    struct oc_cgroup *own = NULL;
-    struct oc_err e;
-    if (oc_cg_open(s->cgroup_path, &own, &e) == 0) {
-      bool frozen = oc_cg_is_frozen(own);
-      oc_cg_free(own);
-      if (frozen) return OC_PAUSED;
-    }
-  }
-  return OC_RUNNING;
+  return cg && oc_cg_is_frozen(cg) ? OC_PAUSED : OC_RUNNING;
 }
 
-enum oc_status oc_state_status(const char *root, const struct oc_state *s) { return status_of(root, s, NULL, true); }
-
-enum oc_status oc_state_status_in(const char *root, const struct oc_state *s, const struct oc_cgroup *cg) {
-  return status_of(root, s, cg, false);
+enum oc_status oc_state_status(const char *root, const struct oc_state *s) {
+  enum oc_status st = oc_state_status_in(root, s, NULL);
+  if (st != OC_RUNNING || !s->cgroup_path) return st;
+  struct oc_cgroup *cg = NULL;
+  struct oc_err e;
+  if (oc_cg_open(s->cgroup_path, &cg, &e) < 0) return st;
+  bool frozen = oc_cg_is_frozen(cg);
+  oc_cg_free(cg);
+  return frozen ? OC_PAUSED : OC_RUNNING;
 }
 
 struct oc_config *oc_state_config_with_hooks(const char *root, const struct oc_state *s, enum oc_hook_kind k) {

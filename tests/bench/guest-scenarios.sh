@@ -7,16 +7,18 @@
 # both (lib.sh's mkbundle, a cgroup /ocrun-test/<case>/<id> each): the namespace floor (unshare
 # -mpiun --fork true), `run` of /bin/true, the same with podman's default seccomp profile
 # (converted on the host by run.sh), `exec ID true` into a running container,
-# create + start + delete --force, and the wall time of 10 parallel `run`s (in the first half of
-# the rounds), plus the peak RSS of a `run` (busybox time %M). One warm-up round is discarded.
+# create + start + delete --force, the wall time of 10 parallel `run`s (in the first half of
+# the rounds) and of 50 (in the first $BURST50_ROUNDS, default 3: runc takes seconds for one
+# under TCG), plus the peak RSS of a `run` (busybox time %M). One warm-up round is discarded.
 # Times are $EPOCHREALTIME (µs, no fork). TCG inflates absolute times: compare the ratios.
-# Not here: crun (not in the guest), the burst of 50 and the 0 -> 500 scaling curve (too slow
-# under TCG). Prints "# bench: ..." lines and one ok line.
-# busybox ash, not strictly POSIX: $EPOCHREALTIME is ash's (as bash's); `set -- $(stats ...)`
+# Not here: crun (not in the guest); the 0 -> 500 scaling curve is tests/bench/guest-scaling.sh.
+# Prints "# bench: ..." lines and one ok line.
+# busybox ash, not strictly POSIX: $EPOCHREALTIME is ash's (as bash's); `set -- $(bench_stats ...)`
 # splits "median p90 count fails" on purpose.
 # shellcheck disable=SC3028,SC2046
 . /tests/lib.sh
 ROUNDS=${ROUNDS:-24}
+BURST50_ROUNDS=${BURST50_ROUNDS:-3}
 W=/run/bench
 rm -rf "$W"
 mkdir -p "$W"
@@ -100,14 +102,14 @@ t_csd() {  # create + start + delete, as podman (conmon) and containerd drive a 
     R "$1" delete --force "$BID"
   fi
 }
-t_burst() {  # t_burst RT: wall time of 10 parallel runs
-  _ids=""
-  for _k in 1 2 3 4 5 6 7 8 9 10; do bundle plain; _ids="$_ids $BID"; done
+t_burst() {  # t_burst RT COUNT: wall time of COUNT parallel runs
+  _ids="" _k=0
+  while [ $_k -lt "$2" ]; do bundle plain; _ids="$_ids $BID"; _k=$((_k + 1)); done
   _pids="" _ok=1
   start
   for _id in $_ids; do R "$1" run --bundle "$BUNDLES/$_id" "$_id" & _pids="$_pids $!"; done
   for _p in $_pids; do wait "$_p" || _ok=0; done
-  if [ $_ok = 1 ]; then stop burst10 "$1"; else failed burst10 "$1"; fi
+  if [ $_ok = 1 ]; then stop "burst$2" "$1"; else failed "burst$2" "$1"; fi
 }
 each() {  # each ROUND FN ARGS...: FN RT ARGS for every runtime, runc first in odd rounds
   _r=$1 _f=$2
@@ -145,7 +147,8 @@ while [ $r -lt "$ROUNDS" ]; do
   [ -n "$seccomp" ] && each $r t_run seccomp run_seccomp
   each $r t_exec
   each $r t_csd
-  [ $r -lt $(((ROUNDS + 1) / 2)) ] && each $r t_burst
+  [ $r -lt $(((ROUNDS + 1) / 2)) ] && each $r t_burst 10
+  [ $r -lt "$BURST50_ROUNDS" ] && each $r t_burst 50
   r=$((r + 1))
 done
 for _ in 1 2 3 4 5; do
@@ -158,35 +161,23 @@ for _ in 1 2 3 4 5; do
   done
 done
 
-stats() {  # stats FILE: "median p90 count fails" in ms
-  if [ ! -f "$1" ]; then echo "- - 0 0"; return; fi
-  grep -v FAIL "$1" | sort -n | awk -v fails="$(grep -c FAIL "$1")" '
-    { v[NR] = $1 }
-    END {
-      if (NR == 0) { print "- - 0", fails; exit }
-      m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      p = int(0.9 * NR + 0.999999); if (p > NR) p = NR
-      printf "%.1f %.1f %d %d\n", m / 1000, v[p] / 1000, NR, fails
-    }'
-}
-div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b != "-" && b > 0) printf "%.2f", a / b; else print "-" }'; }
 mode="pure cgroup v2"
 grep -q ' cgroup ' /proc/mounts && mode="cgroup v2 plus v1 mounts (not pure)"
 [ -f /sys/fs/cgroup/cgroup.controllers ] || mode="no cgroup v2 at /sys/fs/cgroup"
-echo "# bench: kernel $(uname -r), $mode, $(nproc) cpus, TCG; $ROUNDS rounds (bursts: $(((ROUNDS + 1) / 2))), interleaved, 1 warm-up round discarded"
+echo "# bench: kernel $(uname -r), $mode, $(nproc) cpus, TCG; $ROUNDS rounds (bursts of 10: $(((ROUNDS + 1) / 2)), of 50: $BURST50_ROUNDS), interleaved, 1 warm-up round discarded"
 echo "# bench: ocrun $(ocrun --version 2>/dev/null | head -n 1); runc ${runc:+$("$runc" --version 2>/dev/null | head -n 1)}"
 echo "# bench: crun is not in the guest: no /crun column"
-set -- $(stats "$W/floor.floor")
+set -- $(bench_stats "$W/floor.floor")
 floor=$1
 echo "# bench: floor (unshare -mpiun --fork true): median $1 ms, p90 $2 ms, $3 runs, $4 failed"
 printf '# bench: %-12s %-6s %9s %9s %5s %5s %7s %7s\n' scenario runtime "median ms" "p90 ms" runs fails /runc /floor
-for sc in run run_seccomp exec csd burst10; do
-  set -- $(stats "$W/$sc.runc")
+for sc in run run_seccomp exec csd burst10 burst50; do
+  set -- $(bench_stats "$W/$sc.runc")
   rmed=$1
   for rt in $names; do
     [ -f "$W/$sc.$rt" ] || continue
-    set -- $(stats "$W/$sc.$rt")
-    printf '# bench: %-12s %-6s %9s %9s %5s %5s %7s %7s\n' "$sc" "$rt" "$1" "$2" "$3" "$4" "$(div "$1" "$rmed")" "$(div "$1" "$floor")"
+    set -- $(bench_stats "$W/$sc.$rt")
+    printf '# bench: %-12s %-6s %9s %9s %5s %5s %7s %7s\n' "$sc" "$rt" "$1" "$2" "$3" "$4" "$(bench_div "$1" "$rmed")" "$(bench_div "$1" "$floor")"
   done
 done
 for rt in $names; do

@@ -155,6 +155,22 @@ criu_ready() {
   return 0
 }
 
+# For the benchmarks run as guest cases (tests/bench/guest-*.sh):
+# bench_stats FILE: "median p90 count fails" in ms of a file of µs values ("FAIL" lines are failures).
+bench_stats() {
+  if [ ! -f "$1" ]; then echo "- - 0 0"; return; fi
+  grep -v FAIL "$1" | sort -n | awk -v fails="$(grep -c FAIL "$1")" '
+    { v[NR] = $1 }
+    END {
+      if (NR == 0) { print "- - 0", fails; exit }
+      m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+      p = int(0.9 * NR + 0.999999); if (p > NR) p = NR
+      printf "%.1f %.1f %d %d\n", m / 1000, v[p] / 1000, NR, fails
+    }'
+}
+# bench_div A B: A / B with two decimals, "-" when either is missing or B is 0.
+bench_div() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "-" && b != "-" && b > 0) printf "%.2f", a / b; else print "-" }'; }
+
 # Remove every container and cgroup the case created; runs on exit.
 cleanup() {
   for _c in $_containers; do
