@@ -82,14 +82,10 @@ static int by_pid(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static int id_root_cmp(const char *id, const char *root, const struct look_line *l) {
-  int c = strcmp(id, l->id);
-  return c ? c : strcmp(root, l->root);
-}
-
 static int by_id(const void *a, const void *b) {
   const struct look_line *x = *(const struct look_line *const *)a, *y = *(const struct look_line *const *)b;
-  return id_root_cmp(x->id, x->root, y);
+  int c = strcmp(x->id, y->id);
+  return c ? c : strcmp(x->root, y->root);
 }
 
 /* The file, split in place into *lines sorted by pid (*buf owns the text). */
@@ -132,17 +128,17 @@ static const struct look_line *find(const struct look_line *lines, size_t n,
 }
 
 int oc_capview_look_load(struct oc_capview_look **out, struct oc_err *e) {
-  *out = calloc(1, sizeof **out);
-  if (!*out) return oc_fail(e, ENOMEM, "capacity look: out of memory");
-  struct oc_capview_look *k = *out;
-  if (load(&k->buf, &k->lines, &k->n, e) < 0 || !(k->by_id = calloc(k->n + 1, sizeof *k->by_id))) {
-    if (k->buf && k->lines && !k->by_id) oc_fail(e, ENOMEM, "capacity look: out of memory");
+  struct oc_capview_look *k = calloc(1, sizeof *k);
+  if (!k) return oc_fail(e, ENOMEM, "capacity look: out of memory");
+  int r = load(&k->buf, &k->lines, &k->n, e);
+  if (r == 0 && !(k->by_id = calloc(k->n + 1, sizeof *k->by_id))) r = oc_fail(e, ENOMEM, "capacity look: out of memory");
+  if (r < 0) {
     oc_capview_look_free(k);
-    *out = NULL;
     return -1;
   }
   for (size_t i = 0; i < k->n; i++) k->by_id[i] = &k->lines[i];
   qsort(k->by_id, k->n, sizeof *k->by_id, by_id);
+  *out = k;
   return 0;
 }
 
@@ -156,19 +152,12 @@ void oc_capview_look_free(struct oc_capview_look *look) {
 
 bool oc_capview_look_init(const struct oc_capview_look *look, const char *id, const char *root, pid_t *pid,
                           unsigned long long *start_time) {
-  size_t lo = 0, hi = look ? look->n : 0;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = id_root_cmp(id, root, look->by_id[mid]);
-    if (c == 0) {
-      *pid = look->by_id[mid]->pid;
-      *start_time = look->by_id[mid]->start_time;
-      return true;
-    }
-    if (c < 0) hi = mid;
-    else lo = mid + 1;
-  }
-  return false;
+  const struct look_line key = {.id = id, .root = root}, *kp = &key;
+  struct look_line *const *m = look ? bsearch(&kp, look->by_id, look->n, sizeof *look->by_id, by_id) : NULL;
+  if (!m) return false;
+  *pid = (*m)->pid;
+  *start_time = (*m)->start_time;
+  return true;
 }
 
 int oc_capview_rates_from_look(struct oc_capview *v, const struct oc_capview_look *look, int64_t min_age_ns,

@@ -10,6 +10,7 @@
 #   GUEST_CASES    space-separated case names (e.g. "20-cpu-weight") to run only those; a name
 #                  with a slash is a script path (tests/bench/guest-scenarios.sh)
 #   GUEST_CASE_TIMEOUT  limit per case inside the guest in seconds (default 90)
+#   GUEST_MEM_MB   the guest's memory (default 1024; the bench's burst of 50 runc needs ~4096)
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -123,7 +124,7 @@ trap 'finish; exit 130' INT TERM
 trap finish EXIT
 
 start=$(date +%s.%N)
-QEMU=$qemu guest_qemu_cmd tcg 2 1024 "$run/vmlinux" "$run/initrd.cpio"
+QEMU=$qemu guest_qemu_cmd tcg 2 "${GUEST_MEM_MB:-1024}" "$run/vmlinux" "$run/initrd.cpio"
 "${GUEST_QEMU[@]}" \
   -chardev file,id=con,path="$run/console.log" -serial chardev:con \
   -chardev file,id=res,path="$run/results.log" -device virtserialport,chardev=res,name=results \
