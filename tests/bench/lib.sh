@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # What the benchmark scripts share: source it (`. "$here/lib.sh"`) after `set -euo pipefail`.
 #   bench_require_root          exit 1 unless root
-#   bench_now                   wall clock in microseconds ($EPOCHREALTIME without the dot)
+#   bench_mark VAR              wall clock in microseconds ($EPOCHREALTIME without the dot) into
+#                               VAR, without the fork of a $(...), which would count in intervals
 #   bench_stats FILE            "median p90 count failures" in ms of a file of microsecond values
 #                               (lines "FAIL" count as failures); "- - 0 0" when FILE is missing
 #   bench_div A B               A / B with two decimals, "-" when either is missing or B is 0
@@ -12,9 +13,9 @@ bench_require_root() {
   [ "$(id -u)" -eq 0 ] || { echo "bench: needs root" >&2; exit 1; }
 }
 
-bench_now() {
+bench_mark() {
   local t=$EPOCHREALTIME
-  echo "${t/./}"
+  printf -v "$1" %s "${t/./}"
 }
 
 bench_stats() {

@@ -75,7 +75,7 @@ R() { "$OC" --root "$root" "$@" </dev/null 2>"$work/err"; }
 waited() {
   jq 'if (.cpu_window_s // 0) > 0 and ((.cpu_window_from // "wait") == "wait") then 200000 else 0 end' "$1"
 }
-record() { echo $(($(bench_now) - $2)) >> "$work/$1"; }
+record() { local e; bench_mark e; echo $((e - $2)) >> "$work/$1"; }
 fail() { echo "bench: $1 failed: $(tail -n 1 "$work/err")" >&2; echo FAIL >> "$work/$1"; }
 
 running=0
@@ -88,14 +88,14 @@ for level in $LEVELS; do
   done
   for ((j = 0; j < N; j++)); do
     bundle
-    s=$(bench_now)
+    bench_mark s
     if R create --bundle "$work/b-$BID" "$BID" >/dev/null; then record "create@$level" "$s"; else fail "create@$level"; fi
-    s=$(bench_now)
+    bench_mark s
     if R delete --force "$BID" >/dev/null; then record "delete@$level" "$s"; else fail "delete@$level"; fi
     rm -f "$OCRUN_LEDGER_DIR/capacity-look"
-    s=$(bench_now)
+    bench_mark s
     if R capacity --format json >"$work/cap.json"; then
-      e=$(bench_now)
+      bench_mark e
       echo $((e - s)) >> "$work/capacity@$level"
       echo $((e - s - $(waited "$work/cap.json"))) >> "$work/capwork@$level"
       jq .counts.containers "$work/cap.json" > "$work/seen@$level"
@@ -103,15 +103,16 @@ for level in $LEVELS; do
       fail "capacity@$level"
     fi
     sleep 0.3
-    s=$(bench_now)
+    bench_mark s
     if R capacity --format json >"$work/cap.json"; then
-      echo $(($(bench_now) - s)) >> "$work/capagain@$level"
+      bench_mark e
+      echo $((e - s)) >> "$work/capagain@$level"
       echo "$(waited "$work/cap.json")" >> "$work/waits@$level"
     else
       fail "capagain@$level"
     fi
     sleep 0.3
-    s=$(bench_now)
+    bench_mark s
     if R capacity >/dev/null; then record "captable@$level" "$s"; else fail "captable@$level"; fi
   done
 done
