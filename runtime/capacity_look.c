@@ -42,7 +42,7 @@ struct look_line {
 struct oc_capview_look {
   char *buf;                 /* the file's text, split in place */
   struct look_line *lines;   /* sorted by pid */
-  struct look_line **by_id;  /* the same lines, sorted by id, then root */
+  struct look_line *by_id;   /* a copy of them sorted by id, then root */
   size_t n;
 };
 
@@ -83,7 +83,7 @@ static int by_pid(const void *a, const void *b) {
 }
 
 static int by_id(const void *a, const void *b) {
-  const struct look_line *x = *(const struct look_line *const *)a, *y = *(const struct look_line *const *)b;
+  const struct look_line *x = a, *y = b;
   int c = strcmp(x->id, y->id);
   return c ? c : strcmp(x->root, y->root);
 }
@@ -131,13 +131,14 @@ int oc_capview_look_load(struct oc_capview_look **out, struct oc_err *e) {
   struct oc_capview_look *k = calloc(1, sizeof *k);
   if (!k) return oc_fail(e, ENOMEM, "capacity look: out of memory");
   int r = load(&k->buf, &k->lines, &k->n, e);
-  if (r == 0 && !(k->by_id = calloc(k->n + 1, sizeof *k->by_id))) r = oc_fail(e, ENOMEM, "capacity look: out of memory");
+  if (r == 0 && !(k->by_id = calloc(k->n + 1, sizeof(struct look_line))))
+    r = oc_fail(e, ENOMEM, "capacity look: out of memory");
   if (r < 0) {
     oc_capview_look_free(k);
     return -1;
   }
-  for (size_t i = 0; i < k->n; i++) k->by_id[i] = &k->lines[i];
-  qsort(k->by_id, k->n, sizeof *k->by_id, by_id);
+  memcpy(k->by_id, k->lines, k->n * sizeof(struct look_line));
+  qsort(k->by_id, k->n, sizeof(struct look_line), by_id);
   *out = k;
   return 0;
 }
@@ -152,11 +153,11 @@ void oc_capview_look_free(struct oc_capview_look *look) {
 
 bool oc_capview_look_init(const struct oc_capview_look *look, const char *id, const char *root, pid_t *pid,
                           unsigned long long *start_time) {
-  const struct look_line key = {.id = id, .root = root}, *kp = &key;
-  struct look_line *const *m = look ? bsearch(&kp, look->by_id, look->n, sizeof *look->by_id, by_id) : NULL;
+  const struct look_line key = {.id = id, .root = root};
+  const struct look_line *m = look ? bsearch(&key, look->by_id, look->n, sizeof(struct look_line), by_id) : NULL;
   if (!m) return false;
-  *pid = (*m)->pid;
-  *start_time = (*m)->start_time;
+  *pid = m->pid;
+  *start_time = m->start_time;
   return true;
 }
 
