@@ -3,7 +3,7 @@
 #   GUEST_CASES=$PWD/tests/bench/guest-scaling.sh GUEST_CASE_TIMEOUT=1800 tests/guest/run.sh
 # tests/bench/scaling.sh on the pure v2 path, ocrun only: with 0, 200, 500 ($LEVELS) containers
 # already running, the time of `create`, of `delete --force` and of `capacity --format json`,
-# N ($N, default 5) of each per level. capacity is timed as a first call (the previous look
+# N ($N, default 12) of each per level. capacity is timed as a first call (the previous look
 # removed, so it waits its fixed 0.2 s between two looks: printed without that wait) and again
 # 0.3 s later, when it takes the CPU rate from the first call's look and does not wait. The
 # policy is on (the guest cases' no_limit_policy unbounded: admission and the ledger as users get
@@ -14,7 +14,7 @@
 # shellcheck disable=SC3028,SC2046
 . /tests/lib.sh
 LEVELS=${LEVELS:-"0 200 500"}
-N=${N:-5}
+N=${N:-12}
 W=/run/bench-scale
 ROOT=$W/state
 rm -rf "$W"
