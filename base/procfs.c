@@ -82,3 +82,7 @@ unsigned long long oc_proc_start_time(pid_t pid) {
   }
   return strtoull(p, NULL, 10);
 }
+
+bool oc_proc_alive(pid_t pid, unsigned long long start_time) {
+  return pid > 0 && start_time != 0 && oc_proc_start_time(pid) == start_time;
+}

@@ -20,24 +20,20 @@
 
 /* ---- reconcile ---- */
 
-static bool proc_alive(pid_t pid, unsigned long long start_time) {
-  return pid > 0 && start_time != 0 && oc_proc_start_time(pid) == start_time;
-}
-
 static oc_ledger_lookup_fn lookup_container;
 
 void oc_ledger_set_lookup(oc_ledger_lookup_fn fn) { lookup_container = fn; }
 
 bool oc_ledger_entry_live(struct oc_ledger_entry *en) {
   /* Its creator is still at work (create, or run in the foreground). */
-  bool creator = proc_alive(en->creator_pid, en->creator_start_time);
+  bool creator = oc_proc_alive(en->creator_pid, en->creator_start_time);
   if (!lookup_container) return true;
   if (creator) {
     /* run in the foreground: created and running while its creator waits (capacity shows the
      * init pid; 0 means "creating") */
     pid_t pid = 0;
     unsigned long long start_time = 0;
-    if (en->pid <= 0 && lookup_container(en->root, en->id, &pid, &start_time) == 1 && proc_alive(pid, start_time)) {
+    if (en->pid <= 0 && lookup_container(en->root, en->id, &pid, &start_time) == 1 && oc_proc_alive(pid, start_time)) {
       en->pid = pid;
       en->start_time = start_time;
     }
@@ -46,7 +42,7 @@ bool oc_ledger_entry_live(struct oc_ledger_entry *en) {
   if (en->pid > 0) {
     int r = lookup_container(en->root, en->id, NULL, NULL);
     if (r == 0) return false; /* deleted, or never finished */
-    return r < 0 || proc_alive(en->pid, en->start_time);
+    return r < 0 || oc_proc_alive(en->pid, en->start_time);
   }
   /* create records no pid here (one ledger write less per container): the state dir has it,
    * 0 when the creation was abandoned (unfinished, its creator gone). */
@@ -54,7 +50,7 @@ bool oc_ledger_entry_live(struct oc_ledger_entry *en) {
   unsigned long long start_time = 0;
   int r = lookup_container(en->root, en->id, &pid, &start_time);
   if (r <= 0) return r < 0;
-  bool live = proc_alive(pid, start_time);
+  bool live = oc_proc_alive(pid, start_time);
   if (live) { /* for readers of the snapshot (capacity shows the init pid) */
     en->pid = pid;
     en->start_time = start_time;

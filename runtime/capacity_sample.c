@@ -70,7 +70,7 @@ struct check {
 static bool still_running(const struct oc_capview_look *look, struct oc_ledger_entry *en) {
   pid_t pid;
   unsigned long long start_time;
-  if (!oc_capview_look_init(look, en->id, en->root, &pid, &start_time) || oc_proc_start_time(pid) != start_time)
+  if (!oc_capview_look_init(look, en->id, en->root, &pid, &start_time) || !oc_proc_alive(pid, start_time))
     return false;
   en->pid = pid;
   en->start_time = start_time;

@@ -32,7 +32,7 @@ OC_MUST_CHECK static int container_pids(struct oc_globals *g, const char *id, pi
     r = oc_cg_open(s->cgroup_path, &cg, e);
     if (r == -ENOENT) r = 0; /* stopped and cleaned up: no processes */
     else if (r == 0) r = oc_cg_pids(cg, pids, n, e);
-  } else if (s->pid > 0 && oc_proc_start_time(s->pid) == s->start_time) {
+  } else if (oc_proc_alive(s->pid, s->start_time)) {
     r = oc_pidns_procs(s->pid, pids, n, e); /* rootless without a cgroup */
   }
   oc_cg_free(cg);

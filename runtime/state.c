@@ -54,8 +54,7 @@ int oc_state_lookup(const char *root, const char *id, pid_t *pid, unsigned long 
 }
 
 bool oc_state_creator_alive(const struct oc_state *s) {
-  return s->creating && s->creator_pid > 0 && s->creator_start_time != 0 &&
-         oc_proc_start_time(s->creator_pid) == s->creator_start_time;
+  return s->creating && oc_proc_alive(s->creator_pid, s->creator_start_time);
 }
 
 /* A pidfd for pid, checked against start_time after it is opened (so it is that process). */
@@ -246,9 +245,7 @@ enum oc_status oc_state_status_in(const char *root, const struct oc_state *s, co
    * will finish: "stopped", as runc reports a container whose init is not there, so clients
    * delete it (and `start` refuses it) whatever was left running. */
   if (s->creating) return oc_state_creator_alive(s) ? OC_CREATING : OC_STOPPED;
-  if (s->pid <= 0) return OC_STOPPED;
-  unsigned long long st = oc_proc_start_time(s->pid);
-  if (st == 0 || st != s->start_time) return OC_STOPPED;
+  if (!oc_proc_alive(s->pid, s->start_time)) return OC_STOPPED;
   char path[4200];
   struct stat sb;
   snprintf(path, sizeof path, "%s/%s/start.sock", root, s->id);
