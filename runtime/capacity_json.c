@@ -22,8 +22,7 @@ static int put_u64(char *buf, uint64_t v) {
 
 /* v as "%.10g" prints it. Most numbers here are whole (ids, sizes, times) or hundredths (the
  * kernel's PSI averages), and a node's document has tens of thousands of them: those are
- * written digit by digit (snprintf was a tenth of a call at 500 containers), the rest by
- * snprintf. buf holds at least 64 bytes. */
+ * written digit by digit, the rest by snprintf. */
 static int fmt_num(char *buf, size_t len, double v) {
   if (v >= 0 && v < 1e9) {
     long long c = (long long)(v * 100 + 0.5);

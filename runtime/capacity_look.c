@@ -40,9 +40,8 @@ struct look_line {
 };
 
 struct oc_capview_look {
-  char *buf;                 /* the file's text, split in place */
-  struct look_line *lines;   /* sorted by pid */
-  struct look_line *by_id;   /* a copy of them sorted by id, then root */
+  char *buf;               /* the file's text, split in place */
+  struct look_line *lines; /* sorted by id, then root */
   size_t n;
 };
 
@@ -77,18 +76,13 @@ static bool parse_line(char *s, struct look_line *l) {
   return true;
 }
 
-static int by_pid(const void *a, const void *b) {
-  pid_t x = ((const struct look_line *)a)->pid, y = ((const struct look_line *)b)->pid;
-  return (x > y) - (x < y);
-}
-
 static int by_id(const void *a, const void *b) {
   const struct look_line *x = a, *y = b;
   int c = strcmp(x->id, y->id);
   return c ? c : strcmp(x->root, y->root);
 }
 
-/* The file, split in place into *lines sorted by pid (*buf owns the text). */
+/* The file, split in place into *lines sorted by id and root (*buf owns the text). */
 OC_MUST_CHECK static int load(char **buf, struct look_line **lines, size_t *n, struct oc_err *e) {
   char path[4200], boot[BOOT_ID_LEN + 1];
   if (snprintf(path, sizeof path, "%s/%s", oc_ledger_dir(), LOOK_FILE) >= (int)sizeof path)
@@ -112,40 +106,35 @@ OC_MUST_CHECK static int load(char **buf, struct look_line **lines, size_t *n, s
     if (!parse_line(p, &(*lines)[*n])) return oc_fail(e, EINVAL, "%s: line %zu garbled", path, *n + 2);
     (*n)++;
   }
-  qsort(*lines, *n, sizeof **lines, by_pid);
+  qsort(*lines, *n, sizeof **lines, by_id);
   return 0;
 }
 
-/* The line of the container whose init en names (pid, start time, id), or NULL. */
-static const struct look_line *find(const struct look_line *lines, size_t n,
-                                    const struct oc_ledger_entry *en) {
-  struct look_line key = {.pid = en->pid};
-  const struct look_line *m = en->pid > 0 ? bsearch(&key, lines, n, sizeof *lines, by_pid) : NULL;
-  return m && m->start_time == en->start_time && strcmp(m->id, en->id) == 0 && en->root &&
-                 strcmp(m->root, en->root) == 0
-             ? m
-             : NULL;
+/* The line of container id of root, or NULL. */
+static const struct look_line *find(const struct oc_capview_look *look, const char *id, const char *root) {
+  const struct look_line key = {.id = id, .root = root};
+  return look && id && root ? bsearch(&key, look->lines, look->n, sizeof key, by_id) : NULL;
+}
+
+/* The line of the container whose init en names (id, root, the same pid and start time), or NULL. */
+static const struct look_line *find_init(const struct oc_capview_look *look, const struct oc_ledger_entry *en) {
+  const struct look_line *m = en->pid > 0 ? find(look, en->id, en->root) : NULL;
+  return m && m->pid == en->pid && m->start_time == en->start_time ? m : NULL;
 }
 
 int oc_capview_look_load(struct oc_capview_look **out, struct oc_err *e) {
   struct oc_capview_look *k = calloc(1, sizeof *k);
   if (!k) return oc_fail(e, ENOMEM, "capacity look: out of memory");
-  int r = load(&k->buf, &k->lines, &k->n, e);
-  if (r == 0 && !(k->by_id = calloc(k->n + 1, sizeof(struct look_line))))
-    r = oc_fail(e, ENOMEM, "capacity look: out of memory");
-  if (r < 0) {
+  if (load(&k->buf, &k->lines, &k->n, e) < 0) {
     oc_capview_look_free(k);
     return -1;
   }
-  memcpy(k->by_id, k->lines, k->n * sizeof(struct look_line));
-  qsort(k->by_id, k->n, sizeof(struct look_line), by_id);
   *out = k;
   return 0;
 }
 
 void oc_capview_look_free(struct oc_capview_look *look) {
   if (!look) return;
-  free(look->by_id);
   free(look->lines);
   free(look->buf);
   free(look);
@@ -153,8 +142,7 @@ void oc_capview_look_free(struct oc_capview_look *look) {
 
 bool oc_capview_look_init(const struct oc_capview_look *look, const char *id, const char *root, pid_t *pid,
                           unsigned long long *start_time) {
-  const struct look_line key = {.id = id, .root = root};
-  const struct look_line *m = look ? bsearch(&key, look->by_id, look->n, sizeof(struct look_line), by_id) : NULL;
+  const struct look_line *m = find(look, id, root);
   if (!m) return false;
   *pid = m->pid;
   *start_time = m->start_time;
@@ -163,14 +151,12 @@ bool oc_capview_look_init(const struct oc_capview_look *look, const char *id, co
 
 int oc_capview_rates_from_look(struct oc_capview *v, const struct oc_capview_look *look, int64_t min_age_ns,
                                int64_t max_age_ns, struct oc_err *e) {
-  const struct look_line *lines = look->lines;
-  size_t n = look->n;
   /* All or nothing: one window for the whole table, so every container is checked first. */
   for (size_t i = 0; i < v->l.n; i++) {
     const struct oc_ledger_entry *en = &v->l.v[i];
     const struct oc_capview_live *c = &v->live[i];
     if (!c->cpu) continue;
-    const struct look_line *m = find(lines, n, en);
+    const struct look_line *m = find_init(look, en);
     int64_t age = m ? c->sampled_ns - m->sampled_ns : 0;
     if (!m) return oc_fail(e, ENOENT, "no look at container %s (its init)", en->id);
     if (m->cpu_ns > c->cpu_ns) return oc_fail(e, EINVAL, "the CPU counter of container %s went back", en->id);
@@ -180,7 +166,7 @@ int oc_capview_rates_from_look(struct oc_capview *v, const struct oc_capview_loo
   }
   for (size_t i = 0; i < v->l.n; i++) {
     struct oc_capview_live *c = &v->live[i];
-    const struct look_line *m = c->cpu ? find(lines, n, &v->l.v[i]) : NULL;
+    const struct look_line *m = c->cpu ? find_init(look, &v->l.v[i]) : NULL;
     if (!m) continue;
     int64_t dt = c->sampled_ns - m->sampled_ns;
     c->cpu_percent = (double)(c->cpu_ns - m->cpu_ns) * 100.0 / (double)dt;

@@ -74,11 +74,12 @@ else
 fi
 for rt in "${NAMES[@]}"; do mkdir -p "$work/state-$rt"; done
 
-export N FULL work tag
+export N FULL work tag BENCH_LIB=$here/lib.sh
 export NAMES_LIST="${NAMES[*]}"
 for rt in "${NAMES[@]}"; do export "BIN_$rt=${BIN[$rt]}"; done
 unshare -m --propagation private bash -c '
   set -u
+  . "$BENCH_LIB"
   if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
   read -r -a names <<<"$NAMES_LIST"
   n=${#names[@]}
@@ -91,33 +92,31 @@ unshare -m --propagation private bash -c '
     jq --arg c "/ocrun-test/$tag-$BID" ".linux.cgroupsPath = \$c" "$work/$1.json" > "$work/b-$BID/config.json"
   }
   bin_of() { local v=BIN_$1; echo "${!v}"; }
-  # The clock without a fork (a command substitution forks bash, about 0.5 ms here, and the
-  # fork of the one that ends an interval counts in it): mark VAR sets VAR to the microseconds.
-  mark() { local t=$EPOCHREALTIME; printf -v "$1" %s "${t/./}"; }
-  # record SCENARIO RT START: append elapsed microseconds to $work/SCENARIO.RT
-  record() { local e; mark e; echo $(( e - $3 )) >> "$work/$1.$2"; }
+  # record SCENARIO RT START: append elapsed microseconds to $work/SCENARIO.RT (the clock is
+  # bench_mark: a $(...) would fork bash inside every interval)
+  record() { local e; bench_mark e; echo $(( e - $3 )) >> "$work/$1.$2"; }
   fail() { echo "bench: $1 $2 failed: $(tail -n 1 "$work/err" 2>/dev/null)" >&2; echo FAIL >> "$work/$1.$2"; }
   R() { local v=BIN_$1; "${!v}" --root "$work/state-$1" "${@:2}" </dev/null >/dev/null 2>"$work/err"; }
 
-  t_floor() { local s; mark s; unshare -mpiun --fork true && record floor floor "$s"; }
+  t_floor() { local s; bench_mark s; unshare -mpiun --fork true && record floor floor "$s"; }
   t_run() {  # t_run RT TEMPLATE SCENARIO
-    local id s; bundle "$2"; id=$BID; mark s
+    local id s; bundle "$2"; id=$BID; bench_mark s
     if R "$1" run --bundle "$work/b-$id" "$id"; then record "$3" "$1" "$s"; else fail "$3" "$1"; fi
   }
   t_csd() {  # create + start + delete, as podman (conmon) and containerd drive it
-    local id s rt=$1; bundle plain; id=$BID; mark s
+    local id s rt=$1; bundle plain; id=$BID; bench_mark s
     if R "$rt" create --bundle "$work/b-$id" "$id" && R "$rt" start "$id" &&
        R "$rt" delete --force "$id"; then record csd "$rt" "$s"; else fail csd "$rt"; R "$rt" delete --force "$id"; fi
   }
   declare -A SLEEPER
   t_exec() {
-    local s; mark s
+    local s; bench_mark s
     if R "$1" exec "${SLEEPER[$1]}" true; then record exec "$1" "$s"; else fail exec "$1"; fi
   }
   t_burst() {  # t_burst RT K: wall time of K parallel runs
     local rt=$1 k=$2 i ids=() pids=() s ok=1
     for ((i = 0; i < k; i++)); do bundle plain; ids+=("$BID"); done
-    mark s
+    bench_mark s
     for id in "${ids[@]}"; do R "$rt" run --bundle "$work/b-$id" "$id" & pids+=($!); done
     for p in "${pids[@]}"; do wait "$p" || ok=0; done
     if [ $ok = 1 ]; then record "burst$k" "$rt" "$s"; else fail "burst$k" "$rt"; fi
